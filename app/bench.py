@@ -1,0 +1,226 @@
+"""`inkwell bench`: the engine's streaming path against plain llama-cpp-python, side by side.
+
+Three methods generate the same number of tokens from the same prompt with the same sampler
+settings (end-of-sequence suppressed, so every run has the exact length):
+
+- engine: Inkwell's EngineHost → engine thread → batched chunk signals, as the GUI uses it;
+- bare: a `Llama.generate()` loop that only counts tokens (the ceiling);
+- create_completion: `Llama.create_completion(stream=True)`, the usual way to stream.
+
+Each run starts from an empty KV cache. Runs alternate between methods so that a noisy
+neighbour slows all of them alike; the median of each is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+from app.core.generation import GenerationRequest, LoadParams, SamplerSettings
+
+PROMPT = (
+    "The lighthouse keeper had not spoken to anyone in three weeks when the boat appeared. "
+    "It came through the fog without a light, its sail torn, and the keeper watched it from "
+    "the gallery with a lamp in one hand and the logbook in the other. He wrote the time, "
+    "the wind and the state of the sea, as he always did, and then he went down the stairs "
+    "to meet whoever had come so far in such weather. What follows is his account."
+)
+SAMPLER = SamplerSettings(temperature=0.8, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1, seed=1234)
+METHODS = ("engine", "bare", "create_completion")
+
+
+@dataclass
+class Run:
+    method: str
+    length: int
+    prompt_tokens: int
+    generated: int
+    ttft: float
+    gen_tps: float
+
+    @property
+    def prompt_tps(self) -> float:
+        return self.prompt_tokens / self.ttft if self.ttft > 0 else 0.0
+
+
+def _timing(method, length, prompt_tokens, generated, started, first, ended) -> Run:
+    first = first or ended
+    gen_tps = (generated - 1) / (ended - first) if generated > 1 and ended > first else 0.0
+    return Run(method, length, prompt_tokens, generated, first - started, gen_tps)
+
+
+def _reset(backend) -> None:
+    backend.llm.reset()  # the next call evaluates the whole prompt again
+
+
+def _bare_job(length: int):
+    def job(backend) -> Run:
+        llm = backend.llm
+        request = GenerationRequest(prompt=PROMPT, max_tokens=length, sampler=SAMPLER, ignore_eos=True)
+        tokens = backend.tokenize_prompt(PROMPT)
+        _reset(backend)
+        llm.set_seed(SAMPLER.seed)
+        generated, first = 0, None
+        started = time.perf_counter()
+        for _token in llm.generate(tokens, **backend.sampling_kwargs(request)):
+            if first is None:
+                first = time.perf_counter()
+            generated += 1
+            if generated >= length:
+                break
+        return _timing("bare", length, len(tokens), generated, started, first, time.perf_counter())
+
+    return job
+
+
+def _create_completion_job(length: int):
+    def job(backend) -> Run:
+        llm = backend.llm
+        request = GenerationRequest(prompt=PROMPT, max_tokens=length, sampler=SAMPLER, ignore_eos=True)
+        kwargs = backend.sampling_kwargs(request)
+        tokens = backend.tokenize_prompt(PROMPT)
+        _reset(backend)
+        first = None
+        text_chunks = 0
+        started = time.perf_counter()
+        stream = llm.create_completion(
+            tokens,
+            max_tokens=length,
+            stream=True,
+            temperature=kwargs["temp"],
+            top_p=kwargs["top_p"],
+            top_k=kwargs["top_k"],
+            min_p=kwargs["min_p"],
+            repeat_penalty=kwargs["repeat_penalty"],
+            seed=SAMPLER.seed,
+            logits_processor=kwargs["logits_processor"],
+        )
+        finish = None
+        for chunk in stream:
+            if first is None:
+                first = time.perf_counter()
+            text_chunks += 1
+            finish = chunk["choices"][0].get("finish_reason") or finish
+        ended = time.perf_counter()
+        # With end-of-sequence suppressed the completion always runs to max_tokens.
+        generated = length if finish == "length" else text_chunks
+        return _timing("create_completion", length, len(tokens), generated, started, first, ended)
+
+    return job
+
+
+def _engine_run(engine, length: int) -> Run:
+    engine.run(_reset)
+    request = GenerationRequest(prompt=PROMPT, max_tokens=length, sampler=SAMPLER, ignore_eos=True)
+    stats = engine.generate(request)
+    # The worker's clock: it includes detokenizing, stop-string checks and batched emission.
+    first = stats.time_to_first_token
+    gen_seconds = stats.total_seconds - first
+    return Run(
+        "engine",
+        length,
+        stats.prompt_tokens,
+        stats.generated_tokens,
+        first,
+        (stats.generated_tokens - 1) / gen_seconds if gen_seconds > 0 else 0.0,
+    )
+
+
+def measure(engine, lengths: list[int], repeats: int) -> list[Run]:
+    runs: list[Run] = []
+    engine.generate(GenerationRequest(prompt=PROMPT, max_tokens=16, sampler=SAMPLER))  # warm-up
+    for length in lengths:
+        for repeat in range(repeats):
+            order = METHODS[repeat % 3 :] + METHODS[: repeat % 3]
+            for method in order:
+                if method == "engine":
+                    runs.append(_engine_run(engine, length))
+                elif method == "bare":
+                    runs.append(engine.run(_bare_job(length)))
+                else:
+                    runs.append(engine.run(_create_completion_job(length)))
+    return runs
+
+
+def summarize(runs: list[Run]) -> dict:
+    result: dict = {"lengths": {}}
+    for length in sorted({r.length for r in runs}):
+        per_method = {}
+        for method in METHODS:
+            mine = [r for r in runs if r.length == length and r.method == method]
+            per_method[method] = {
+                "ttft_s": statistics.median(r.ttft for r in mine),
+                "prompt_tps": statistics.median(r.prompt_tps for r in mine),
+                "gen_tps": statistics.median(r.gen_tps for r in mine),
+                "generated": mine[0].generated,
+                "runs": len(mine),
+            }
+        engine, bare, completion = (per_method[m]["gen_tps"] for m in METHODS)
+        result["lengths"][str(length)] = {
+            **per_method,
+            "engine_vs_bare": engine / bare if bare else 0.0,
+            "engine_vs_create_completion": engine / completion if completion else 0.0,
+        }
+    return result
+
+
+def format_table(model: str, summary: dict) -> str:
+    lines = [f"Model: {model}", ""]
+    header = f"{'tokens':>6}  {'method':<18} {'TTFT ms':>8} {'prompt tok/s':>13} {'gen tok/s':>10}"
+    lines.append(header)
+    lines.append("-" * len(header))
+    for length, row in summary["lengths"].items():
+        for method in METHODS:
+            m = row[method]
+            lines.append(
+                f"{length:>6}  {method:<18} {m['ttft_s'] * 1000:>8.1f} {m['prompt_tps']:>13.1f} {m['gen_tps']:>10.1f}"
+            )
+        lines.append(
+            f"{'':>6}  engine / bare = {row['engine_vs_bare']:.3f}   "
+            f"engine / create_completion = {row['engine_vs_create_completion']:.3f}"
+        )
+    lines.append("")
+    lines.append("Targets: engine ≥ 0.95 × bare at every length; ≥ 1.1 × create_completion at 1024 tokens.")
+    return "\n".join(lines)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from app.cli import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
+    from app.headless import EngineFailure, HeadlessEngine
+
+    try:
+        lengths = [int(part) for part in args.lengths.split(",") if part.strip()]
+    except ValueError:
+        lengths = []
+    if not lengths or min(lengths) < 2 or args.repeats < 1:
+        print("inkwell: --lengths takes numbers ≥ 2 such as 128,1024, and --repeats ≥ 1.", file=sys.stderr)
+        return EXIT_USAGE
+    model = resolve_model(args.model)
+    if model is None:
+        print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    engine = HeadlessEngine()
+    try:
+        try:
+            n_ctx = max(args.n_ctx, max(lengths) + 256)
+            info = engine.load(str(model), LoadParams(n_ctx=n_ctx))
+        except EngineFailure as error:
+            print(f"inkwell: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if info.n_ctx < max(lengths) + 128:
+            print(f"inkwell: {info.name} holds only {info.n_ctx} tokens; use shorter --lengths.", file=sys.stderr)
+            return EXIT_USAGE
+        summary = summarize(measure(engine, lengths, args.repeats))
+        summary["model"] = info.name
+        summary["n_ctx"] = info.n_ctx
+        if args.json:
+            print(json.dumps(summary, indent=2))
+        else:
+            print(format_table(info.name, summary))
+        return EXIT_OK
+    finally:
+        engine.close()

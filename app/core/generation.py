@@ -1,0 +1,95 @@
+"""Plain data exchanged between the GUI, the CLI and the engine thread."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Role = Literal["system", "user", "assistant"]
+FinishReason = Literal["stop", "length", "cancelled"]
+
+_request_ids = itertools.count(1)
+
+
+def next_request_id() -> int:
+    return next(_request_ids)
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    seed: int | None = None  # None: a new random seed for every request
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """Either ``messages`` (chat, formatted with the model's chat template) or ``prompt``
+    (raw text continued as is)."""
+
+    messages: tuple[ChatMessage, ...] = ()
+    prompt: str | None = None
+    max_tokens: int = 512
+    sampler: SamplerSettings = field(default_factory=SamplerSettings)
+    stop: tuple[str, ...] = ()
+    ignore_eos: bool = False  # benchmarks: generate exactly max_tokens
+    request_id: int = field(default_factory=next_request_id)
+
+
+@dataclass(frozen=True)
+class GenerationStats:
+    request_id: int
+    finish_reason: FinishReason
+    prompt_tokens: int = 0
+    cached_tokens: int = 0
+    generated_tokens: int = 0
+    time_to_first_token: float = 0.0  # seconds from request start to the first sampled token
+    prompt_tokens_per_second: float = 0.0  # over the tokens actually evaluated (not cached)
+    tokens_per_second: float = 0.0  # generation speed after the first token
+    total_seconds: float = 0.0
+    dropped_messages: int = 0  # oldest messages left out so the prompt fits the context
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.generated_tokens} tokens",
+            f"{self.tokens_per_second:.1f} tok/s",
+            f"first token {self.time_to_first_token:.2f} s",
+            f"prompt {self.prompt_tokens} ({self.cached_tokens} cached)",
+            self.finish_reason,
+        ]
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class LoadParams:
+    n_ctx: int = 4096  # capped by the model's trained context length
+    n_gpu_layers: int = 0
+    n_threads: int | None = None
+    n_batch: int = 512
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    path: str
+    name: str
+    architecture: str
+    n_ctx: int
+    n_ctx_train: int
+    has_chat_template: bool
+    n_gpu_layers: int
+    gpu_offload_supported: bool
+    file_type: str | None = None
+    parameter_count: int = 0

@@ -1,0 +1,165 @@
+"""Running the engine thread without a window: the `chat` command and the benchmark."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from app.core.generation import (
+    ChatMessage,
+    GenerationRequest,
+    GenerationStats,
+    LoadParams,
+    ModelInfo,
+    SamplerSettings,
+)
+from app.engine.host import EngineHost
+
+
+class EngineFailure(Exception):
+    pass
+
+
+class HeadlessEngine:
+    """The GUI's engine host and thread, driven by blocking calls that spin an event loop.
+
+    Slots connected here return None on purpose: PySide6 6.12 releases a slot's return value
+    once too often, and a returned True/False eventually crashes the interpreter.
+    """
+
+    def __init__(self) -> None:
+        self.app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+        self.host = EngineHost()
+
+    def _wait(self, connect: Callable[[Callable[..., None]], None], start: Callable[[], None]):
+        loop = QEventLoop()
+        outcome: list[tuple[bool, object]] = []
+
+        def done(ok: bool, value: object) -> None:
+            outcome.append((ok, value))
+            loop.quit()
+
+        connect(done)
+        start()
+        if not outcome:
+            loop.exec()
+        ok, value = outcome[0]
+        if not ok:
+            raise EngineFailure(value)
+        return value
+
+    def load(self, path: str, params: LoadParams) -> ModelInfo:
+        host = self.host
+
+        def connect(done):
+            host.loaded.connect(lambda info: done(True, info))
+            host.load_failed.connect(lambda message: done(False, message))
+
+        try:
+            return self._wait(connect, lambda: host.load_model(path, params))
+        finally:
+            host.loaded.disconnect()
+            host.load_failed.disconnect()
+
+    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> GenerationStats:
+        host = self.host
+        wanted = request.request_id
+
+        def on_chunk(request_id: int, text: str) -> None:
+            if request_id == wanted and on_text is not None:
+                on_text(text)
+
+        def connect(done):
+            def on_finished(request_id: int, stats: GenerationStats) -> None:
+                if request_id == wanted:
+                    done(True, stats)
+
+            def on_failed(request_id: int, message: str) -> None:
+                if request_id == wanted:
+                    done(False, message)
+
+            host.chunk.connect(on_chunk)
+            host.finished.connect(on_finished)
+            host.failed.connect(on_failed)
+
+        try:
+            return self._wait(connect, lambda: host.generate(request))
+        finally:
+            host.chunk.disconnect()
+            host.finished.disconnect()
+            host.failed.disconnect()
+
+    def run(self, job: Callable):
+        """Runs ``job(backend)`` on the engine thread and returns its result."""
+        host = self.host
+        job_ids: list[int] = []
+
+        def connect(done):
+            def on_done(job_id: int, result: object) -> None:
+                if job_id in job_ids:
+                    done(True, result)
+
+            def on_failed(job_id: int, message: str) -> None:
+                if job_id in job_ids:
+                    done(False, message)
+
+            host.job_done.connect(on_done)
+            host.job_failed.connect(on_failed)
+
+        try:
+            return self._wait(connect, lambda: job_ids.append(host.run_on_engine(job)))
+        finally:
+            host.job_done.disconnect()
+            host.job_failed.disconnect()
+
+    def close(self) -> None:
+        self.host.shutdown()
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    from app.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
+
+    model = resolve_model(args.model)
+    if model is None:
+        print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
+        return EXIT_USAGE
+    message = sys.stdin.read() if args.message == "-" else args.message
+    if not message.strip():
+        print("inkwell: the message is empty.", file=sys.stderr)
+        return EXIT_USAGE
+    messages = [ChatMessage("user", message)]
+    if args.system:
+        messages.insert(0, ChatMessage("system", args.system))
+    sampler = SamplerSettings(seed=args.seed)
+    if args.temperature is not None:
+        sampler = replace(sampler, temperature=args.temperature)
+
+    engine = HeadlessEngine()
+    try:
+        try:
+            info = engine.load(str(model), LoadParams(n_ctx=args.n_ctx))
+        except EngineFailure as error:
+            print(f"inkwell: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        if not info.has_chat_template:
+            print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
+
+        def write(text: str) -> None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+        request = GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=sampler)
+        try:
+            stats = engine.generate(request, write)
+        except EngineFailure as error:
+            print(f"\ninkwell: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        sys.stdout.write("\n")
+        print(f"[{info.name}] {stats.summary()}", file=sys.stderr)
+        return EXIT_OK
+    finally:
+        engine.close()

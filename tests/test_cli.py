@@ -1,0 +1,65 @@
+"""The `inkwell` command, run as a person would run it."""
+
+import json
+import os
+import subprocess
+import sys
+
+from app import __version__
+
+
+def inkwell(*args, timeout=300, stdin=None):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True, text=True, timeout=timeout, env=env, input=stdin,
+    )
+
+
+def test_version():
+    result = inkwell("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"inkwell {__version__}"
+
+
+def test_chat_streams_reply_and_prints_stats(tmp_path):
+    result = inkwell("--data-dir", str(tmp_path), "chat", "--seed", "7", "--max-tokens", "12", "Hello!")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "tok/s" in result.stderr and "SmolLM2" in result.stderr
+    assert (tmp_path / "data").is_dir() and (tmp_path / "config").is_dir()
+    again = inkwell("--data-dir", str(tmp_path), "chat", "--seed", "7", "--max-tokens", "12", "Hello!")
+    assert again.stdout == result.stdout
+
+
+def test_chat_reads_message_from_stdin(tmp_path):
+    result = inkwell("--data-dir", str(tmp_path), "chat", "--max-tokens", "4", "-", stdin="Hi there")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+
+
+def test_chat_with_bad_model_fails_clearly(tmp_path):
+    bogus = tmp_path / "model.gguf"
+    bogus.write_text("not a model")
+    result = inkwell("--data-dir", str(tmp_path), "chat", "--model", str(bogus), "Hello")
+    assert result.returncode == 2
+    assert "not a GGUF" in result.stderr
+    assert "Traceback" not in result.stderr
+    missing = inkwell("--data-dir", str(tmp_path), "chat", "--model", str(tmp_path / "nope.gguf"), "Hello")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+
+
+def test_bench_prints_side_by_side_figures(tmp_path):
+    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    row = summary["lengths"]["16"]
+    for method in ("engine", "bare", "create_completion"):
+        assert row[method]["generated"] == 16
+        assert row[method]["gen_tps"] > 0 and row[method]["ttft_s"] > 0
+    assert row["engine_vs_bare"] > 0 and row["engine_vs_create_completion"] > 0
+
+
+def test_bench_rejects_bad_lengths(tmp_path):
+    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "abc")
+    assert result.returncode == 2 and "--lengths" in result.stderr
