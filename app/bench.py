@@ -168,8 +168,8 @@ def summarize(runs: list[Run]) -> dict:
     return result
 
 
-def format_table(model: str, summary: dict) -> str:
-    lines = [f"Model: {model}", ""]
+def format_table(summary: dict) -> str:
+    lines = [f"Model: {summary['model']}, context {summary['n_ctx']}, threads: {summary['threads']}", ""]
     header = f"{'tokens':>6}  {'method':<18} {'TTFT ms':>8} {'prompt tok/s':>13} {'gen tok/s':>10}"
     lines.append(header)
     lines.append("-" * len(header))
@@ -207,7 +207,7 @@ def run_bench(args: argparse.Namespace) -> int:
     try:
         try:
             n_ctx = max(args.n_ctx, max(lengths) + 256)
-            info = engine.load(str(model), LoadParams(n_ctx=n_ctx))
+            info = engine.load(str(model), LoadParams(n_ctx=n_ctx, n_threads=args.threads))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -217,10 +217,11 @@ def run_bench(args: argparse.Namespace) -> int:
         summary = summarize(measure(engine, lengths, args.repeats))
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
+        summary["threads"] = args.threads or "llama.cpp default"
         if args.json:
             print(json.dumps(summary, indent=2))
         else:
-            print(format_table(info.name, summary))
+            print(format_table(summary))
         return EXIT_OK
     finally:
         engine.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from app import __version__
 from app.core.paths import AppPaths, find_starter_model
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -20,6 +20,8 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="GGUF model to load (default: the starter model)")
     parser.add_argument("--n-ctx", type=int, metavar="N", default=argparse.SUPPRESS if suppress else 4096,
                         help="context length in tokens (capped by the model's own)")
+    parser.add_argument("--threads", type=int, metavar="N", default=argparse.SUPPRESS if suppress else None,
+                        help="CPU threads for llama.cpp (default: half the logical cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,7 +94,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("inkwell")
     host = EngineHost()
-    window = MainWindow(host, LoadParams(n_ctx=args.n_ctx))
+    window = MainWindow(host, LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
     window.show()
     model = resolve_model(args.model)
     if model is None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QCoreApplication, QEventLoop
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from app.core.generation import (
     ChatMessage,
@@ -25,11 +26,7 @@ class EngineFailure(Exception):
 
 
 class HeadlessEngine:
-    """The GUI's engine host and thread, driven by blocking calls that spin an event loop.
-
-    Slots connected here return None on purpose: PySide6 6.12 releases a slot's return value
-    once too often, and a returned True/False eventually crashes the interpreter.
-    """
+    """The GUI's engine host and thread, driven by blocking calls that spin an event loop."""
 
     def __init__(self) -> None:
         self.app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
@@ -116,12 +113,28 @@ class HeadlessEngine:
             host.job_done.disconnect()
             host.job_failed.disconnect()
 
+    def stop_on_interrupt(self) -> list[bool]:
+        """Ctrl+C cancels the running request instead of killing the process mid-write.
+        Returns a list that becomes non-empty once Ctrl+C was pressed."""
+        interrupted: list[bool] = []
+
+        def on_sigint(_signum, _frame) -> None:
+            interrupted.append(True)
+            self.host.cancel()
+
+        signal.signal(signal.SIGINT, on_sigint)
+        # Python runs signal handlers only between bytecodes: wake it while Qt waits.
+        self._signal_timer = QTimer()
+        self._signal_timer.timeout.connect(lambda: None)
+        self._signal_timer.start(100)
+        return interrupted
+
     def close(self) -> None:
         self.host.shutdown()
 
 
 def run_chat(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
+    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
 
     model = resolve_model(args.model)
     if model is None:
@@ -139,12 +152,15 @@ def run_chat(args: argparse.Namespace) -> int:
         sampler = replace(sampler, temperature=args.temperature)
 
     engine = HeadlessEngine()
+    interrupted = engine.stop_on_interrupt()
     try:
         try:
-            info = engine.load(str(model), LoadParams(n_ctx=args.n_ctx))
+            info = engine.load(str(model), LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
+        if interrupted:
+            return EXIT_INTERRUPTED
         if not info.has_chat_template:
             print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
 
@@ -160,6 +176,6 @@ def run_chat(args: argparse.Namespace) -> int:
             return EXIT_FAILED
         sys.stdout.write("\n")
         print(f"[{info.name}] {stats.summary()}", file=sys.stderr)
-        return EXIT_OK
+        return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:
         engine.close()

@@ -40,3 +40,17 @@ def bad_model_files(tmp_path: Path, starter_model: Path) -> dict[str, Path]:
         "truncated": truncated,
         "corrupt": corrupt,
     }
+
+
+@pytest.fixture(scope="session")
+def no_template_model(tmp_path_factory, starter_model: Path) -> Path:
+    """The starter model with its chat template key renamed: a valid GGUF without a template,
+    as base models are."""
+    data = bytearray(starter_model.read_bytes())
+    key = b"tokenizer.chat_template"
+    index = data.find(key, 0, 8 << 20)
+    assert index != -1
+    data[index : index + len(key)] = b"tokenizer.chat_templatX"
+    path = tmp_path_factory.mktemp("models") / "base-model.gguf"
+    path.write_bytes(bytes(data))
+    return path

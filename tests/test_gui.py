@@ -80,7 +80,7 @@ def test_stop_button_stops_a_reply(qtbot, window):
     qtbot.waitUntil(lambda: bool(results), timeout=30_000)
     assert results[0].finish_reason == "cancelled"
     assert results[0].generated_tokens < 1500
-    assert "Stopped" in view.toPlainText()
+    assert "stopped by you" in view.toPlainText()
     assert send.isEnabled() and not stop.isEnabled()
     # The conversation goes on after a stop.
     window.max_tokens = 8
@@ -113,3 +113,11 @@ def test_bad_model_shows_message_and_app_keeps_running(qtbot, window, bad_model_
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert "No model is loaded" in window.statusBar().currentMessage()
     assert box.toPlainText() == "Hello?"  # nothing the user wrote is lost
+
+
+def test_model_without_template_is_announced(qtbot, window, no_template_model):
+    view, _, _, _ = widgets(window)
+    with qtbot.waitSignal(window.host.loaded, timeout=60_000):
+        window.load_model(no_template_model)
+    assert "has no chat template" in view.toPlainText()
+    assert window.model_label.text() == "base-model"

@@ -9,6 +9,12 @@ from typing import Literal
 Role = Literal["system", "user", "assistant"]
 FinishReason = Literal["stop", "length", "cancelled"]
 
+FINISH_LABELS: dict[str, str] = {
+    "stop": "complete",
+    "length": "stopped at the length limit",
+    "cancelled": "stopped by you",
+}
+
 _request_ids = itertools.count(1)
 
 
@@ -68,8 +74,10 @@ class GenerationStats:
             f"{self.tokens_per_second:.1f} tok/s",
             f"first token {self.time_to_first_token:.2f} s",
             f"prompt {self.prompt_tokens} ({self.cached_tokens} cached)",
-            self.finish_reason,
+            FINISH_LABELS[self.finish_reason],
         ]
+        if self.dropped_messages:
+            parts.append(f"{self.dropped_messages} oldest messages left out to fit the context")
         return " · ".join(parts)
 
 

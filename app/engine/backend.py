@@ -150,14 +150,19 @@ class LlamaBackend:
         template = self._gguf.chat_template if self._gguf else None
         bos, eos = self._special_text(llm.token_bos()), self._special_text(llm.token_eos())
 
-        def render(candidate):
-            return render_chat(candidate, template, bos_token=bos, eos_token=eos)
+        measured: dict[int, tuple] = {}  # prompts measured while fitting, by message count
 
-        kept, dropped = fit_messages(
-            messages, lambda candidate: len(self.tokenize_prompt(render(candidate).text)), budget
-        )
-        prompt = render(kept)
-        return self.tokenize_prompt(prompt.text), prompt.stop, dropped, prompt.uses_fallback
+        def measure(candidate) -> int:
+            prompt = render_chat(candidate, template, bos_token=bos, eos_token=eos)
+            tokens = self.tokenize_prompt(prompt.text)
+            measured[len(candidate)] = (prompt, tokens)
+            return len(tokens)
+
+        kept, dropped = fit_messages(messages, measure, budget)
+        if len(kept) not in measured:
+            measure(kept)
+        prompt, tokens = measured[len(kept)]
+        return tokens, prompt.stop, dropped, prompt.uses_fallback
 
     # -- generation ----------------------------------------------------------------------
 

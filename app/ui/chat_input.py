@@ -16,7 +16,9 @@ class ChatInput(QPlainTextEdit):
         self.setAccessibleName("Message")
         self.setPlaceholderText("Write a message. Enter sends, Shift+Enter starts a new line.")
         self.setTabChangesFocus(True)
-        self.setMaximumHeight(140)
+        # About four lines: the conversation keeps the room.
+        lines = self.fontMetrics().lineSpacing() * 4
+        self.setMaximumHeight(int(lines + 2 * self.document().documentMargin() + 2 * self.frameWidth()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         is_enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)

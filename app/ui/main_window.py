@@ -203,12 +203,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
         if request_id != self._active_request:
             return
-        footer = stats.summary()
-        if stats.finish_reason == "cancelled":
-            footer = "Stopped · " + footer
-        if stats.dropped_messages:
-            footer += f" · {stats.dropped_messages} oldest messages left out to fit the context"
-        reply = self.chat_view.end_reply(footer)
+        reply = self.chat_view.end_reply(stats.summary())
         if reply:
             self.messages.append(ChatMessage("assistant", reply))
         self.speed_label.setText(f"{stats.tokens_per_second:.1f} tok/s")
