@@ -20,7 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from app.core.generation import GenerationRequest, LoadParams, SamplerSettings
+from app.core.generation import ChatMessage, GenerationRequest, LoadParams, SamplerSettings
 
 PROMPT = (
     "The lighthouse keeper had not spoken to anyone in three weeks when the boat appeared. "
@@ -146,6 +146,48 @@ def measure(engine, lengths: list[int], repeats: int) -> list[Run]:
     return runs
 
 
+QUESTIONS = (
+    "I want to write a short story about a lighthouse keeper. Where should I start?",
+    "What should his name be?",
+    "Describe the lighthouse in two sentences.",
+    "What does he fear most?",
+    "Who arrives on the boat?",
+    "How do they first speak to each other?",
+    "What secret does the visitor carry?",
+    "What is the turning point?",
+    "How does the story end?",
+    "Suggest a title.",
+    "Summarise the plot in one line.",
+    "What would a sequel be about?",
+)
+
+
+def measure_conversation(engine, turns: int, reply_tokens: int = 48) -> list[dict]:
+    """A conversation of ``turns`` turns, as the chat window sends it (the whole history
+    every turn). Each turn is measured twice: as it happens, reusing the KV cache of the
+    turn before, and again from an empty cache for comparison."""
+    history = [ChatMessage("system", "You are a helpful writing assistant.")]
+    rows = []
+    for turn in range(turns):
+        history.append(ChatMessage("user", QUESTIONS[turn % len(QUESTIONS)]))
+        chunks: list[str] = []
+        request = GenerationRequest(messages=tuple(history), max_tokens=reply_tokens, sampler=SAMPLER, ignore_eos=True)
+        stats = engine.generate(request, chunks.append)
+        history.append(ChatMessage("assistant", "".join(chunks)))
+        rows.append({
+            "turn": turn + 1,
+            "prompt_tokens": stats.prompt_tokens,
+            "reused_tokens": stats.cached_tokens,
+            "ttft_s": stats.time_to_first_token,
+        })
+    for row, turn in zip(rows, range(turns)):
+        engine.run(_reset)
+        messages = tuple(history[: 2 + 2 * turn])
+        stats = engine.generate(GenerationRequest(messages=messages, max_tokens=1, sampler=SAMPLER))
+        row["ttft_without_reuse_s"] = stats.time_to_first_token
+    return rows
+
+
 def summarize(runs: list[Run]) -> dict:
     result: dict = {"lengths": {}}
     for length in sorted({r.length for r in runs}):
@@ -185,6 +227,16 @@ def format_table(summary: dict) -> str:
         )
     lines.append("")
     lines.append("Targets: engine ≥ 0.95 × bare at every length; ≥ 1.1 × create_completion at 1024 tokens.")
+    if summary.get("conversation"):
+        lines += ["", "Conversation (whole history sent every turn; 48-token replies):", ""]
+        header = f"{'turn':>4} {'prompt':>7} {'reused':>7} {'evaluated':>9} {'TTFT ms':>8} {'TTFT ms, no reuse':>18}"
+        lines += [header, "-" * len(header)]
+        for row in summary["conversation"]:
+            lines.append(
+                f"{row['turn']:>4} {row['prompt_tokens']:>7} {row['reused_tokens']:>7} "
+                f"{row['prompt_tokens'] - row['reused_tokens']:>9} {row['ttft_s'] * 1000:>8.1f} "
+                f"{row['ttft_without_reuse_s'] * 1000:>18.1f}"
+            )
     return "\n".join(lines)
 
 
@@ -196,8 +248,9 @@ def run_bench(args: argparse.Namespace) -> int:
         lengths = [int(part) for part in args.lengths.split(",") if part.strip()]
     except ValueError:
         lengths = []
-    if not lengths or min(lengths) < 2 or args.repeats < 1:
-        print("inkwell: --lengths takes numbers ≥ 2 such as 128,1024, and --repeats ≥ 1.", file=sys.stderr)
+    if (args.lengths.strip() and not lengths) or (lengths and min(lengths) < 2) or args.repeats < 1 or args.turns < 0:
+        print("inkwell: --lengths takes numbers ≥ 2 such as 128,1024 (or nothing), --repeats ≥ 1 "
+              "and --turns ≥ 0.", file=sys.stderr)
         return EXIT_USAGE
     model = resolve_model(args.model)
     if model is None:
@@ -206,15 +259,17 @@ def run_bench(args: argparse.Namespace) -> int:
     engine = HeadlessEngine()
     try:
         try:
-            n_ctx = max(args.n_ctx, max(lengths) + 256)
+            n_ctx = max(args.n_ctx, max(lengths, default=0) + 256)
             info = engine.load(str(model), LoadParams(n_ctx=n_ctx, n_threads=args.threads))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
-        if info.n_ctx < max(lengths) + 128:
+        if info.n_ctx < max(lengths, default=0) + 128:
             print(f"inkwell: {info.name} holds only {info.n_ctx} tokens; use shorter --lengths.", file=sys.stderr)
             return EXIT_USAGE
-        summary = summarize(measure(engine, lengths, args.repeats))
+        summary = summarize(measure(engine, lengths, args.repeats)) if lengths else {"lengths": {}}
+        if args.turns:
+            summary["conversation"] = measure_conversation(engine, args.turns)
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
         summary["threads"] = args.threads or "llama.cpp default"

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="generated tokens per run (default: 128,1024)")
     bench.add_argument("--repeats", type=int, default=3, metavar="N",
                        help="runs per method and length; the median is reported (default: 3)")
+    bench.add_argument("--turns", type=int, default=10, metavar="N",
+                       help="turns of the conversation benchmark; 0 skips it (default: 10)")
     return parser
 
 
@@ -83,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.core.generation import LoadParams
+    from app.core.store import StoreError
     from app.engine.host import EngineHost
     from app.ui.main_window import MainWindow
 
@@ -94,7 +97,13 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("inkwell")
     host = EngineHost()
-    window = MainWindow(host, LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
+    try:
+        window = MainWindow(host, paths, LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
+    except StoreError as error:
+        host.shutdown()
+        QMessageBox.critical(None, "Inkwell", str(error))
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_FAILED
     window.show()
     model = resolve_model(args.model)
     if model is None:

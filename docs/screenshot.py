@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -15,7 +16,7 @@ from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.generation import LoadParams  # noqa: E402
-from app.core.paths import find_starter_model  # noqa: E402
+from app.core.paths import AppPaths, find_starter_model  # noqa: E402
 from app.engine.host import EngineHost  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
@@ -31,7 +32,14 @@ def main() -> int:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("screenshot.png")
     app = QApplication(sys.argv[:1])
     host = EngineHost()
-    window = MainWindow(host, LoadParams(n_ctx=4096))
+    with tempfile.TemporaryDirectory() as data_dir:
+        paths = AppPaths.resolve(data_dir)
+        paths.ensure()
+        return shoot(app, host, paths, out)
+
+
+def shoot(app, host, paths, out: Path) -> int:
+    window = MainWindow(host, paths, LoadParams(n_ctx=4096))
     window.resize(960, 640)
     window.show()
     window.load_model(find_starter_model())
@@ -43,7 +51,7 @@ def main() -> int:
     window.chat_input.setPlainText("Which one matters most?")
     app.processEvents()
     window.grab().save(str(out))
-    host.shutdown()
+    window.close()
     print(out)
     return 0
 

@@ -51,7 +51,7 @@ def test_chat_with_bad_model_fails_clearly(tmp_path):
 
 
 def test_bench_prints_side_by_side_figures(tmp_path):
-    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--json")
+    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--turns", "3", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     row = summary["lengths"]["16"]
@@ -59,6 +59,12 @@ def test_bench_prints_side_by_side_figures(tmp_path):
         assert row[method]["generated"] == 16
         assert row[method]["gen_tps"] > 0 and row[method]["ttft_s"] > 0
     assert row["engine_vs_bare"] > 0 and row["engine_vs_create_completion"] > 0
+    turns = summary["conversation"]
+    assert [t["turn"] for t in turns] == [1, 2, 3]
+    # Each turn after the first reuses the previous turn's prompt from the KV cache.
+    for before, after in zip(turns, turns[1:]):
+        assert after["reused_tokens"] >= before["prompt_tokens"]
+        assert after["prompt_tokens"] > before["prompt_tokens"]
 
 
 def test_bench_rejects_bad_lengths(tmp_path):

@@ -5,20 +5,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QTextBrowser
 
 from app.core.generation import LoadParams
+from app.core.paths import AppPaths
 from app.engine.host import EngineHost
 from app.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, starter_model):
+def window(qtbot, starter_model, tmp_path):
     host = EngineHost()
-    window = MainWindow(host, LoadParams(n_ctx=2048))
+    paths = AppPaths.resolve(tmp_path / "inkwell")
+    paths.ensure()
+    window = MainWindow(host, paths, LoadParams(n_ctx=2048))
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(host.loaded, timeout=60_000):
         window.load_model(starter_model)
     yield window
-    host.shutdown()
+    window.close()
 
 
 def widgets(window):
@@ -56,7 +59,7 @@ def test_enter_sends_and_reply_streams_into_chat_view(qtbot, window):
     assert "tok/s" in text  # the statistics line under the reply
     assert not stop.isEnabled() and send.isEnabled()
     assert "tok/s" in window.speed_label.text()
-    assert [m.role for m in window.messages] == ["user", "assistant"]
+    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
 
 
 def test_shift_enter_adds_a_line_instead_of_sending(qtbot, window):
@@ -65,7 +68,7 @@ def test_shift_enter_adds_a_line_instead_of_sending(qtbot, window):
     qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(box, "second line")
     assert box.toPlainText() == "first line\nsecond line"
-    assert window.messages == []
+    assert window.conversation_id is None
 
 
 def test_stop_button_stops_a_reply(qtbot, window):
@@ -87,7 +90,7 @@ def test_stop_button_stops_a_reply(qtbot, window):
     qtbot.keyClicks(box, "Thanks")
     with qtbot.waitSignal(window.host.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert [m.role for m in window.messages] == ["user", "assistant", "user", "assistant"]
+    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant", "user", "assistant"]
 
 
 def test_escape_stops_a_reply(qtbot, window):

@@ -45,6 +45,9 @@ class GenerationRequest:
 
     messages: tuple[ChatMessage, ...] = ()
     prompt: str | None = None
+    # Continue an assistant reply: its text so far follows the chat prompt, and the model
+    # carries on from there.
+    assistant_prefix: str = ""
     max_tokens: int = 512
     sampler: SamplerSettings = field(default_factory=SamplerSettings)
     stop: tuple[str, ...] = ()

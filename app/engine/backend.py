@@ -142,7 +142,7 @@ class LlamaBackend:
         return llm.tokenize(text.encode("utf-8"), add_bos=add_special, special=True)
 
     def chat_prompt_tokens(
-        self, messages: tuple[ChatMessage, ...], budget: int
+        self, messages: tuple[ChatMessage, ...], budget: int, assistant_prefix: str = ""
     ) -> tuple[list[int], tuple[str, ...], int, bool]:
         """Tokens of the chat prompt that fits ``budget``, the template's stop strings, the
         number of oldest messages left out, and whether the plain fallback format was used."""
@@ -154,7 +154,7 @@ class LlamaBackend:
 
         def measure(candidate) -> int:
             prompt = render_chat(candidate, template, bos_token=bos, eos_token=eos)
-            tokens = self.tokenize_prompt(prompt.text)
+            tokens = self.tokenize_prompt(prompt.text + assistant_prefix)
             measured[len(candidate)] = (prompt, tokens)
             return len(tokens)
 
@@ -217,7 +217,9 @@ class LlamaBackend:
             return self.tokenize_prompt(request.prompt), (), 0
         # Leave room for at least part of the reply: a quarter of the context or max_tokens.
         reserve = min(request.max_tokens, llm.n_ctx() // 4)
-        tokens, stops, dropped, _ = self.chat_prompt_tokens(request.messages, llm.n_ctx() - reserve)
+        tokens, stops, dropped, _ = self.chat_prompt_tokens(
+            request.messages, llm.n_ctx() - reserve, request.assistant_prefix
+        )
         return tokens, stops, dropped
 
     def generate(

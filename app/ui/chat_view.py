@@ -1,116 +1,277 @@
-"""The conversation view: Markdown messages, a streaming reply appended at the end."""
+"""The conversation view: Markdown messages with their actions, a streaming reply at the end."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument
+from dataclasses import dataclass, field
+from html import escape
+
+from PySide6.QtCore import QPoint, QUrl, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QFont,
+    QKeyEvent,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.core.markup import highlight_code, split_code_blocks, split_reasoning
+
 _ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Inkwell"}
+_ROLE_COLORS = {"user": "#2f6fb3", "assistant": "#7a4fb0", "notice": "#a05a00"}
+_STATUS_NOTES = {
+    "interrupted": "Interrupted: Inkwell closed while this reply was being written.",
+    "cancelled": "Stopped by you.",
+    "length": "Stopped at the length limit.",
+    "error": "The reply failed.",
+    "streaming": "",
+}
+ACTION_SCHEME = "inkwell"
+
+
+@dataclass(frozen=True)
+class MessageItem:
+    """One message as the view shows it."""
+
+    message_id: int
+    role: str
+    content: str
+    status: str = "complete"
+    footer: str = ""  # statistics of a reply
+    alternative: int = 1  # 1-based position among its alternatives
+    alternatives: int = 1
+    in_context: bool = True
+    is_last: bool = False
+    actions: tuple[str, ...] = field(default=())  # e.g. ("copy", "regenerate", "delete")
+
+
+_ACTION_LABELS = {
+    "edit": "Edit",
+    "copy": "Copy",
+    "regenerate": "Regenerate",
+    "continue": "Continue",
+    "delete": "Delete",
+}
+
+
+def action_href(action: str, message_id: int, extra: int = 0) -> str:
+    return f"{ACTION_SCHEME}:{action}/{message_id}/{extra}"
 
 
 class ChatView(QTextBrowser):
     """Read-only view of one conversation.
 
     A reply streams in as plain text appended with a cursor at the end of the document, so
-    each chunk costs the same however long the conversation is; when the reply ends, just
-    its own range is replaced by the rendered Markdown.
+    each chunk costs the same however long the conversation is. Message actions are links
+    (``inkwell:ACTION/ID/EXTRA``) that emit ``action_requested``.
     """
+
+    action_requested = Signal(str, int, int)  # action, message id, extra (e.g. code block index)
+    alternative_requested = Signal(int)  # -1 or +1: flip the last reply's alternatives
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
         self.setAccessibleName("Conversation")
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)
         self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
         self.document().setDocumentMargin(12)
+        self.anchorClicked.connect(self._on_anchor)
         self._reply_start: int | None = None
         self._reply_text: list[str] = []
+        self.expanded_reasoning: set[int] = set()
 
-    # -- messages ------------------------------------------------------------------------
+    # -- whole conversation --------------------------------------------------------------
 
-    def add_message(self, role: str, text: str) -> None:
-        self._start_message(role)
-        self._insert_markdown(text)
+    def show_messages(self, items: list[MessageItem]) -> None:
+        self._reply_start = None
+        self._reply_text = []
+        self.clear()
+        for item in items:
+            self._insert_message(item)
+        self._scroll_to_bottom()
 
     def add_notice(self, text: str) -> None:
-        self.add_message("notice", text)
+        self._start_message("notice")
+        self._insert_markdown(text)
+        self._scroll_to_bottom()
 
-    def begin_reply(self) -> None:
+    # -- streaming -----------------------------------------------------------------------
+
+    def begin_reply(self, text_so_far: str = "") -> None:
         self._start_message("assistant")
         self._reply_start = self._end_cursor().position()
         self._reply_text = []
+        if text_so_far:
+            self.append_reply(text_so_far)
 
     def append_reply(self, text: str) -> None:
         if self._reply_start is None or not text:
             return
         follow = self._at_bottom()
         self._reply_text.append(text)
-        cursor = self._end_cursor()
-        cursor.insertText(text, QTextCharFormat())
+        self._end_cursor().insertText(text, QTextCharFormat())
         if follow:
             self._scroll_to_bottom()
-
-    def end_reply(self, footer: str = "") -> str:
-        """Renders the finished reply as Markdown and adds ``footer`` (its statistics) below."""
-        text = "".join(self._reply_text)
-        if self._reply_start is not None:
-            follow = self._at_bottom()
-            cursor = self._end_cursor()
-            cursor.setPosition(self._reply_start, QTextCursor.MoveMode.KeepAnchor)
-            cursor.removeSelectedText()
-            self._insert_markdown(text)
-            if footer:
-                self._insert_footer(footer)
-            if follow:
-                self._scroll_to_bottom()
-        self._reply_start = None
-        self._reply_text = []
-        return text
 
     @property
     def reply_in_progress(self) -> bool:
         return self._reply_start is not None
 
-    def clear_conversation(self) -> None:
-        self.clear()
-        self._reply_start = None
-        self._reply_text = []
+    @property
+    def reply_text(self) -> str:
+        return "".join(self._reply_text)
 
-    # -- helpers -------------------------------------------------------------------------
+    # -- links ---------------------------------------------------------------------------
+
+    def anchor_point(self, href: str) -> QPoint | None:
+        """Where the link ``href`` is drawn, in viewport coordinates (None when absent)."""
+        block = self.document().begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                fragment = iterator.fragment()
+                if fragment.isValid() and fragment.charFormat().anchorHref() == href:
+                    cursor = QTextCursor(self.document())
+                    cursor.setPosition(fragment.position() + max(1, fragment.length() // 2))
+                    rect = self.cursorRect(cursor)
+                    return QPoint(rect.left() - 2, rect.center().y())
+                iterator += 1
+            block = block.next()
+        return None
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() != ACTION_SCHEME:
+            if url.scheme() in ("http", "https", "mailto"):
+                QDesktopServices.openUrl(url)
+            return
+        parts = url.path().split("/")
+        try:
+            action, message_id, extra = parts[0], int(parts[1]), int(parts[2]) if len(parts) > 2 else 0
+        except (IndexError, ValueError):
+            return
+        if action == "reasoning":
+            self.expanded_reasoning ^= {message_id}
+        self.action_requested.emit(action, message_id, extra)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.alternative_requested.emit(-1 if event.key() == Qt.Key.Key_Left else 1)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _insert_message(self, item: MessageItem) -> None:
+        self._start_message(item.role, None if item.in_context else "not in the model's context")
+        content = item.content
+        if item.role == "assistant":
+            reasoning, content = split_reasoning(content)
+            if reasoning is not None:
+                self._insert_reasoning(item.message_id, reasoning.text, reasoning.finished)
+        code_index = 0
+        for segment in split_code_blocks(content):
+            if segment.kind == "code":
+                self._insert_code(item.message_id, code_index, segment.text, segment.language)
+                code_index += 1
+            elif segment.text:
+                self._insert_markdown(segment.text)
+        if not content.strip() and item.role == "assistant" and item.status != "streaming":
+            self._insert_small("(empty reply)")
+        note = _STATUS_NOTES.get(item.status, "")
+        if note and not item.footer:  # the statistics line already says how a reply ended
+            self._insert_small(note, italic=True)
+        self._insert_actions(item)
+
+    def _start_message(self, role: str, aside: str | None = None) -> None:
+        cursor = self._end_cursor()
+        if not self.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        block = QTextBlockFormat()
+        block.setTopMargin(12)
+        cursor.setBlockFormat(block)
+        label = QTextCharFormat()
+        label.setFontWeight(QFont.Weight.Bold)
+        label.setForeground(QColor(_ROLE_COLORS.get(role, "#555555")))
+        cursor.insertText(_ROLE_LABELS.get(role, role), label)
+        if aside:
+            cursor.insertText(f"  · {aside}", self._small_format(italic=True))
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def _insert_markdown(self, text: str) -> None:
+        self._end_cursor().insertMarkdown(text or " ", QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
+
+    def _insert_reasoning(self, message_id: int, text: str, finished: bool) -> None:
+        expanded = message_id in self.expanded_reasoning
+        words = len(text.split())
+        title = f"{'▾' if expanded else '▸'} Reasoning ({words} words{'' if finished else ', thinking…'})"
+        self._insert_html_block(f'<a href="{action_href("reasoning", message_id)}" style="color:#777777;">{escape(title)}</a>')
+        if expanded:
+            cursor = self._end_cursor()
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertText(text, self._small_format(italic=True))
+        self._end_cursor().insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def _insert_code(self, message_id: int, index: int, code: str, language: str) -> None:
+        header = (
+            f'<span style="color:#777777;">{escape(language or "code")}</span> &nbsp; '
+            f'<a href="{action_href("copy-code", message_id, index)}" style="color:#777777;">Copy code</a>'
+        )
+        self._insert_html_block(header)
+        cursor = self._end_cursor()
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertHtml(
+            '<table width="100%" cellpadding="8" cellspacing="0" bgcolor="#f4f5f7"><tr><td>'
+            f'<pre style="font-family: monospace;">{highlight_code(code, language)}</pre>'
+            "</td></tr></table>"
+        )
+        self._end_cursor().insertBlock(QTextBlockFormat(), QTextCharFormat())
+
+    def _insert_actions(self, item: MessageItem) -> None:
+        links = []
+        if item.alternatives > 1:
+            links.append(
+                f'<a href="{action_href("previous", item.message_id)}" style="color:#777777;">◀</a> '
+                f'<span style="color:#777777;">{item.alternative}/{item.alternatives}</span> '
+                f'<a href="{action_href("next", item.message_id)}" style="color:#777777;">▶</a>'
+            )
+        for action in item.actions:
+            links.append(
+                f'<a href="{action_href(action, item.message_id)}" style="color:#777777;">'
+                f"{_ACTION_LABELS[action]}</a>"
+            )
+        parts = [" &nbsp;·&nbsp; ".join(links)] if links else []
+        if item.footer:
+            parts.append(f'<span style="color:#999999;">{escape(item.footer)}</span>')
+        if parts:
+            self._insert_html_block('<span style="font-size:small;">' + " &nbsp;&nbsp; ".join(parts) + "</span>")
+
+    def _insert_html_block(self, html: str) -> None:
+        cursor = self._end_cursor()
+        if self._end_cursor().block().length() > 1:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertHtml(html)
+
+    def _insert_small(self, text: str, italic: bool = False) -> None:
+        cursor = self._end_cursor()
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        cursor.insertText(text, self._small_format(italic))
+
+    def _small_format(self, italic: bool = False) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setForeground(QColor("#888888"))
+        fmt.setFontItalic(italic)
+        fmt.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
+        return fmt
 
     def _end_cursor(self) -> QTextCursor:
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.End)
         return cursor
-
-    def _start_message(self, role: str) -> None:
-        cursor = self._end_cursor()
-        if not self.document().isEmpty():
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        block = QTextBlockFormat()
-        block.setTopMargin(10)
-        cursor.setBlockFormat(block)
-        label = QTextCharFormat()
-        label.setFontWeight(QFont.Weight.Bold)
-        label.setForeground(QColor("#2f6fb3") if role == "user" else QColor("#7a4fb0"))
-        cursor.insertText(_ROLE_LABELS.get(role, role), label)
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-
-    def _insert_markdown(self, text: str) -> None:
-        cursor = self._end_cursor()
-        cursor.insertMarkdown(text or " ", QTextDocument.MarkdownFeature.MarkdownDialectGitHub)
-
-    def _insert_footer(self, footer: str) -> None:
-        cursor = self._end_cursor()
-        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        fmt = QTextCharFormat()
-        fmt.setForeground(QColor("#888888"))
-        fmt.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
-        cursor.insertText(footer, fmt)
 
     def _at_bottom(self) -> bool:
         bar = self.verticalScrollBar()

@@ -1,56 +1,136 @@
-"""Inkwell's main window: a conversation with the loaded model."""
+"""Inkwell's main window: conversations saved as they happen, with the loaded model."""
 
 from __future__ import annotations
 
+import json
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from app import __version__
 from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo
+from app.core.markup import code_blocks
+from app.core.paths import AppPaths
+from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.resources import resource_path
+from app.core.store import Message, Store, StoreError
 from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
-from app.ui.chat_view import ChatView
+from app.ui.chat_view import ChatView, MessageItem
+from app.ui.sidebar import Sidebar
+
+SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
+TRASH_KEPT_S = 30 * 24 * 3600
+UNDO_SHOWN_MS = 15_000
+LAST_CONVERSATION_KEY = "last_conversation_id"
+FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled"}
+
+
+@dataclass
+class StreamingReply:
+    """The reply being generated: where it is saved and what has arrived so far."""
+
+    request_id: int
+    conversation_id: int
+    message_id: int
+    prefix: str = ""  # the text a "Continue" started from
+    chunks: list[str] = field(default_factory=list)
+    last_save: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        return self.prefix + "".join(self.chunks)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, host: EngineHost, load_params: LoadParams = LoadParams()) -> None:
+    def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams = LoadParams()) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Inkwell")
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkwell.svg"))))
-        self.resize(900, 700)
+        self.resize(1100, 720)
         self.host = host
+        self.paths = paths
         self.load_params = load_params
-        self.messages: list[ChatMessage] = []
-        self.system_prompt = ""
         self.max_tokens = 512
-        self._active_request: int | None = None
+        self.conversation_id: int | None = None
+        self.streaming: StreamingReply | None = None
+        self.editing: Message | None = None
+        self._undo = None
+        self.store = Store(paths.data_dir / "inkwell.db")
+        self.store.empty_trash(TRASH_KEPT_S)
 
+        self._build_widgets()
+        self._build_status_bar()
+        self._build_menus()
+        self._connect()
+        self.refresh_list()
+        if self.store.recovery_report:
+            self.chat_view.add_notice(self.store.recovery_report)
+        last = self.store.get_meta(LAST_CONVERSATION_KEY)
+        if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
+            self.open_conversation(int(last))
+        self.chat_input.setFocus()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_widgets(self) -> None:
+        self.sidebar = Sidebar()
         self.chat_view = ChatView()
         self.chat_input = ChatInput()
-        self.send_button = QPushButton("Send")
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setAccessibleName("Send")
-        self.send_button.setToolTip("Send the message (Enter)")
-        self.stop_button = QPushButton("Stop")
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setAccessibleName("Stop")
-        self.stop_button.setToolTip("Stop the reply (Esc)")
+        self.send_button = self._button("Send", "sendButton", "Send the message (Enter)")
+        self.stop_button = self._button("Stop", "stopButton", "Stop the reply (Esc)")
         self.stop_button.setEnabled(False)
+
+        self.persona_chooser = QComboBox()
+        self.persona_chooser.setObjectName("personaChooser")
+        self.persona_chooser.setAccessibleName("Persona")
+        self.persona_chooser.setToolTip("A persona sets the conversation's system prompt")
+        self.system_prompt_button = self._button("System prompt", "systemPromptButton", "Show or hide the system prompt")
+        self.system_prompt_button.setCheckable(True)
+        self.save_persona_button = self._button("Save as persona…", "savePersonaButton", "Keep this system prompt as a persona")
+        self.system_prompt_edit = QPlainTextEdit()
+        self.system_prompt_edit.setObjectName("systemPromptEdit")
+        self.system_prompt_edit.setAccessibleName("System prompt")
+        self.system_prompt_edit.setPlaceholderText("Instructions the model follows in this conversation")
+        self.system_prompt_edit.setMaximumHeight(90)
+        self.system_prompt_edit.hide()
+        self.save_persona_button.hide()
+        self._load_personas()
+
+        persona_row = QHBoxLayout()
+        persona_row.addWidget(QLabel("Persona:"))
+        persona_row.addWidget(self.persona_chooser)
+        persona_row.addWidget(self.system_prompt_button)
+        persona_row.addWidget(self.save_persona_button)
+        persona_row.addStretch(1)
+
+        self.edit_banner = QLabel("Editing a message: sending keeps the earlier version as another branch.")
+        self.edit_banner.setObjectName("editBanner")
+        self.cancel_edit_button = self._button("Cancel edit", "cancelEditButton", "Stop editing (Esc)")
+        banner_row = QHBoxLayout()
+        banner_row.addWidget(self.edit_banner, 1)
+        banner_row.addWidget(self.cancel_edit_button)
+        self.edit_banner.hide()
+        self.cancel_edit_button.hide()
 
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
@@ -59,31 +139,32 @@ class MainWindow(QMainWindow):
         input_row = QHBoxLayout()
         input_row.addWidget(self.chat_input, 1)
         input_row.addLayout(buttons)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+
+        chat_panel = QWidget()
+        layout = QVBoxLayout(chat_panel)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(persona_row)
+        layout.addWidget(self.system_prompt_edit)
         layout.addWidget(self.chat_view, 1)
+        layout.addLayout(banner_row)
         layout.addLayout(input_row)
+
+        splitter = QSplitter()
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(chat_panel)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 840])
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addWidget(splitter)
         self.setCentralWidget(central)
 
-        self._build_status_bar()
-        self._build_menus()
-
-        self.chat_input.submitted.connect(self.send)
-        self.send_button.clicked.connect(self.send)
-        self.stop_button.clicked.connect(self.stop)
-        stop_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        stop_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        stop_shortcut.activated.connect(self.stop)
-
-        host.loading.connect(self._on_loading)
-        host.loaded.connect(self._on_loaded)
-        host.load_failed.connect(self._on_load_failed)
-        host.chunk.connect(self._on_chunk)
-        host.finished.connect(self._on_finished)
-        host.failed.connect(self._on_failed)
-        self.chat_input.setFocus()
-
-    # -- building ------------------------------------------------------------------------
+    def _button(self, text: str, name: str, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setToolTip(tip)
+        return button
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -93,85 +174,567 @@ class MainWindow(QMainWindow):
         self.context_label.setObjectName("contextLabel")
         self.speed_label = QLabel("")
         self.speed_label.setObjectName("speedLabel")
+        self.context_meter = QProgressBar()
+        self.context_meter.setObjectName("contextMeter")
+        self.context_meter.setAccessibleName("Context used")
+        self.context_meter.setMaximumWidth(180)
+        self.context_meter.setFormat("context %p%")
+        self.context_meter.setValue(0)
         self.load_progress = QProgressBar()
         self.load_progress.setObjectName("loadProgress")
         self.load_progress.setAccessibleName("Model loading")
         self.load_progress.setRange(0, 0)  # llama.cpp reports no load progress: show activity
         self.load_progress.setMaximumWidth(140)
         self.load_progress.hide()
-        bar.addPermanentWidget(self.load_progress)
-        bar.addPermanentWidget(self.model_label)
-        bar.addPermanentWidget(self.context_label)
-        bar.addPermanentWidget(self.speed_label)
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setAccessibleName("Undo")
+        self.undo_button.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._clear_undo)
+        bar.addWidget(self.undo_button)
+        for widget in (self.load_progress, self.model_label, self.context_label, self.context_meter, self.speed_label):
+            bar.addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open model…", self)
-        open_action.setObjectName("openModelAction")
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_model)
-        file_menu.addAction(open_action)
-        clear_action = QAction("&Clear conversation", self)
-        clear_action.setObjectName("clearConversationAction")
-        clear_action.triggered.connect(self.clear_conversation)
-        file_menu.addAction(clear_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about_action = QAction("&About Inkwell", self)
-        about_action.triggered.connect(self._about)
-        help_menu.addAction(about_action)
+        def action(menu, text, name, slot, shortcut=None):
+            act = QAction(text, self)
+            act.setObjectName(name)
+            if shortcut is not None:
+                act.setShortcut(shortcut)
+            act.triggered.connect(slot)
+            menu.addAction(act)
+            return act
 
-    # -- actions -------------------------------------------------------------------------
+        file_menu = self.menuBar().addMenu("&File")
+        action(file_menu, "&New conversation", "newConversationAction", self.new_conversation, QKeySequence.StandardKey.New)
+        action(file_menu, "&Open model…", "openModelAction", self.choose_model, QKeySequence.StandardKey.Open)
+        file_menu.addSeparator()
+        action(file_menu, "Export as &Markdown…", "exportMarkdownAction", lambda: self.export_conversation(self.conversation_id, "markdown"))
+        action(file_menu, "Export as &JSON…", "exportJsonAction", lambda: self.export_conversation(self.conversation_id, "json"))
+        action(file_menu, "&Import conversation…", "importAction", self.import_conversation)
+        file_menu.addSeparator()
+        action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
+
+        chat_menu = self.menuBar().addMenu("&Chat")
+        action(chat_menu, "&Regenerate reply", "regenerateAction", self.regenerate_last, QKeySequence("Ctrl+R"))
+        action(chat_menu, "&Continue reply", "continueAction", self.continue_last, QKeySequence("Ctrl+Shift+Return"))
+        action(chat_menu, "Previous alternative", "previousAlternativeAction", lambda: self.flip_last(-1), QKeySequence("Alt+Left"))
+        action(chat_menu, "Next alternative", "nextAlternativeAction", lambda: self.flip_last(1), QKeySequence("Alt+Right"))
+        action(chat_menu, "Copy last reply", "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
+        chat_menu.addSeparator()
+        action(chat_menu, "Re&name conversation", "renameAction", lambda: self.conversation_id and self.sidebar.start_rename(self.conversation_id), QKeySequence("F2"))
+        action(chat_menu, "&Delete conversation", "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
+        action(chat_menu, "&Find conversation", "findAction", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
+
+        help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&About Inkwell", "aboutAction", self._about)
+
+    def _connect(self) -> None:
+        self.chat_input.submitted.connect(self.send)
+        self.send_button.clicked.connect(self.send)
+        self.stop_button.clicked.connect(self.stop)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.activated.connect(self._escape)
+        self.chat_view.action_requested.connect(self._on_message_action)
+        self.chat_view.alternative_requested.connect(self.flip_last)
+        self.cancel_edit_button.clicked.connect(self.cancel_edit)
+        self.undo_button.clicked.connect(self._run_undo)
+
+        self.sidebar.conversation_selected.connect(self.open_conversation)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.rename_requested.connect(self._rename)
+        self.sidebar.delete_requested.connect(self.delete_conversation)
+        self.sidebar.export_requested.connect(self.export_conversation)
+        self.sidebar.search_changed.connect(lambda _text: self.refresh_list())
+
+        self.persona_chooser.activated.connect(self._on_persona_chosen)
+        self.system_prompt_button.toggled.connect(self._toggle_system_prompt)
+        self.system_prompt_edit.textChanged.connect(self._on_system_prompt_edited)
+        self.save_persona_button.clicked.connect(self.save_persona)
+
+        self.host.loading.connect(self._on_loading)
+        self.host.loaded.connect(self._on_loaded)
+        self.host.load_failed.connect(self._on_load_failed)
+        self.host.chunk.connect(self._on_chunk)
+        self.host.finished.connect(self._on_finished)
+        self.host.failed.connect(self._on_failed)
+
+    # -- models --------------------------------------------------------------------------
 
     def load_model(self, path: str | Path) -> None:
         self.host.load_model(str(path), self.load_params)
 
     def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
         if path:
             self.load_model(path)
+
+    # -- conversations -------------------------------------------------------------------
+
+    def refresh_list(self) -> None:
+        query = self.sidebar.search.text().strip()
+        if query:
+            rows = [(hit.conversation.id, hit.conversation.title, hit.snippet) for hit in self.store.search(query)]
+        else:
+            rows = [(c.id, c.title, "") for c in self.store.list_conversations()]
+        self.sidebar.set_conversations(rows, self.conversation_id)
+
+    def new_conversation(self) -> None:
+        """Starts an empty conversation; it is stored with its first message."""
+        self.cancel_edit()
+        self.conversation_id = None
+        self.sidebar.list.clearSelection()
+        self.sidebar.list.setCurrentItem(None)
+        self._show_system_prompt("", "")
+        self.render_conversation()
+        self.context_meter.setValue(0)
+        self.chat_input.setFocus()
+
+    def open_conversation(self, conversation_id: int) -> None:
+        if conversation_id == self.conversation_id:
+            return
+        self.cancel_edit()
+        try:
+            conversation = self.store.get_conversation(conversation_id)
+        except StoreError as error:
+            self._report(str(error))
+            return
+        self.conversation_id = conversation_id
+        self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation_id))
+        self._show_system_prompt(conversation.system_prompt, conversation.persona)
+        self.render_conversation()
+        self.sidebar.select(conversation_id)
+
+    def _rename(self, conversation_id: int, title: str) -> None:
+        self._write(lambda: self.store.rename_conversation(conversation_id, title))
+        self.refresh_list()
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        if self.streaming and self.streaming.conversation_id == conversation_id:
+            self.stop()
+        title = self.store.get_conversation(conversation_id).title or "Untitled conversation"
+        if not self._write(lambda: self.store.delete_conversation(conversation_id)):
+            return
+        if conversation_id == self.conversation_id:
+            self.new_conversation()
+        self.refresh_list()
+        self._offer_undo(f"Deleted “{title}”.", lambda: self._restore_conversation(conversation_id))
+
+    def _restore_conversation(self, conversation_id: int) -> None:
+        self._write(lambda: self.store.restore_conversation(conversation_id))
+        self.refresh_list()
+        self.open_conversation(conversation_id)
+
+    # -- sending and replies -------------------------------------------------------------
 
     def send(self) -> None:
         text = self.chat_input.toPlainText().strip()
         if not text:
             return
-        if self._active_request is not None:
+        if self.streaming is not None:
             self.statusBar().showMessage("A reply is still being written; press Esc to stop it.", 4000)
             return
         if self.host.model_info is None:
             self.statusBar().showMessage("No model is loaded yet. Use File → Open model…", 5000)
             return
+        if self.conversation_id is None:
+            conversation = self._write(lambda: self.store.create_conversation(
+                system_prompt=self.system_prompt_edit.toPlainText(), persona=self.persona_chooser.currentText()))
+            if conversation is None:
+                return
+            self.conversation_id = conversation.id
+            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation.id))
+        if self.editing is not None:
+            parent_id = self.editing.parent_id
+        else:
+            path = self.store.path(self.conversation_id)
+            parent_id = path[-1].id if path else None
+        # The message is on disk before the model sees it.
+        user_message = self._write(lambda: self.store.add_message(self.conversation_id, "user", text, parent_id))
+        if user_message is None:
+            return  # the text stays in the box
         self.chat_input.clear()
-        self.messages.append(ChatMessage("user", text))
-        self.chat_view.add_message("user", text)
-        self.chat_view.begin_reply()
-        conversation = tuple(self.messages)
-        if self.system_prompt:
-            conversation = (ChatMessage("system", self.system_prompt), *conversation)
-        request = GenerationRequest(messages=conversation, max_tokens=self.max_tokens)
-        self._active_request = self.host.generate(request)
+        self.cancel_edit()
+        self._start_reply(user_message.id)
+        self.refresh_list()
+
+    def _start_reply(self, parent_id: int, continue_from: Message | None = None) -> None:
+        conversation = self.store.get_conversation(self.conversation_id)
+        self.store.set_current_leaf(conversation.id, parent_id)
+        history = [ChatMessage(m.role, m.content) for m in self.store.path(conversation.id) if m.role != "system"]
+        if conversation.system_prompt.strip():
+            history.insert(0, ChatMessage("system", conversation.system_prompt))
+        if continue_from is not None:
+            reply = continue_from
+            self.store.update_message(reply.id, status="streaming")
+            self.store.set_current_leaf(conversation.id, reply.id)
+        else:
+            reply = self._write(lambda: self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming"))
+            if reply is None:
+                return
+        request = GenerationRequest(
+            messages=tuple(history),
+            max_tokens=self.max_tokens,
+            assistant_prefix=continue_from.content if continue_from else "",
+        )
+        self.streaming = StreamingReply(request.request_id, conversation.id, reply.id, request.assistant_prefix)
+        self.host.generate(request)
+        self.render_conversation()
         self._set_generating(True)
 
     def stop(self) -> None:
-        if self._active_request is not None:
-            self.host.cancel(self._active_request)
+        if self.streaming is not None:
+            self.host.cancel(self.streaming.request_id)
 
-    def clear_conversation(self) -> None:
-        self.stop()
-        self.messages.clear()
-        self.chat_view.clear_conversation()
+    def regenerate_last(self) -> None:
+        last = self._last_message("assistant")
+        if last is not None:
+            self.regenerate(last.id)
+
+    def regenerate(self, message_id: int) -> None:
+        """A new alternative of a reply; the earlier ones stay reachable with ◀ ▶."""
+        if self._busy():
+            return
+        message = self.store.get_message(message_id)
+        if message.parent_id is not None:
+            self._start_reply(message.parent_id)
+
+    def continue_last(self) -> None:
+        last = self._last_message("assistant")
+        if last is not None and last.status in ("length", "cancelled", "interrupted"):
+            self.continue_reply(last.id)
+
+    def continue_reply(self, message_id: int) -> None:
+        if self._busy():
+            return
+        message = self.store.get_message(message_id)
+        self._start_reply(message.parent_id, continue_from=message)
+
+    def flip_last(self, step: int) -> None:
+        last = self._last_message("assistant")
+        if last is not None:
+            self.flip(last.id, step)
+
+    def flip(self, message_id: int, step: int) -> None:
+        if self._busy():
+            return
+        siblings = self.store.siblings(message_id)
+        index = next((i for i, m in enumerate(siblings) if m.id == message_id), 0)
+        target = index + step
+        if 0 <= target < len(siblings):
+            self.store.select_branch(siblings[target].id)
+            self.render_conversation()
+
+    def edit_message(self, message_id: int) -> None:
+        if self._busy():
+            return
+        self.editing = self.store.get_message(message_id)
+        self.chat_input.setPlainText(self.editing.content)
+        self.edit_banner.show()
+        self.cancel_edit_button.show()
+        self.chat_input.setFocus()
+
+    def cancel_edit(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.chat_input.clear()
+        self.edit_banner.hide()
+        self.cancel_edit_button.hide()
+
+    def delete_message(self, message_id: int) -> None:
+        if self._busy():
+            return
+        if not self._write(lambda: self.store.delete_message(message_id)):
+            return
+        self.render_conversation()
+
+        def undo() -> None:
+            self._write(lambda: self.store.restore_message(message_id))
+            self.render_conversation()
+
+        self._offer_undo("Message deleted.", undo)
+
+    def copy_last_reply(self) -> None:
+        last = self._last_message("assistant")
+        if last is not None:
+            QGuiApplication.clipboard().setText(last.content)
+
+    def _on_message_action(self, action: str, message_id: int, extra: int) -> None:
+        if action == "reasoning":
+            self.render_conversation()
+        elif action == "copy":
+            QGuiApplication.clipboard().setText(self.store.get_message(message_id).content)
+            self.statusBar().showMessage("Copied.", 2000)
+        elif action == "copy-code":
+            blocks = code_blocks(self.store.get_message(message_id).content)
+            if extra < len(blocks):
+                QGuiApplication.clipboard().setText(blocks[extra].text)
+                self.statusBar().showMessage("Code copied.", 2000)
+        elif action == "regenerate":
+            self.regenerate(message_id)
+        elif action == "continue":
+            self.continue_reply(message_id)
+        elif action == "edit":
+            self.edit_message(message_id)
+        elif action == "delete":
+            self.delete_message(message_id)
+        elif action in ("previous", "next"):
+            self.flip(message_id, -1 if action == "previous" else 1)
+
+    # -- engine results ------------------------------------------------------------------
+
+    def _on_chunk(self, request_id: int, text: str) -> None:
+        reply = self.streaming
+        if reply is None or request_id != reply.request_id:
+            return  # a stale request
+        reply.chunks.append(text)
+        if reply.conversation_id == self.conversation_id:
+            self.chat_view.append_reply(text)
+        now = time.monotonic()
+        if now - reply.last_save >= SAVE_INTERVAL_S:
+            reply.last_save = now
+            self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
+
+    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+        reply = self.streaming
+        if reply is None or request_id != reply.request_id:
+            return
+        self._write(lambda: self.store.update_message(
+            reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
+        self.speed_label.setText(f"{stats.tokens_per_second:.1f} tok/s")
+        self._end_reply()
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        reply = self.streaming
+        if reply is None or request_id != reply.request_id:
+            return
+        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="error"))
+        self._end_reply()
+        self.chat_view.add_notice(message)
+
+    def _end_reply(self) -> None:
+        self.streaming = None
+        self._set_generating(False)
+        self.render_conversation()
+        self.refresh_list()
+        self.chat_input.setFocus()
 
     def _set_generating(self, generating: bool) -> None:
         self.stop_button.setEnabled(generating)
         self.send_button.setEnabled(not generating)
 
-    # -- engine results ------------------------------------------------------------------
+    # -- rendering -----------------------------------------------------------------------
+
+    def render_conversation(self) -> None:
+        if self.conversation_id is None:
+            self.chat_view.show_messages([])
+            return
+        path = self.store.path(self.conversation_id)
+        streaming_id = self.streaming.message_id if self.streaming and self.streaming.conversation_id == self.conversation_id else None
+        shown = [m for m in path if m.id != streaming_id]
+        dropped = self._left_out_count(path)
+        last_reply = next((m for m in reversed(shown) if m.role == "assistant"), None)
+        items = []
+        for index, message in enumerate(shown):
+            siblings = self.store.siblings(message.id)
+            is_last = index == len(shown) - 1
+            items.append(MessageItem(
+                message_id=message.id,
+                role=message.role,
+                content=message.content,
+                status=message.status,
+                footer=_stats_footer(message),
+                alternative=next((i + 1 for i, s in enumerate(siblings) if s.id == message.id), 1),
+                alternatives=len(siblings),
+                in_context=index >= dropped,
+                is_last=is_last,
+                actions=self._actions_for(message, is_last and message is last_reply and streaming_id is None),
+            ))
+        self.chat_view.show_messages(items)
+        if streaming_id is not None:
+            self.chat_view.begin_reply(self.streaming.text)
+        self._update_context_meter(path)
+
+    def _actions_for(self, message: Message, last_reply: bool) -> tuple[str, ...]:
+        if message.role == "user":
+            return ("edit", "copy", "delete")
+        actions = ["copy"]
+        if last_reply:
+            actions.append("regenerate")
+            if message.status in ("length", "cancelled", "interrupted"):
+                actions.append("continue")
+        actions.append("delete")
+        return tuple(actions)
+
+    def _left_out_count(self, path: list[Message]) -> int:
+        """How many of the oldest messages the last reply's prompt had to leave out."""
+        for message in reversed(path):
+            if message.role == "assistant" and message.stats:
+                return int(message.stats.get("dropped_messages", 0))
+        return 0
+
+    def _update_context_meter(self, path: list[Message]) -> None:
+        info = self.host.model_info
+        stats = next((m.stats for m in reversed(path) if m.role == "assistant" and m.stats), None)
+        if info is None or not stats:
+            self.context_meter.setValue(0)
+            self.context_meter.setToolTip("How much of the model's context the conversation uses")
+            return
+        used = int(stats.get("prompt_tokens", 0)) + int(stats.get("generated_tokens", 0))
+        self.context_meter.setRange(0, info.n_ctx)
+        self.context_meter.setValue(min(used, info.n_ctx))
+        tip = f"{used:,} of {info.n_ctx:,} tokens of context used"
+        dropped = int(stats.get("dropped_messages", 0))
+        if dropped:
+            tip += f"; the {dropped} oldest messages no longer fit and were left out"
+        self.context_meter.setToolTip(tip)
+
+    def _last_message(self, role: str) -> Message | None:
+        if self.conversation_id is None:
+            return None
+        path = self.store.path(self.conversation_id)
+        return path[-1] if path and path[-1].role == role else None
+
+    # -- system prompt and personas ------------------------------------------------------
+
+    def _load_personas(self) -> None:
+        personas, problem = all_personas(self.paths.config_dir)
+        self.personas: dict[str, Persona] = {p.name: p for p in personas}
+        self.persona_chooser.clear()
+        self.persona_chooser.addItems(list(self.personas))
+        if problem:
+            self.statusBar().showMessage(problem, 10_000)
+
+    def _show_system_prompt(self, text: str, persona: str) -> None:
+        self.system_prompt_edit.blockSignals(True)
+        self.system_prompt_edit.setPlainText(text)
+        self.system_prompt_edit.blockSignals(False)
+        # A prompt that matches no persona (edited, or a deleted persona) shows no persona.
+        index = self.persona_chooser.findText(persona) if persona else (0 if not text else -1)
+        self.persona_chooser.setCurrentIndex(index)
+
+    def _on_persona_chosen(self, index: int) -> None:
+        persona = self.personas.get(self.persona_chooser.itemText(index))
+        if persona is not None:
+            self.system_prompt_edit.setPlainText(persona.system_prompt)
+            self._save_system_prompt(persona.name)
+
+    def _on_system_prompt_edited(self) -> None:
+        current = self.personas.get(self.persona_chooser.currentText())
+        if current is not None and current.system_prompt != self.system_prompt_edit.toPlainText():
+            self.persona_chooser.setCurrentIndex(-1)  # a custom prompt, no longer the persona
+        self._save_system_prompt(self.persona_chooser.currentText())
+
+    def _save_system_prompt(self, persona: str) -> None:
+        if self.conversation_id is not None:
+            text = self.system_prompt_edit.toPlainText()
+            self._write(lambda: self.store.set_system_prompt(self.conversation_id, text, persona), quiet=True)
+
+    def _toggle_system_prompt(self, shown: bool) -> None:
+        self.system_prompt_edit.setVisible(shown)
+        self.save_persona_button.setVisible(shown)
+        if shown:
+            self.system_prompt_edit.setFocus()
+
+    def save_persona(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save as persona", "Name of the persona:")
+        if not ok or not name.strip():
+            return
+        try:
+            save_user_persona(self.paths.config_dir, name, self.system_prompt_edit.toPlainText())
+        except (OSError, ValueError) as error:
+            self._report(f"The persona could not be saved: {error}")
+            return
+        self._load_personas()
+        self.persona_chooser.setCurrentText(name.strip())
+        self._save_system_prompt(name.strip())
+
+    # -- export and import ---------------------------------------------------------------
+
+    def export_conversation(self, conversation_id: int | None, kind: str) -> None:
+        if conversation_id is None:
+            self.statusBar().showMessage("Open a conversation to export it.", 4000)
+            return
+        conversation = self.store.get_conversation(conversation_id)
+        suffix, pattern = (".md", "Markdown (*.md)") if kind == "markdown" else (".json", "JSON (*.json)")
+        default = str(Path.home() / f"{_safe_file_name(conversation.title or 'conversation')}{suffix}")
+        path, _ = QFileDialog.getSaveFileName(self, "Export conversation", default, pattern)
+        if not path:
+            return
+        if kind == "markdown":
+            text = self.store.export_markdown(conversation_id)
+        else:
+            text = json.dumps(self.store.export_json(conversation_id), ensure_ascii=False, indent=2)
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as error:
+            self._report(f"The conversation could not be exported to {path}: {error.strerror or error}")
+            return
+        self.statusBar().showMessage(f"Exported to {path}", 5000)
+
+    def import_conversation(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import a conversation", str(Path.home()), "Inkwell conversations (*.json)")
+        if not path:
+            return
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            conversation = self.store.import_json(data)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            self._report(f"{Path(path).name} could not be read as a conversation: {error}")
+            return
+        except StoreError as error:
+            self._report(str(error))
+            return
+        self.refresh_list()
+        self.open_conversation(conversation.id)
+        self.statusBar().showMessage(f"Imported “{conversation.title}”.", 5000)
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _write(self, change, quiet: bool = False):
+        """Runs a store change; a failure (a full disk, say) is reported and the app goes on."""
+        try:
+            return change() or True
+        except StoreError as error:
+            if not quiet:
+                self._report(str(error))
+            else:
+                self.statusBar().showMessage(str(error), 8000)
+            return None
+
+    def _report(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        self.chat_view.add_notice(message)
+
+    def _busy(self) -> bool:
+        if self.streaming is not None:
+            self.statusBar().showMessage("Wait for the reply to finish, or press Esc to stop it.", 4000)
+            return True
+        return False
+
+    def _offer_undo(self, text: str, undo) -> None:
+        self._undo = undo
+        self.undo_button.setText(f"{text} Undo")
+        self.undo_button.show()
+        self._undo_timer.start(UNDO_SHOWN_MS)
+
+    def _run_undo(self) -> None:
+        undo, self._undo = self._undo, None
+        self._clear_undo()
+        if undo is not None:
+            undo()
+
+    def _clear_undo(self) -> None:
+        self._undo = None
+        self.undo_button.hide()
+
+    def _escape(self) -> None:
+        if self.streaming is not None:
+            self.stop()
+        elif self.editing is not None:
+            self.cancel_edit()
 
     def _on_loading(self, path: str) -> None:
         self.model_label.setText(f"Loading {Path(path).name}…")
@@ -196,41 +759,28 @@ class MainWindow(QMainWindow):
         self.chat_view.add_notice(message)
         self.statusBar().showMessage("The model could not be loaded.", 6000)
 
-    def _on_chunk(self, request_id: int, text: str) -> None:
-        if request_id == self._active_request:
-            self.chat_view.append_reply(text)
-
-    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
-        if request_id != self._active_request:
-            return
-        reply = self.chat_view.end_reply(stats.summary())
-        if reply:
-            self.messages.append(ChatMessage("assistant", reply))
-        self.speed_label.setText(f"{stats.tokens_per_second:.1f} tok/s")
-        self._finish_request()
-
-    def _on_failed(self, request_id: int, message: str) -> None:
-        if request_id != self._active_request:
-            return
-        reply = self.chat_view.end_reply("Interrupted")
-        if reply:
-            self.messages.append(ChatMessage("assistant", reply))
-        self.chat_view.add_notice(message)
-        self._finish_request()
-
-    def _finish_request(self) -> None:
-        self._active_request = None
-        self._set_generating(False)
-        self.chat_input.setFocus()
-
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Inkwell",
-            f"Inkwell {__version__}\nA private chat and writing assistant that runs language "
-            "models on this computer.",
-        )
+        QMessageBox.about(self, "About Inkwell", f"Inkwell {__version__}\nA private chat and writing assistant that runs language models on this computer.")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        reply = self.streaming
+        if reply is not None:
+            self.host.cancel(reply.request_id)
+            self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="cancelled"), quiet=True)
         self.host.shutdown()
+        self.store.close()
         super().closeEvent(event)
+
+
+def _stats_footer(message: Message) -> str:
+    if message.role != "assistant" or not message.stats:
+        return ""
+    try:
+        return GenerationStats(**message.stats).summary()
+    except TypeError:
+        return ""
+
+
+def _safe_file_name(title: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
+    return cleaned[:60] or "conversation"

@@ -1,0 +1,1273 @@
+"""Conversations on disk: one SQLite file that must never lose a user's chats.
+
+Why it is built this way:
+
+- Every change is one transaction (``BEGIN IMMEDIATE … COMMIT``) in WAL mode with
+  ``synchronous=FULL``. When a method returns, its change is on disk; when the app is
+  killed or the power goes, the file holds exactly the changes that had returned.
+- A reply is saved while it streams (status ``'streaming'``). Opening the store turns
+  every ``'streaming'`` message into ``'interrupted'``: a reply cut by a crash shows as
+  cut, instead of looking finished or being lost.
+- Nothing is destroyed without an undo: messages and conversations are soft-deleted
+  (``deleted_at``); deleted conversations wait in the trash until :meth:`Store.empty_trash`.
+- A damaged file is never fatal: it is moved aside (kept, for a later rescue), a fresh
+  database is created and every row that can still be read is copied into it.
+- The schema grows by forward migrations numbered with ``PRAGMA user_version``; a file
+  from a newer Inkwell is refused untouched rather than misread.
+
+Messages form a tree, as in ChatGPT: ``parent_id`` is the previous message on the path.
+Alternative replies ("swipes") are siblings under the same parent; editing a user message
+and sending it again adds a sibling user message, so the old branch stays reachable. A
+conversation shows the path from its root to ``current_leaf_id``.
+
+Deleted messages are skipped, not cut out: a deleted message's children hang from its
+nearest non-deleted ancestor (their *effective parent*) for paths, siblings, branch
+selection and export. Deleting a message on the current path moves the current leaf up
+to that ancestor, so the branch below it leaves the view (still reachable with
+:meth:`Store.select_branch`, and back with :meth:`Store.restore_message`).
+
+One thread (the GUI thread) owns a Store; sqlite3 refuses use from another thread.
+Pure standard library on purpose: this is the core layer (no Qt, no llama_cpp).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = [
+    "EXPORT_FORMAT",
+    "EXPORT_VERSION",
+    "MIGRATIONS",
+    "ROLES",
+    "STATUSES",
+    "Conversation",
+    "Message",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "title_from_text",
+]
+
+ROLES = ("user", "assistant", "system")
+# 'streaming': being written; 'interrupted': the app died while streaming; 'cancelled': the
+# user stopped it; 'length': it hit the length limit; 'error': generation failed.
+STATUSES = ("complete", "streaming", "interrupted", "cancelled", "length", "error")
+EXPORT_FORMAT = "inkwell-conversation"
+EXPORT_VERSION = 1
+
+
+class StoreError(Exception):
+    """Something the store could not do, with a message meant for a person."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    system_prompt: str
+    persona: str
+    created_at: float
+    updated_at: float  # last change to its messages; orders the list (a rename does not)
+    deleted_at: float | None  # set while it is in the trash
+    current_leaf_id: int | None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    status: str
+    # Left out of the hash (a dict is unhashable), so a Message can still key a dict.
+    stats: dict[str, Any] | None = field(hash=False)
+    created_at: float
+    updated_at: float
+    deleted_at: float | None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation: Conversation
+    snippet: str  # the title when the title matched, else an excerpt around the first match
+
+
+def title_from_text(text: str, limit: int = 48) -> str:
+    """A conversation title from a message: its first non-empty line, whitespace collapsed,
+    at most ``limit`` characters. A longer line is cut at a word boundary and ends with
+    "…"; text without spaces (Chinese, Japanese) is cut at ``limit - 1`` characters."""
+    for line in text.splitlines():
+        words = line.split()  # also splits on the ideographic space U+3000
+        if words:
+            break
+    else:
+        return ""
+    line = " ".join(words)
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]  # room for the ellipsis
+    if line[limit - 1] != " ":  # the cut falls inside a word: drop that word
+        space = cut.rfind(" ")
+        if space >= limit // 2:  # unless that would throw away most of the line
+            cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+# --- schema -----------------------------------------------------------------------------
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in (
+        """CREATE TABLE conversations (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            system_prompt TEXT NOT NULL DEFAULT '',
+            persona TEXT NOT NULL DEFAULT '',
+            created_at REAL,
+            updated_at REAL,
+            deleted_at REAL,
+            current_leaf_id INTEGER
+        )""",
+        """CREATE TABLE messages (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id INTEGER REFERENCES messages(id),
+            role TEXT NOT NULL CHECK (role IN ('user', 'assistant', 'system')),
+            content TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'complete',
+            stats TEXT,  -- JSON object
+            created_at REAL,
+            updated_at REAL,
+            deleted_at REAL
+        )""",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        "CREATE INDEX messages_by_conversation ON messages(conversation_id)",
+        "CREATE INDEX messages_by_parent ON messages(parent_id)",
+    ):
+        conn.execute(statement)
+
+
+# MIGRATIONS[i] upgrades a database from version i to i + 1, inside the transaction that
+# also sets PRAGMA user_version, so an upgrade is all or nothing. Append; never edit.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+
+
+def _columns(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+# The dataclasses mirror the tables column for column: one place names the columns.
+_CONVERSATION_COLUMNS = _columns(Conversation)
+_MESSAGE_COLUMNS = _columns(Message)
+_META_COLUMNS = ("key", "value")
+_SELECT_CONVERSATIONS = f"SELECT {', '.join(_CONVERSATION_COLUMNS)} FROM conversations"
+_SELECT_MESSAGES = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages"
+
+# Bounds a walk up parent links, so a loop (impossible through this API) cannot hang us.
+_MAX_DEPTH = 1_000_000
+
+# Root → leaf. Walks the raw parent links up from the leaf, then drops deleted messages:
+# the same as following effective parents.
+_PATH_SQL = f"""
+WITH RECURSIVE chain(id, depth) AS (
+    SELECT ?, 0
+    UNION ALL
+    SELECT messages.parent_id, chain.depth + 1 FROM messages JOIN chain ON messages.id = chain.id
+    WHERE messages.parent_id IS NOT NULL AND chain.depth < {_MAX_DEPTH}
+)
+{_SELECT_MESSAGES} JOIN chain USING (id)
+WHERE conversation_id = ? AND deleted_at IS NULL
+ORDER BY chain.depth DESC
+"""
+
+# SQLite's LIKE and lower() fold ASCII only; search folds with Python's str.casefold.
+_FOLD_FUNCTION = "inkwell_fold"
+
+_SEARCH_SQL = f"""
+SELECT {', '.join(_CONVERSATION_COLUMNS)}, (
+    SELECT content FROM messages
+    WHERE conversation_id = conversations.id AND deleted_at IS NULL
+      AND instr({_FOLD_FUNCTION}(content), :needle) > 0
+    ORDER BY id LIMIT 1
+) FROM conversations
+WHERE deleted_at IS NULL
+ORDER BY updated_at DESC, id DESC
+"""
+
+_SNIPPET_BEFORE = 30  # characters of context before a match
+_SNIPPET_LENGTH = 90
+
+
+def _fold(value: object) -> object:
+    return value.casefold() if isinstance(value, str) else value
+
+
+# --- sqlite errors -> messages for a person -----------------------------------------------
+
+# Primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_PERM = 3
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
+_SQLITE_READONLY = 8
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_CANTOPEN = 14
+_SQLITE_NOTADB = 26
+
+# Python 3.10 has no sqlite_errorcode: recognise the messages SQLite gives for those codes.
+_CODES_BY_MESSAGE = (
+    ("disk is full", _SQLITE_FULL),
+    ("readonly", _SQLITE_READONLY),
+    ("not a database", _SQLITE_NOTADB),
+    ("malformed", _SQLITE_CORRUPT),
+    ("is locked", _SQLITE_BUSY),
+    ("unable to open", _SQLITE_CANTOPEN),
+    ("disk i/o error", _SQLITE_IOERR),
+)
+
+
+def _primary_code(error: sqlite3.Error) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF  # extended codes carry the primary code in the low byte
+    text = str(error).lower()
+    return next((code for needle, code in _CODES_BY_MESSAGE if needle in text), None)
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    return _primary_code(error) in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def _store_error(error: sqlite3.Error, action: str, path: Path) -> StoreError:
+    code = _primary_code(error)
+    if code == _SQLITE_FULL:
+        text = (
+            f"The disk is full, so Inkwell could not {action}; nothing was saved for that "
+            "change. Free some disk space and try again."
+        )
+    elif code in (_SQLITE_READONLY, _SQLITE_PERM):
+        text = (
+            f"Inkwell could not {action}: its database {path} is read-only. Check that you "
+            "may write to that file and its folder."
+        )
+    elif code == _SQLITE_CANTOPEN:
+        text = (
+            f"Inkwell could not {action}: it cannot open its database {path}. Check that "
+            "the folder exists and that you may write to it."
+        )
+    elif code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        text = (
+            f"Inkwell could not {action}: its database is in use by another program. Is "
+            "Inkwell already running?"
+        )
+    elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+        text = (
+            f"Inkwell could not {action}: its database {path} is damaged. Restart Inkwell "
+            "to repair it (a copy of the damaged file is kept)."
+        )
+    elif code == _SQLITE_IOERR:
+        text = f"Inkwell could not {action} because of a disk error ({error}). Check the disk."
+    else:
+        text = f"Inkwell could not {action} ({error})."
+    return StoreError(text)
+
+
+class _Damaged(Exception):
+    """The database file is damaged or is not a database: recover what can be read."""
+
+
+# --- plain-value helpers -------------------------------------------------------------------
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
+    if value not in choices:
+        expected = ", ".join(choices)
+        raise StoreError(f"Unknown message {what} {value!r} (expected one of {expected}).")
+
+
+def _encode_stats(stats: Mapping[str, Any] | None) -> str | None:
+    if stats is None:
+        return None
+    if not isinstance(stats, Mapping):
+        raise StoreError("Message statistics must be a dictionary.")
+    try:
+        return json.dumps(dict(stats), ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise StoreError(f"The message statistics cannot be saved ({error}).") from error
+
+
+def _decode_stats(text: object) -> dict[str, Any] | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        stats = json.loads(text)
+    except ValueError:
+        return None  # unreadable statistics are not worth failing a conversation for
+    return stats if isinstance(stats, dict) else None
+
+
+def _message_from_row(row: Sequence[Any]) -> Message:
+    values = dict(zip(_MESSAGE_COLUMNS, row))
+    values["stats"] = _decode_stats(values["stats"])
+    return Message(**values)
+
+
+def _find_folded(text: str, needle: str) -> tuple[int, int] | None:
+    """The span of ``text`` whose casefold contains the casefolded ``needle`` first.
+    Folding can change lengths ("ß" → "ss"), so fold character by character and remember
+    where each folded character came from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        piece = char.casefold()
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    at = "".join(folded).find(needle)
+    if at < 0 or not needle:
+        return None
+    return origin[at], origin[at + len(needle) - 1] + 1
+
+
+def _excerpt(text: str, needle: str) -> str:
+    span = _find_folded(text, needle)
+    if span is None:
+        return ""
+    start, end = span
+    begin = max(0, start - _SNIPPET_BEFORE)
+    stop = min(len(text), max(end, begin + _SNIPPET_LENGTH))
+    if begin > 0:  # start on a whole word
+        space = text.find(" ", begin, start)
+        begin = space + 1 if space != -1 else begin
+    if stop < len(text):  # end on a whole word
+        space = text.rfind(" ", end, stop)
+        stop = space if space != -1 else stop
+    excerpt = " ".join(text[begin:stop].split())
+    return ("…" if begin > 0 else "") + excerpt + ("…" if stop < len(text) else "")
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    """INSERT one row given as {column: value}; its id."""
+    columns = ", ".join(values)
+    placeholders = ", ".join("?" * len(values))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    cursor = conn.execute(sql, tuple(values.values()))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _set_leaf(
+    conn: sqlite3.Connection, conversation_id: int, leaf: int | None, touched: float | None = None
+) -> None:
+    """Set a conversation's current leaf; with ``touched``, also its updated_at."""
+    conn.execute(
+        "UPDATE conversations SET current_leaf_id = ?, updated_at = coalesce(?, updated_at) "
+        "WHERE id = ?",
+        (leaf, touched, conversation_id),
+    )
+
+
+# --- the message tree ---------------------------------------------------------------------
+
+
+class _Node(NamedTuple):
+    parent_id: int | None
+    role: str
+    deleted: bool
+
+
+class _Tree:
+    """A conversation's messages without their text: enough to work out effective
+    parents (deleted messages skipped), children and branches in one query."""
+
+    def __init__(self, conn: sqlite3.Connection, conversation_id: int) -> None:
+        self.nodes: dict[int, _Node] = {
+            message_id: _Node(parent_id, role, bool(deleted))
+            for message_id, parent_id, role, deleted in conn.execute(
+                "SELECT id, parent_id, role, deleted_at IS NOT NULL FROM messages "
+                "WHERE conversation_id = ?",
+                (conversation_id,),
+            )
+        }
+        self._children: dict[int | None, list[int]] = {}
+        for message_id, node in sorted(self.nodes.items()):
+            if not node.deleted:
+                self._children.setdefault(self.effective_parent(message_id), []).append(message_id)
+
+    def lineage(self, message_id: int) -> list[int]:
+        """The message and all its ancestors, deleted or not, nearest first."""
+        chain: list[int] = []
+        current: int | None = message_id
+        while current in self.nodes and len(chain) < len(self.nodes):
+            chain.append(current)
+            current = self.nodes[current].parent_id
+        return chain
+
+    def visible(self, message_id: int | None) -> int | None:
+        """The message itself unless deleted, else its nearest non-deleted ancestor."""
+        current, steps = message_id, 0
+        while current in self.nodes and steps <= len(self.nodes):
+            node = self.nodes[current]
+            if not node.deleted:
+                return current
+            current, steps = node.parent_id, steps + 1
+        return None
+
+    def effective_parent(self, message_id: int) -> int | None:
+        return self.visible(self.nodes[message_id].parent_id)
+
+    def children(self, parent_id: int | None) -> list[int]:
+        """Non-deleted messages whose effective parent is ``parent_id``, by id."""
+        return self._children.get(parent_id, [])
+
+    def newest_leaf(self, message_id: int) -> int:
+        """Follow the newest child down from the message until a leaf."""
+        current = message_id
+        for _ in range(len(self.nodes)):  # bounded, like every walk here
+            children = self.children(current)
+            if not children:
+                break
+            current = children[-1]
+        return current
+
+
+# --- recovery of a damaged file -----------------------------------------------------------
+
+_SALVAGED_TABLES: dict[str, tuple[str, ...]] = {
+    "conversations": _CONVERSATION_COLUMNS,
+    "messages": _MESSAGE_COLUMNS,
+    "meta": _META_COLUMNS,
+}
+_SALVAGE_CHUNK = 1024  # rowids per range query
+_SALVAGE_BLIND_SPAN = 100_000  # rowids to probe past the last one seen when max(rowid) fails
+_SALVAGE_MAX_QUERIES = 200_000  # bounds the time spent on a badly damaged file
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")  # a database and the files that belong to it
+
+
+def _salvage_rows(
+    source: sqlite3.Connection, table: str, wanted: Sequence[str]
+) -> list[dict[str, Any]]:
+    """Every row of ``table`` that can still be read, as {column: value}.
+
+    A whole-table scan first, keeping the rows read before it fails. Then, if it failed,
+    rowid ranges up to max(rowid); a range that fails is halved until single rowids, so
+    the rows around a damaged page are still found. Bounded by _SALVAGE_MAX_QUERIES."""
+    try:
+        present = {row[1] for row in source.execute(f"PRAGMA table_info({table})")}
+    except sqlite3.Error:
+        return []
+    columns = [column for column in wanted if column in present]
+    if not columns:
+        return []
+    select = f"SELECT rowid, {', '.join(columns)} FROM {table}"
+    rows: dict[int, tuple[Any, ...]] = {}
+    try:
+        for row in source.execute(select):
+            rows[row[0]] = row
+    except sqlite3.Error:
+        try:
+            top = int(source.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0)
+        except (sqlite3.Error, TypeError, ValueError):
+            top = max(rows, default=0) + _SALVAGE_BLIND_SPAN
+        halves: list[tuple[int, int]] = []  # parts of failed ranges still to try, a stack
+        next_low = 1
+        for _ in range(_SALVAGE_MAX_QUERIES):
+            if halves:
+                low, high = halves.pop()
+            elif next_low <= top:
+                low, high = next_low, min(next_low + _SALVAGE_CHUNK - 1, top)
+                next_low = high + 1
+            else:
+                break
+            try:
+                found = source.execute(f"{select} WHERE rowid BETWEEN ? AND ?", (low, high))
+                rows.update((row[0], row) for row in found.fetchall())
+            except sqlite3.Error:
+                if low < high:
+                    middle = (low + high) // 2
+                    halves += [(middle + 1, high), (low, middle)]
+    return [dict(zip(columns, row[1:])) for _, row in sorted(rows.items())]
+
+
+def _text_or(value: object, fallback: str) -> str:
+    return value if isinstance(value, str) else fallback
+
+
+def _time_or(value: object, fallback: float | None) -> float | None:
+    return float(value) if _is_number(value) else fallback
+
+
+def _insert_salvaged(
+    conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]]
+) -> tuple[int, int]:
+    """Copy salvaged rows into the fresh database, keeping their ids, skipping what is not
+    valid. Returns (conversations, messages) copied."""
+    now = time.time()
+    leaves: dict[int, Any] = {}  # conversation id → the current leaf it had saved
+    for row in tables["conversations"]:
+        if _is_id(row.get("id")):
+            _insert(conn, "conversations", {
+                "id": row["id"],
+                "title": _text_or(row.get("title"), ""),
+                "system_prompt": _text_or(row.get("system_prompt"), ""),
+                "persona": _text_or(row.get("persona"), ""),
+                "created_at": _time_or(row.get("created_at"), now),
+                "updated_at": _time_or(row.get("updated_at"), now),
+                "deleted_at": _time_or(row.get("deleted_at"), None),
+            })
+            leaves[row["id"]] = row.get("current_leaf_id")
+
+    owner: dict[int, int] = {}  # message id → conversation id, for the messages copied
+    for row in sorted(tables["messages"], key=lambda r: r["id"] if _is_id(r.get("id")) else -1):
+        message_id, conversation_id = row.get("id"), row.get("conversation_id")
+        if not (
+            _is_id(message_id)
+            and conversation_id in leaves
+            and row.get("role") in ROLES
+            and row.get("status") in STATUSES
+            and isinstance(row.get("content"), str)
+        ):
+            continue
+        # Parents come before their children (smaller ids). A parent that was lost, or is
+        # in another conversation, is dangling: the message becomes a root.
+        parent_id = row.get("parent_id")
+        stats = row.get("stats")
+        _insert(conn, "messages", {
+            "id": message_id,
+            "conversation_id": conversation_id,
+            "parent_id": parent_id if owner.get(parent_id) == conversation_id else None,
+            "role": row["role"],
+            "content": row["content"],
+            "status": row["status"],
+            "stats": stats if _decode_stats(stats) is not None else None,
+            "created_at": _time_or(row.get("created_at"), now),
+            "updated_at": _time_or(row.get("updated_at"), now),
+            "deleted_at": _time_or(row.get("deleted_at"), None),
+        })
+        owner[message_id] = conversation_id
+
+    for conversation_id, leaf in leaves.items():
+        tree = _Tree(conn, conversation_id)
+        if leaf not in tree.nodes:  # lost: show the branch of the newest surviving message
+            leaf = max((m for m, node in tree.nodes.items() if not node.deleted), default=None)
+        _set_leaf(conn, conversation_id, tree.visible(leaf))
+
+    for row in tables["meta"]:
+        if isinstance(row.get("key"), str) and isinstance(row.get("value"), (str, type(None))):
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (row["key"], row["value"])
+            )
+    return len(leaves), len(owner)
+
+
+# --- import validation ----------------------------------------------------------------------
+
+
+class _Kind(NamedTuple):
+    description: str
+    accepts: Callable[[object], bool]
+
+
+_TEXT = _Kind("text", lambda v: isinstance(v, str))
+_NUMBER = _Kind("a number", _is_number)
+_ID = _Kind("a whole number", _is_id)
+_OPTIONAL_ID = _Kind("a whole number or null", lambda v: v is None or _is_id(v))
+_OPTIONAL_OBJECT = _Kind("an object or null", lambda v: v is None or isinstance(v, dict))
+_LIST = _Kind("a list", lambda v: isinstance(v, list))
+
+
+def _bad_export(detail: str) -> StoreError:
+    return StoreError(f"This Inkwell conversation export is damaged or incomplete: {detail}.")
+
+
+def _field(data: Mapping[str, Any], key: str, kind: _Kind, where: str = "") -> Any:
+    if key not in data:
+        raise _bad_export(f'the field "{where}{key}" is missing')
+    value = data[key]
+    if not kind.accepts(value):
+        raise _bad_export(f'the field "{where}{key}" should be {kind.description}')
+    return value
+
+
+def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], int | None]:
+    """Check an export strictly. Returns the conversation's fields, its messages with
+    parents before children, and the current leaf's (old) id."""
+    if not isinstance(data, dict):
+        raise StoreError("This is not an Inkwell conversation export (it is not a JSON object).")
+    if data.get("format") != EXPORT_FORMAT:
+        raise StoreError(
+            f'This is not an Inkwell conversation export (its "format" is not "{EXPORT_FORMAT}").'
+        )
+    version = _field(data, "version", _ID)
+    if version > EXPORT_VERSION:
+        raise StoreError(
+            "This conversation was exported by a newer Inkwell. Update Inkwell to import it."
+        )
+    if version < 1:
+        raise _bad_export(f'its "version" {version} is not a known version')
+    conversation = {key: _field(data, key, _TEXT) for key in ("title", "system_prompt", "persona")}
+    conversation["created_at"] = float(_field(data, "created_at", _NUMBER))
+    _field(data, "updated_at", _NUMBER)  # checked, not used: an import counts as updated now
+    leaf = _field(data, "current_leaf_id", _OPTIONAL_ID)
+
+    messages: list[dict[str, Any]] = []
+    by_id: dict[int, dict[str, Any]] = {}
+    for index, item in enumerate(_field(data, "messages", _LIST)):
+        where = f"messages[{index}]."
+        if not isinstance(item, dict):
+            raise _bad_export(f'"messages[{index}]" should be an object')
+        message = {
+            "id": _field(item, "id", _ID, where),
+            "parent_id": _field(item, "parent_id", _OPTIONAL_ID, where),
+            "role": _field(item, "role", _TEXT, where),
+            "content": _field(item, "content", _TEXT, where),
+            "status": _field(item, "status", _TEXT, where),
+            "stats": _field(item, "stats", _OPTIONAL_OBJECT, where),
+            "created_at": float(_field(item, "created_at", _NUMBER, where)),
+        }
+        for key, choices in (("role", ROLES), ("status", STATUSES)):
+            if message[key] not in choices:
+                raise _bad_export(f'the field "{where}{key}" should be one of {", ".join(choices)}')
+        if message["id"] in by_id:
+            raise _bad_export(f"two messages have the id {message['id']}")
+        # A reply still streaming when it was exported will never finish now.
+        if message["status"] == "streaming":
+            message["status"] = "interrupted"
+        messages.append(message)
+        by_id[message["id"]] = message
+
+    for index, message in enumerate(messages):
+        parent = message["parent_id"]
+        if parent is not None and parent not in by_id:
+            where = f'"messages[{index}].parent_id"'
+            raise _bad_export(f"{where} refers to message {parent}, which is not in the file")
+    if leaf is not None and leaf not in by_id:
+        raise _bad_export(f'"current_leaf_id" refers to message {leaf}, which is not in the file')
+    return conversation, _parents_first(messages, by_id), leaf
+
+
+def _parents_first(
+    messages: list[dict[str, Any]], by_id: Mapping[int, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The messages ordered so each comes after its parent (the file's order when it
+    already is), refusing parent links that loop."""
+    placed: set[int] = set()
+    ordered: list[dict[str, Any]] = []
+    for message in messages:
+        chain: list[dict[str, Any]] = []  # the message and its ancestors not yet placed
+        in_chain: set[int] = set()
+        current: dict[str, Any] | None = message
+        while current is not None and current["id"] not in placed:
+            if current["id"] in in_chain:
+                raise _bad_export("the messages' parent links form a loop")
+            chain.append(current)
+            in_chain.add(current["id"])
+            parent = current["parent_id"]
+            current = by_id[parent] if parent is not None else None
+        for item in reversed(chain):
+            placed.add(item["id"])
+            ordered.append(item)
+    return ordered
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+_SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System"}
+_STATUS_NOTES = {
+    "streaming": "This reply was still being written.",
+    "interrupted": "This reply was interrupted before it finished.",
+    "cancelled": "This reply was stopped before it finished.",
+    "length": "This reply stopped at the length limit.",
+    "error": "This reply failed.",
+}
+
+
+# --- the store -------------------------------------------------------------------------------
+
+
+class Store:
+    """Conversations and their message trees in one SQLite file. See the module docstring.
+
+    Open one Store per file per app: opening marks every 'streaming' reply 'interrupted',
+    which is right after a crash but wrong under another Store still streaming into it."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        # The file is ``db_path``: ``path`` is the method that returns a conversation's path.
+        self.db_path = Path(path)
+        self.recovery_report: str | None = None
+        self._conn: sqlite3.Connection | None = None
+        folder = self.db_path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(
+                f"Inkwell cannot create the folder {folder} for its database "
+                f"({error.strerror or error}). Check that you may write there."
+            ) from error
+
+        damaged_copy: Path | None = None
+        try:
+            conn = self._open_checked()
+        except _Damaged:
+            damaged_copy = self._move_aside()
+            conn = self._connect()
+        self._conn = conn
+        try:
+            with self._sqlite_errors("open its database"):
+                # Where WAL cannot work (some network drives) SQLite keeps its rollback
+                # journal: slower, but every transaction is just as atomic.
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = FULL")  # fsync every commit: a save is a save
+                conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+            if damaged_copy is not None:
+                self.recovery_report = self._recover_from(damaged_copy)
+            with self._transaction("open its database") as conn:
+                # Also proves at once that the file can be written.
+                conn.execute(
+                    "UPDATE messages SET status = 'interrupted', updated_at = ? "
+                    "WHERE status = 'streaming'",
+                    (time.time(),),
+                )
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass  # every change was committed already; nothing is lost
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- opening ---
+
+    def _connect(self) -> sqlite3.Connection:
+        with self._sqlite_errors("open its database"):
+            # isolation_level=None: no implicit transactions; _transaction() makes them.
+            conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=5.0)
+            conn.create_function(_FOLD_FUNCTION, 1, _fold, deterministic=True)
+            return conn
+
+    def _open_checked(self) -> sqlite3.Connection:
+        """Open the file and check it. Raises _Damaged for a damaged file or one that is
+        not a database, StoreError for one from a newer Inkwell (left untouched)."""
+        conn = self._connect()
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise self._newer_error()
+            if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+                raise _Damaged()
+            return conn
+        except BaseException as error:
+            conn.close()
+            if isinstance(error, sqlite3.Error):
+                if _is_damage(error):
+                    raise _Damaged() from error
+                raise _store_error(error, "open its database", self.db_path) from error
+            raise
+
+    def _newer_error(self) -> StoreError:
+        return StoreError(
+            f"The database {self.db_path} was written by a newer version of Inkwell. "
+            "Update Inkwell to open it (the file was left as it is)."
+        )
+
+    def _migrate(self) -> None:
+        while True:
+            with self._transaction("upgrade its database") as conn:
+                # Read inside the transaction: another process may have just upgraded it.
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version > len(MIGRATIONS):
+                    raise self._newer_error()
+                if version == len(MIGRATIONS):
+                    return
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    def _move_aside(self) -> Path:
+        """Move the damaged file and its -wal/-shm/-journal to <name>.damaged-<time>."""
+        base = f"{self.db_path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}"
+        copy = self.db_path.with_name(base)
+        attempt = 1
+        while any(Path(f"{copy}{suffix}").exists() for suffix in _SIDE_FILES):
+            attempt += 1
+            copy = self.db_path.with_name(f"{base}-{attempt}")
+        try:
+            for suffix in _SIDE_FILES:
+                source = Path(f"{self.db_path}{suffix}")
+                if source.exists():
+                    os.replace(source, f"{copy}{suffix}")
+        except OSError as error:
+            raise StoreError(
+                f"Inkwell's database {self.db_path} is damaged, and Inkwell could not move it "
+                f"aside to start a new one ({error.strerror or error}). Check that you may "
+                "write to its folder."
+            ) from error
+        return copy
+
+    def _recover_from(self, copy: Path) -> str:
+        """Copy what can be read from the damaged copy into the fresh database; the report."""
+        intro = f"Inkwell's database was damaged. A copy was kept at {copy}; "
+        tables: dict[str, list[dict[str, Any]]] = {}
+        try:
+            # Read-only: the kept copy stays exactly as it was found.
+            source = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            source = None
+        if source is not None:
+            try:
+                tables = {
+                    name: _salvage_rows(source, name, columns)
+                    for name, columns in _SALVAGED_TABLES.items()
+                }
+            finally:
+                source.close()
+        if not any(tables.values()):
+            return intro + (
+                "nothing could be recovered from it, so Inkwell started with an empty database."
+            )
+        try:
+            with self._transaction("save the recovered conversations") as conn:
+                conversations, messages = _insert_salvaged(conn, tables)
+        except StoreError as error:
+            return intro + f"its conversations could not be copied into a new database: {error}"
+        counts = f"{_plural(conversations, 'conversation')} and {_plural(messages, 'message')}"
+        return intro + f"{counts} were recovered."
+
+    # --- transactions and errors ---
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StoreError("The conversation store is closed.")
+        return self._conn
+
+    @contextmanager
+    def _sqlite_errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise _store_error(error, action, self.db_path) from error
+
+    @contextmanager
+    def _reading(self, action: str) -> Iterator[sqlite3.Connection]:
+        with self._sqlite_errors(action):
+            yield self._connection()
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One write: all of it is committed, or (on any exception) none of it."""
+        conn = self._connection()
+        with self._sqlite_errors(action):
+            # IMMEDIATE takes the write lock up front, so a busy database fails here, not
+            # halfway through the change.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                # SQLite may already have rolled back (e.g. on a full disk).
+                if conn.in_transaction:
+                    try:
+                        conn.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass  # the first error is the one to report
+                raise
+
+    # --- row helpers (run inside _reading or _transaction) ---
+
+    @staticmethod
+    def _conversation(conn: sqlite3.Connection, conversation_id: int) -> Conversation:
+        row = conn.execute(f"{_SELECT_CONVERSATIONS} WHERE id = ?", (conversation_id,)).fetchone()
+        if row is None:
+            raise StoreError(
+                f"Conversation {conversation_id} does not exist "
+                "(it may have been emptied from the trash)."
+            )
+        return Conversation(*row)
+
+    @staticmethod
+    def _message(
+        conn: sqlite3.Connection, message_id: int, conversation_id: int | None = None
+    ) -> Message:
+        """A message (if ``conversation_id`` is given, one of that conversation's)."""
+        row = conn.execute(f"{_SELECT_MESSAGES} WHERE id = ?", (message_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"Message {message_id} does not exist.")
+        message = _message_from_row(row)
+        if conversation_id is not None and message.conversation_id != conversation_id:
+            raise StoreError(f"Message {message_id} belongs to another conversation.")
+        return message
+
+    def _visible_message(
+        self, conn: sqlite3.Connection, message_id: int, conversation_id: int | None = None
+    ) -> Message:
+        """Like _message, for a message that must not be deleted."""
+        message = self._message(conn, message_id, conversation_id)
+        if message.deleted_at is not None:
+            raise StoreError(f"Message {message_id} was deleted; restore it first.")
+        return message
+
+    def _update_conversation(
+        self, action: str, conversation_id: int, assignments: str, values: Sequence[Any]
+    ) -> None:
+        with self._transaction(action) as conn:
+            sql = f"UPDATE conversations SET {assignments} WHERE id = ?"
+            cursor = conn.execute(sql, (*values, conversation_id))
+            if cursor.rowcount == 0:
+                self._conversation(conn, conversation_id)  # raises the "does not exist" error
+
+    # --- conversations ---
+
+    def create_conversation(
+        self, title: str = "", system_prompt: str = "", persona: str = ""
+    ) -> Conversation:
+        now = time.time()
+        with self._transaction("save the new conversation") as conn:
+            conversation_id = _insert(conn, "conversations", {
+                "title": " ".join(title.split()),
+                "system_prompt": system_prompt,
+                "persona": persona,
+                "created_at": now,
+                "updated_at": now,
+            })
+            return self._conversation(conn, conversation_id)
+
+    def get_conversation(self, conversation_id: int) -> Conversation:
+        """Any conversation, including one in the trash."""
+        with self._reading("read the conversation") as conn:
+            return self._conversation(conn, conversation_id)
+
+    def list_conversations(self) -> list[Conversation]:
+        """Conversations not in the trash, most recently updated first."""
+        with self._reading("read the conversations") as conn:
+            rows = conn.execute(
+                f"{_SELECT_CONVERSATIONS} WHERE deleted_at IS NULL "
+                "ORDER BY updated_at DESC, id DESC"
+            )
+            return [Conversation(*row) for row in rows]
+
+    def search(self, query: str) -> list[SearchHit]:
+        """Conversations (not in the trash) whose title or any non-deleted message contains
+        ``query``, ignoring case (any script), most recently updated first."""
+        needle = query.strip().casefold()
+        if not needle:
+            return [SearchHit(conversation, "") for conversation in self.list_conversations()]
+        with self._reading("search the conversations") as conn:
+            rows = conn.execute(_SEARCH_SQL, {"needle": needle}).fetchall()
+        hits = []
+        for *columns, first_match in rows:
+            conversation = Conversation(*columns)
+            if needle in conversation.title.casefold():
+                hits.append(SearchHit(conversation, conversation.title))
+            elif first_match is not None:
+                hits.append(SearchHit(conversation, _excerpt(first_match, needle)))
+        return hits
+
+    def rename_conversation(self, conversation_id: int, title: str) -> None:
+        title = " ".join(title.split())
+        self._update_conversation("rename the conversation", conversation_id, "title = ?", (title,))
+
+    def set_system_prompt(self, conversation_id: int, text: str, persona: str = "") -> None:
+        self._update_conversation(
+            "save the system prompt",
+            conversation_id,
+            "system_prompt = ?, persona = ?",
+            (text, persona),
+        )
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Move to the trash (a second delete keeps the first date)."""
+        self._update_conversation(
+            "move the conversation to the trash",
+            conversation_id,
+            "deleted_at = coalesce(deleted_at, ?)",
+            (time.time(),),
+        )
+
+    def restore_conversation(self, conversation_id: int) -> None:
+        self._update_conversation(
+            "restore the conversation", conversation_id, "deleted_at = NULL", ()
+        )
+
+    def trash(self) -> list[Conversation]:
+        """Conversations in the trash, most recently deleted first."""
+        with self._reading("read the trash") as conn:
+            rows = conn.execute(
+                f"{_SELECT_CONVERSATIONS} WHERE deleted_at IS NOT NULL "
+                "ORDER BY deleted_at DESC, id DESC"
+            )
+            return [Conversation(*row) for row in rows]
+
+    def empty_trash(self, older_than_s: float = 0) -> int:
+        """Delete for good the conversations in the trash for at least ``older_than_s``
+        seconds, with their messages. Returns how many."""
+        with self._transaction("empty the trash") as conn:
+            cursor = conn.execute(
+                "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                (time.time() - older_than_s,),
+            )  # messages follow by ON DELETE CASCADE
+            return cursor.rowcount
+
+    # --- messages ---
+
+    def add_message(
+        self,
+        conversation_id: int,
+        role: str,
+        content: str,
+        parent_id: int | None,
+        status: str = "complete",
+        stats: dict[str, Any] | None = None,
+    ) -> Message:
+        """Add a message under ``parent_id`` (None: a first message) and make it the current
+        leaf. The first user message of an untitled conversation gives it its title."""
+        _check_choice(role, ROLES, "role")
+        _check_choice(status, STATUSES, "status")
+        stats_json = _encode_stats(stats)
+        now = time.time()
+        with self._transaction("save the message") as conn:
+            conversation = self._conversation(conn, conversation_id)
+            if parent_id is not None:
+                self._message(conn, parent_id, conversation_id)
+            message_id = _insert(conn, "messages", {
+                "conversation_id": conversation_id,
+                "parent_id": parent_id,
+                "role": role,
+                "content": content,
+                "status": status,
+                "stats": stats_json,
+                "created_at": now,
+                "updated_at": now,
+            })
+            _set_leaf(conn, conversation_id, message_id, touched=now)
+            if role == "user" and not conversation.title:
+                title = title_from_text(content)
+                conn.execute(
+                    "UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id)
+                )
+            return self._message(conn, message_id)
+
+    def update_message(
+        self,
+        message_id: int,
+        *,
+        content: str | None = None,
+        status: str | None = None,
+        stats: dict[str, Any] | None = None,
+    ) -> Message:
+        """Change what is given (None: unchanged). A streamed reply is saved this way as it
+        grows, each call one committed transaction."""
+        changes: dict[str, Any] = {}
+        if content is not None:
+            changes["content"] = content
+        if status is not None:
+            _check_choice(status, STATUSES, "status")
+            changes["status"] = status
+        if stats is not None:
+            changes["stats"] = _encode_stats(stats)
+        now = time.time()
+        with self._transaction("save the message") as conn:
+            message = self._message(conn, message_id)
+            if changes:
+                changes["updated_at"] = now
+                assignments = ", ".join(f"{column} = ?" for column in changes)
+                sql = f"UPDATE messages SET {assignments} WHERE id = ?"
+                conn.execute(sql, (*changes.values(), message_id))
+                conn.execute(
+                    "UPDATE conversations SET updated_at = ? WHERE id = ?",
+                    (now, message.conversation_id),
+                )
+            return self._message(conn, message_id)
+
+    def get_message(self, message_id: int) -> Message:
+        with self._reading("read the message") as conn:
+            return self._message(conn, message_id)
+
+    def delete_message(self, message_id: int) -> None:
+        """Soft-delete one message (its children stay, hanging from its nearest
+        non-deleted ancestor). If it was on the current path, the current leaf moves up to
+        that ancestor (None if there is none)."""
+        now = time.time()
+        with self._transaction("delete the message") as conn:
+            message = self._message(conn, message_id)
+            if message.deleted_at is not None:
+                return
+            leaf = self._conversation(conn, message.conversation_id).current_leaf_id
+            conn.execute("UPDATE messages SET deleted_at = ? WHERE id = ?", (now, message_id))
+            tree = _Tree(conn, message.conversation_id)
+            if leaf is not None and message_id in tree.lineage(leaf):
+                leaf = tree.effective_parent(message_id)
+            _set_leaf(conn, message.conversation_id, leaf, touched=now)
+
+    def restore_message(self, message_id: int) -> None:
+        """Undo delete_message. If the current path ends above the message (as deleting it
+        left it), the path extends down through it again to the newest leaf below it."""
+        now = time.time()
+        with self._transaction("restore the message") as conn:
+            message = self._message(conn, message_id)
+            if message.deleted_at is None:
+                return
+            leaf = self._conversation(conn, message.conversation_id).current_leaf_id
+            conn.execute("UPDATE messages SET deleted_at = NULL WHERE id = ?", (message_id,))
+            tree = _Tree(conn, message.conversation_id)
+            if leaf is None or leaf in tree.lineage(message_id):
+                leaf = tree.newest_leaf(message_id)
+            _set_leaf(conn, message.conversation_id, leaf, touched=now)
+
+    def path(self, conversation_id: int) -> list[Message]:
+        """The messages shown: root → current leaf, deleted ones skipped."""
+        with self._reading("read the conversation") as conn:
+            leaf = self._conversation(conn, conversation_id).current_leaf_id
+            if leaf is None:
+                return []
+            rows = conn.execute(_PATH_SQL, (leaf, conversation_id))
+            return [_message_from_row(row) for row in rows]
+
+    def siblings(self, message_id: int) -> list[Message]:
+        """The alternatives of a message: non-deleted messages with the same effective
+        parent and role, by id, itself included (unless it is deleted)."""
+        with self._reading("read the message") as conn:
+            message = self._message(conn, message_id)
+            tree = _Tree(conn, message.conversation_id)
+            family = tree.children(tree.effective_parent(message_id))
+            ids = [m for m in family if tree.nodes[m].role == message.role]
+            placeholders = ", ".join("?" * len(ids))
+            rows = conn.execute(f"{_SELECT_MESSAGES} WHERE id IN ({placeholders}) ORDER BY id", ids)
+            return [_message_from_row(row) for row in rows]
+
+    def select_branch(self, message_id: int) -> None:
+        """Show the branch through a message: the current leaf becomes the newest leaf
+        below it (the child with the greatest id at each step; itself if it has none)."""
+        with self._transaction("switch branches") as conn:
+            message = self._visible_message(conn, message_id)
+            leaf = _Tree(conn, message.conversation_id).newest_leaf(message_id)
+            _set_leaf(conn, message.conversation_id, leaf)
+
+    def set_current_leaf(self, conversation_id: int, message_id: int | None) -> None:
+        with self._transaction("switch branches") as conn:
+            self._conversation(conn, conversation_id)
+            if message_id is not None:
+                self._visible_message(conn, message_id, conversation_id)
+            _set_leaf(conn, conversation_id, message_id)
+
+    # --- app state ---
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        with self._reading("read the app state") as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._transaction("save the app state") as conn:
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # --- export / import ---
+
+    def export_json(self, conversation_id: int) -> dict[str, Any]:
+        """The whole tree of non-deleted messages, with effective parents, as plain JSON data."""
+        with self._reading("export the conversation") as conn:
+            conversation = self._conversation(conn, conversation_id)
+            tree = _Tree(conn, conversation_id)
+            rows = conn.execute(
+                f"{_SELECT_MESSAGES} WHERE conversation_id = ? AND deleted_at IS NULL ORDER BY id",
+                (conversation_id,),
+            )
+            messages = [
+                {
+                    "id": message.id,
+                    "parent_id": tree.effective_parent(message.id),
+                    "role": message.role,
+                    "content": message.content,
+                    "status": message.status,
+                    "stats": message.stats,
+                    "created_at": message.created_at,
+                }
+                for message in map(_message_from_row, rows)
+            ]
+        return {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "title": conversation.title,
+            "system_prompt": conversation.system_prompt,
+            "persona": conversation.persona,
+            "created_at": conversation.created_at,
+            "updated_at": conversation.updated_at,
+            "current_leaf_id": tree.visible(conversation.current_leaf_id),
+            "messages": messages,
+        }
+
+    def import_json(self, data: dict[str, Any]) -> Conversation:
+        """A new conversation from export_json data (new ids, links remapped). It counts as
+        just updated, so it shows at the top of the list; its created_at is kept."""
+        conversation, messages, leaf = _parse_export(data)
+        now = time.time()
+        with self._transaction("import the conversation") as conn:
+            conversation_id = _insert(conn, "conversations", {**conversation, "updated_at": now})
+            new_ids: dict[int, int] = {}
+            for message in messages:
+                parent = message["parent_id"]
+                new_ids[message["id"]] = _insert(conn, "messages", {
+                    "conversation_id": conversation_id,
+                    "parent_id": None if parent is None else new_ids[parent],
+                    "role": message["role"],
+                    "content": message["content"],
+                    "status": message["status"],
+                    "stats": _encode_stats(message["stats"]),
+                    "created_at": message["created_at"],
+                    "updated_at": message["created_at"],
+                })
+            _set_leaf(conn, conversation_id, None if leaf is None else new_ids[leaf])
+            return self._conversation(conn, conversation_id)
+
+    def export_markdown(self, conversation_id: int) -> str:
+        """The current path as Markdown: title, system prompt as a blockquote, then one
+        section per message; unfinished replies carry a note in italics."""
+        conversation = self.get_conversation(conversation_id)
+        parts = [f"# {' '.join(conversation.title.split()) or 'Untitled conversation'}"]
+        if conversation.system_prompt.strip():
+            lines = conversation.system_prompt.strip().splitlines()
+            parts.append("\n".join(f"> {line}".rstrip() for line in lines))
+        for message in self.path(conversation_id):
+            section = [f"### {_SPEAKERS[message.role]}"]
+            if message.content.strip():
+                section.append(message.content.strip("\n"))
+            if message.status in _STATUS_NOTES:
+                section.append(f"*{_STATUS_NOTES[message.status]}*")
+            parts.append("\n\n".join(section))
+        return "\n\n".join(parts) + "\n"
