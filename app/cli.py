@@ -41,6 +41,17 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--seed", type=int, default=None, metavar="N", help="fixed seed for a repeatable reply")
     chat.add_argument("--temperature", type=float, default=None, metavar="T")
 
+    cont = commands.add_parser("continue", help="continue a draft and print the continuation to stdout")
+    _common_options(cont, suppress=True)
+    cont.add_argument("file", metavar="FILE", help="the draft (UTF-8 text); '-' reads standard input")
+    cont.add_argument("--memory", metavar="FILE", help="memory: characters, setting, style (placed before the draft)")
+    cont.add_argument("--note", metavar="TEXT", help="author's note, placed a few paragraphs before the end")
+    cont.add_argument("--instruct", action="store_true",
+                      help="ask an instruct model to continue the story, instead of continuing the text as is")
+    cont.add_argument("--max-tokens", type=int, default=120, metavar="N")
+    cont.add_argument("--seed", type=int, default=None, metavar="N")
+    cont.add_argument("--temperature", type=float, default=None, metavar="T")
+
     bench = commands.add_parser("bench", help="measure the engine against plain llama-cpp-python")
     _common_options(bench, suppress=True)
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -77,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.headless import run_chat
 
         return run_chat(args)
+    if args.command == "continue":
+        from app.headless import run_continue
+
+        return run_continue(args)
     if args.command == "bench":
         from app.bench import run_bench
 

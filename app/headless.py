@@ -7,11 +7,14 @@ import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from app.core.generation import (
+    CREATIVE,
     ChatMessage,
+    ContinuationSource,
     GenerationRequest,
     GenerationStats,
     LoadParams,
@@ -133,24 +136,35 @@ class HeadlessEngine:
         self.host.shutdown()
 
 
-def run_chat(args: argparse.Namespace) -> int:
+def _read_text(source: str, what: str) -> str:
+    """A file's text, or standard input for '-'. Raises ValueError with a clear message."""
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).expanduser().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValueError(f"the {what} file {source} was not found.") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"the {what} file {source} is not UTF-8 text.") from None
+    except OSError as error:
+        raise ValueError(f"the {what} file {source} could not be read: {error.strerror}.") from None
+
+
+def _sampler(args: argparse.Namespace, base: SamplerSettings = SamplerSettings()) -> SamplerSettings:
+    sampler = replace(base, seed=args.seed)
+    if args.temperature is not None:
+        sampler = replace(sampler, temperature=args.temperature)
+    return sampler
+
+
+def _stream(args: argparse.Namespace, make_request: Callable[[ModelInfo], GenerationRequest]) -> int:
+    """Loads the model, streams one reply to stdout and its statistics to stderr."""
     from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
 
     model = resolve_model(args.model)
     if model is None:
         print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
-    message = sys.stdin.read() if args.message == "-" else args.message
-    if not message.strip():
-        print("inkwell: the message is empty.", file=sys.stderr)
-        return EXIT_USAGE
-    messages = [ChatMessage("user", message)]
-    if args.system:
-        messages.insert(0, ChatMessage("system", args.system))
-    sampler = SamplerSettings(seed=args.seed)
-    if args.temperature is not None:
-        sampler = replace(sampler, temperature=args.temperature)
-
     engine = HeadlessEngine()
     interrupted = engine.stop_on_interrupt()
     try:
@@ -161,16 +175,13 @@ def run_chat(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         if interrupted:
             return EXIT_INTERRUPTED
-        if not info.has_chat_template:
-            print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
 
         def write(text: str) -> None:
             sys.stdout.write(text)
             sys.stdout.flush()
 
-        request = GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=sampler)
         try:
-            stats = engine.generate(request, write)
+            stats = engine.generate(make_request(info), write)
         except EngineFailure as error:
             print(f"\ninkwell: {error}", file=sys.stderr)
             return EXIT_FAILED
@@ -179,3 +190,39 @@ def run_chat(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:
         engine.close()
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    from app.cli import EXIT_USAGE
+
+    message = sys.stdin.read() if args.message == "-" else args.message
+    if not message.strip():
+        print("inkwell: the message is empty.", file=sys.stderr)
+        return EXIT_USAGE
+    messages = [ChatMessage("user", message)]
+    if args.system:
+        messages.insert(0, ChatMessage("system", args.system))
+
+    def make_request(info: ModelInfo) -> GenerationRequest:
+        if not info.has_chat_template:
+            print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
+        return GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=_sampler(args))
+
+    return _stream(args, make_request)
+
+
+def run_continue(args: argparse.Namespace) -> int:
+    from app.cli import EXIT_USAGE
+
+    try:
+        draft = _read_text(args.file, "draft")
+        memory = _read_text(args.memory, "memory") if args.memory else ""
+    except ValueError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not draft.strip():
+        print("inkwell: the draft is empty; there is nothing to continue.", file=sys.stderr)
+        return EXIT_USAGE
+    source = ContinuationSource(draft, memory, args.note or "", "instruct" if args.instruct else "plain")
+    return _stream(args, lambda _info: GenerationRequest(
+        continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, CREATIVE)))

@@ -88,3 +88,27 @@ def test_ctrl_c_stops_chat_and_prints_stats(tmp_path):
     assert process.returncode == 130
     assert "stopped by you" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_continue_prints_a_continuation(tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("The old house at the end of the lane had been empty for years, until")
+    memory = tmp_path / "memory.txt"
+    memory.write_text("A quiet ghost story set in Yorkshire.")
+    result = inkwell("--data-dir", str(tmp_path), "continue", "--memory", str(memory), "--max-tokens", "16",
+                     "--seed", "3", str(draft))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "The old house" not in result.stdout  # only the continuation, not the draft
+    assert "tok/s" in result.stderr
+
+
+def test_continue_reports_bad_input(tmp_path):
+    missing = inkwell("--data-dir", str(tmp_path), "continue", str(tmp_path / "nope.txt"))
+    assert missing.returncode == 2 and "was not found" in missing.stderr
+    empty = inkwell("--data-dir", str(tmp_path), "continue", "-", stdin="   ")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    binary = tmp_path / "draft.bin"
+    binary.write_bytes(b"\xff\xfe\x00bad")
+    result = inkwell("--data-dir", str(tmp_path), "continue", str(binary))
+    assert result.returncode == 2 and "not UTF-8" in result.stderr

@@ -26,9 +26,9 @@ def data_dir(tmp_path):
 def open_window(qtbot, starter_model):
     windows = []
 
-    def make(paths, load=True):
+    def make(paths, load=True, n_ctx=2048):
         host = EngineHost()
-        window = MainWindow(host, paths, LoadParams(n_ctx=2048))
+        window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
         window.max_tokens = 12
         qtbot.addWidget(window)
         window.show()
@@ -301,3 +301,24 @@ def test_delete_message_can_be_undone(qtbot, open_window, data_dir):
     assert [m.role for m in window.store.path(window.conversation_id)] == ["user"]
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert [m.id for m in window.store.path(window.conversation_id)][-1] == reply.id
+
+
+def test_messages_left_out_of_the_context_are_marked(qtbot, open_window, data_dir):
+    store = Store(data_dir.data_dir / "inkwell.db")
+    conversation = store.create_conversation(title="Long talk")
+    parent = None
+    for index in range(8):
+        role = "user" if index % 2 == 0 else "assistant"
+        parent = store.add_message(conversation.id, role, f"Message {index}. " + "words and more words " * 40,
+                                   parent).id
+    store.set_meta("last_conversation_id", str(conversation.id))
+    store.close()
+
+    window = open_window(data_dir, n_ctx=512)  # a small context keeps the prompt quick to evaluate
+    assert "not in the model's context" not in window.chat_view.toPlainText()
+    send(qtbot, window, "Thanks!")
+    reply = window.store.path(conversation.id)[-1]
+    dropped = reply.stats["dropped_messages"]
+    assert dropped > 0
+    assert window.chat_view.toPlainText().count("not in the model's context") == dropped
+    assert "left out" in window.context_meter.toolTip()

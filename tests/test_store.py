@@ -118,14 +118,14 @@ def test_a_failing_migration_changes_nothing(db_path, monkeypatch):
     Store(db_path).close()
 
     def broken(conn: sqlite3.Connection) -> None:
-        conn.execute("CREATE TABLE documents (id INTEGER PRIMARY KEY)")
+        conn.execute("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY)")
         conn.execute("SELECT no_such_function()")
 
     monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(StoreError, match="upgrade"):
         Store(db_path)
     assert raw_query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
-    assert raw_query(db_path, "SELECT name FROM sqlite_master WHERE name = 'documents'") == []
+    assert raw_query(db_path, "SELECT name FROM sqlite_master WHERE name = 'bookmarks'") == []
 
 
 def test_database_from_a_newer_inkwell_is_refused_and_left_alone(db_path):
@@ -620,16 +620,21 @@ def damaged_copies(db_path: Path) -> list[Path]:
     return sorted(p for p in found if not p.name.endswith(("-wal", "-shm")))
 
 
-def test_damaged_database_is_moved_aside_and_recovered(db_path):
-    with Store(db_path) as store:
-        fill(store)
+def garble_middle_fifth(db_path: Path) -> bytes:
+    """Overwrite the middle fifth of a closed database's pages with noise; the file after."""
     pages = db_path.stat().st_size // 4096
     garbage = random.Random(7)
     with db_path.open("r+b") as file:
-        for page in range(pages * 2 // 5, pages * 3 // 5):  # the middle fifth
+        for page in range(pages * 2 // 5, pages * 3 // 5):
             file.seek(page * 4096)
             file.write(garbage.randbytes(4096))
-    damaged = db_path.read_bytes()
+    return db_path.read_bytes()
+
+
+def test_damaged_database_is_moved_aside_and_recovered(db_path):
+    with Store(db_path) as store:
+        fill(store)
+    damaged = garble_middle_fifth(db_path)
 
     with Store(db_path) as store:
         report = store.recovery_report
@@ -704,11 +709,11 @@ class ChildRun:
         self.messages: dict[int, tuple[int, str]] = {}  # id → (length, status), last reported
 
 
-def run_child_and_kill(db_path: Path, delay_s: float, seen: ChildRun, *args: str) -> None:
-    """Start the child, let it write for ``delay_s`` after its first report, SIGKILL it,
-    and add everything it reported to ``seen``."""
+def kill_child_after(script: Path, db_path: Path, delay_s: float, *args: str) -> list[str]:
+    """Start a writer child, let it write for ``delay_s`` after its first report, SIGKILL
+    it; the whole lines it printed (each a promise that a write was committed)."""
     child = subprocess.Popen(
-        [sys.executable, str(CRASH_CHILD), str(db_path), *args],
+        [sys.executable, str(script), str(db_path), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -736,7 +741,12 @@ def run_child_and_kill(db_path: Path, delay_s: float, seen: ChildRun, *args: str
     stderr = child.stderr.read() if child.stderr else ""
     assert child.returncode == (-signal.SIGKILL if os.name == "posix" else 1), stderr
     assert lines, stderr
-    for line in lines:
+    return lines
+
+
+def run_child_and_kill(db_path: Path, delay_s: float, seen: ChildRun, *args: str) -> None:
+    """Kill tests/store_crash_child.py after ``delay_s`` and add what it reported to ``seen``."""
+    for line in kill_child_after(CRASH_CHILD, db_path, delay_s, *args):
         kind, *values = line.split()
         if kind == "conv":
             seen.conversations.add(int(values[0]))

@@ -38,13 +38,29 @@ class SamplerSettings:
     seed: int | None = None  # None: a new random seed for every request
 
 
+# Story continuation: livelier than chat, still held back from repeating itself.
+CREATIVE = SamplerSettings(temperature=0.9, top_p=0.95, top_k=60, min_p=0.05, repeat_penalty=1.1)
+
+
+@dataclass(frozen=True)
+class ContinuationSource:
+    """A draft to continue: the engine builds the prompt, since fitting it to the context
+    needs the model's tokenizer."""
+
+    draft: str  # the text before the cursor
+    memory: str = ""
+    authors_note: str = ""
+    mode: Literal["plain", "instruct"] = "plain"
+
+
 @dataclass(frozen=True)
 class GenerationRequest:
-    """Either ``messages`` (chat, formatted with the model's chat template) or ``prompt``
-    (raw text continued as is)."""
+    """One of ``messages`` (chat, formatted with the model's chat template), ``prompt`` (raw
+    text continued as is) or ``continuation`` (a draft, fitted to the context)."""
 
     messages: tuple[ChatMessage, ...] = ()
     prompt: str | None = None
+    continuation: ContinuationSource | None = None
     # Continue an assistant reply: its text so far follows the chat prompt, and the model
     # carries on from there.
     assistant_prefix: str = ""
@@ -67,6 +83,7 @@ class GenerationStats:
     tokens_per_second: float = 0.0  # generation speed after the first token
     total_seconds: float = 0.0
     dropped_messages: int = 0  # oldest messages left out so the prompt fits the context
+    draft_visible_from: int = 0  # continuation: where in the draft the part the model saw begins
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -1,4 +1,4 @@
-"""Conversations on disk: one SQLite file that must never lose a user's chats.
+"""Conversations and documents on disk: one SQLite file that must never lose a user's work.
 
 Why it is built this way:
 
@@ -8,8 +8,9 @@ Why it is built this way:
 - A reply is saved while it streams (status ``'streaming'``). Opening the store turns
   every ``'streaming'`` message into ``'interrupted'``: a reply cut by a crash shows as
   cut, instead of looking finished or being lost.
-- Nothing is destroyed without an undo: messages and conversations are soft-deleted
-  (``deleted_at``); deleted conversations wait in the trash until :meth:`Store.empty_trash`.
+- Nothing is destroyed without an undo: messages, conversations and documents are
+  soft-deleted (``deleted_at``); deleted conversations and documents wait in the trash
+  until :meth:`Store.empty_trash`.
 - A damaged file is never fatal: it is moved aside (kept, for a later rescue), a fresh
   database is created and every row that can still be read is copied into it.
 - The schema grows by forward migrations numbered with ``PRAGMA user_version``; a file
@@ -26,12 +27,21 @@ selection and export. Deleting a message on the current path moves the current l
 to that ancestor, so the branch below it leaves the view (still reachable with
 :meth:`Store.select_branch`, and back with :meth:`Store.restore_message`).
 
+Documents are a writer's drafts. The editor autosaves with :meth:`Store.update_document`
+(about once a second: one small transaction, only what changed). Snapshots of the body
+("revisions") are taken only when asked (:meth:`Store.add_revision`), never by autosave, so
+the history stays a list of meaningful versions rather than one per keystroke. A document
+without a title of its own is titled by its body's first line, and keeps following it until
+the user names it; that choice is the ``title_by_user`` column (not in :class:`Document`:
+it only decides what autosave does to the title). Naming it "" hands the title back to the body.
+
 One thread (the GUI thread) owns a Store; sqlite3 refuses use from another thread.
 Pure standard library on purpose: this is the core layer (no Qt, no llama_cpp).
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 import os
@@ -41,7 +51,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeGuard, TypeVar
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -50,7 +60,9 @@ __all__ = [
     "ROLES",
     "STATUSES",
     "Conversation",
+    "Document",
     "Message",
+    "Revision",
     "SearchHit",
     "Store",
     "StoreError",
@@ -94,6 +106,40 @@ class Message:
     created_at: float
     updated_at: float
     deleted_at: float | None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    title: str
+    body: str
+    memory: str  # background the model is always given
+    authors_note: str  # a steering note placed near the end of the model's context
+    # Left out of the hash (a dict is unhashable), like Message.stats.
+    settings: dict[str, Any] = field(hash=False)
+    cursor: int  # where the writer's cursor was, to put it back on reopening
+    word_target: int | None
+    created_at: float
+    updated_at: float  # last change to its text; orders the list (a rename does not)
+    deleted_at: float | None  # set while it is in the trash
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    document_id: int
+    body: str
+    reason: str  # why it was taken, for the history list ("before restore", …)
+    created_at: float
+
+
+class _Unchanged(enum.Enum):
+    """The type of _UNCHANGED, a default that means "leave it", where None means "clear it"."""
+
+    UNCHANGED = enum.auto()
+
+
+_UNCHANGED = _Unchanged.UNCHANGED
 
 
 @dataclass(frozen=True)
@@ -158,21 +204,56 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    for statement in (
+        """CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL DEFAULT '',
+            memory TEXT NOT NULL DEFAULT '',
+            authors_note TEXT NOT NULL DEFAULT '',
+            settings TEXT,  -- JSON object
+            cursor INTEGER NOT NULL DEFAULT 0,
+            word_target INTEGER,
+            created_at REAL,
+            updated_at REAL,
+            deleted_at REAL,
+            -- 1: the user named it; 0: the title follows the body's first line.
+            title_by_user INTEGER NOT NULL DEFAULT 0
+        )""",
+        """CREATE TABLE revisions (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            created_at REAL
+        )""",
+        "CREATE INDEX revisions_by_document ON revisions(document_id)",
+    ):
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] upgrades a database from version i to i + 1, inside the transaction that
 # also sets PRAGMA user_version, so an upgrade is all or nothing. Append; never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
 
 
 def _columns(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cls))
 
 
-# The dataclasses mirror the tables column for column: one place names the columns.
+# The dataclasses mirror the tables column for column: one place names the columns. The
+# one exception is documents.title_by_user, which only the store itself reads.
 _CONVERSATION_COLUMNS = _columns(Conversation)
 _MESSAGE_COLUMNS = _columns(Message)
+_DOCUMENT_COLUMNS = _columns(Document)
+_DOCUMENT_ROW_COLUMNS = (*_DOCUMENT_COLUMNS, "title_by_user")
+_REVISION_COLUMNS = _columns(Revision)
 _META_COLUMNS = ("key", "value")
-_SELECT_CONVERSATIONS = f"SELECT {', '.join(_CONVERSATION_COLUMNS)} FROM conversations"
 _SELECT_MESSAGES = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages"
+_SELECT_REVISIONS = f"SELECT {', '.join(_REVISION_COLUMNS)} FROM revisions"
+# The document columns that are its text: changing one moves it to the top of the list.
+_DOCUMENT_TEXT_COLUMNS = ("body", "memory", "authors_note")
 
 # Bounds a walk up parent links, so a loop (impossible through this API) cannot hang us.
 _MAX_DEPTH = 1_000_000
@@ -305,31 +386,86 @@ def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
         raise StoreError(f"Unknown message {what} {value!r} (expected one of {expected}).")
 
 
-def _encode_stats(stats: Mapping[str, Any] | None) -> str | None:
-    if stats is None:
+def _is_count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_count(value: object, what: str) -> int:
+    if not _is_count(value):
+        raise StoreError(f"The {what} must be a whole number, 0 or more (not {value!r}).")
+    return value
+
+
+def _encode_object(value: Mapping[str, Any] | None, what: str) -> str | None:
+    """A JSON column's text; ``what`` names the value in errors ("message statistics")."""
+    if value is None:
         return None
-    if not isinstance(stats, Mapping):
-        raise StoreError("Message statistics must be a dictionary.")
+    if not isinstance(value, Mapping):
+        raise StoreError(f"The {what} must be a dictionary.")
     try:
-        return json.dumps(dict(stats), ensure_ascii=False)
+        return json.dumps(dict(value), ensure_ascii=False)
     except (TypeError, ValueError) as error:
-        raise StoreError(f"The message statistics cannot be saved ({error}).") from error
+        raise StoreError(f"The {what} cannot be saved ({error}).") from error
 
 
-def _decode_stats(text: object) -> dict[str, Any] | None:
+def _decode_object(text: object) -> dict[str, Any] | None:
     if not isinstance(text, str):
         return None
     try:
-        stats = json.loads(text)
+        value = json.loads(text)
     except ValueError:
-        return None  # unreadable statistics are not worth failing a conversation for
-    return stats if isinstance(stats, dict) else None
+        return None  # unreadable statistics or settings are not worth failing a read for
+    return value if isinstance(value, dict) else None
+
+
+def _encode_stats(stats: Mapping[str, Any] | None) -> str | None:
+    return _encode_object(stats, "message statistics")
 
 
 def _message_from_row(row: Sequence[Any]) -> Message:
     values = dict(zip(_MESSAGE_COLUMNS, row))
-    values["stats"] = _decode_stats(values["stats"])
+    values["stats"] = _decode_object(values["stats"])
     return Message(**values)
+
+
+def _document_from_row(row: Sequence[Any]) -> Document:
+    values = dict(zip(_DOCUMENT_COLUMNS, row))
+    values["settings"] = _decode_object(values["settings"]) or {}
+    return Document(**values)
+
+
+_Row = TypeVar("_Row")
+
+
+@dataclass(frozen=True)
+class _Listed(Generic[_Row]):
+    """A table of things listed newest first and soft-deleted into the trash
+    (conversations, documents): what their shared code needs to know about it."""
+
+    table: str
+    noun: str  # for messages to a person: "conversation"
+    columns: tuple[str, ...]
+    from_row: Callable[[Sequence[Any]], _Row]
+
+    @property
+    def select(self) -> str:
+        return f"SELECT {', '.join(self.columns)} FROM {self.table}"
+
+    def fetch(self, conn: sqlite3.Connection, row_id: int) -> _Row:
+        row = conn.execute(f"{self.select} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise StoreError(
+                f"{self.noun.capitalize()} {row_id} does not exist "
+                "(it may have been emptied from the trash)."
+            )
+        return self.from_row(row)
+
+
+_CONVERSATIONS = _Listed[Conversation](
+    "conversations", "conversation", _CONVERSATION_COLUMNS, lambda row: Conversation(*row)
+)
+_DOCUMENTS = _Listed[Document]("documents", "document", _DOCUMENT_COLUMNS, _document_from_row)
+_TRASHABLE: tuple[_Listed[Any], ...] = (_CONVERSATIONS, _DOCUMENTS)
 
 
 def _find_folded(text: str, needle: str) -> tuple[int, int] | None:
@@ -460,6 +596,8 @@ _SALVAGED_TABLES: dict[str, tuple[str, ...]] = {
     "conversations": _CONVERSATION_COLUMNS,
     "messages": _MESSAGE_COLUMNS,
     "meta": _META_COLUMNS,
+    "documents": _DOCUMENT_ROW_COLUMNS,  # absent from a version-1 file: nothing to read
+    "revisions": _REVISION_COLUMNS,
 }
 _SALVAGE_CHUNK = 1024  # rowids per range query
 _SALVAGE_BLIND_SPAN = 100_000  # rowids to probe past the last one seen when max(rowid) fails
@@ -520,32 +658,55 @@ def _time_or(value: object, fallback: float | None) -> float | None:
     return float(value) if _is_number(value) else fallback
 
 
+class _Recovered(NamedTuple):
+    conversations: int
+    messages: int
+    documents: int
+    revisions: int
+
+
 def _insert_salvaged(
     conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]]
-) -> tuple[int, int]:
+) -> _Recovered:
     """Copy salvaged rows into the fresh database, keeping their ids, skipping what is not
-    valid. Returns (conversations, messages) copied."""
+    valid. Returns how many of each were copied."""
     now = time.time()
+    conversations, messages = _insert_salvaged_conversations(conn, tables, now)
+    documents, revisions = _insert_salvaged_documents(conn, tables, now)
+    for row in tables["meta"]:
+        if isinstance(row.get("key"), str) and isinstance(row.get("value"), (str, type(None))):
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (row["key"], row["value"])
+            )
+    return _Recovered(conversations, messages, documents, revisions)
+
+
+def _by_id(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with a valid id, by id."""
+    return sorted((row for row in rows if _is_id(row.get("id"))), key=lambda row: row["id"])
+
+
+def _insert_salvaged_conversations(
+    conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]], now: float
+) -> tuple[int, int]:
     leaves: dict[int, Any] = {}  # conversation id → the current leaf it had saved
-    for row in tables["conversations"]:
-        if _is_id(row.get("id")):
-            _insert(conn, "conversations", {
-                "id": row["id"],
-                "title": _text_or(row.get("title"), ""),
-                "system_prompt": _text_or(row.get("system_prompt"), ""),
-                "persona": _text_or(row.get("persona"), ""),
-                "created_at": _time_or(row.get("created_at"), now),
-                "updated_at": _time_or(row.get("updated_at"), now),
-                "deleted_at": _time_or(row.get("deleted_at"), None),
-            })
-            leaves[row["id"]] = row.get("current_leaf_id")
+    for row in _by_id(tables["conversations"]):
+        _insert(conn, "conversations", {
+            "id": row["id"],
+            "title": _text_or(row.get("title"), ""),
+            "system_prompt": _text_or(row.get("system_prompt"), ""),
+            "persona": _text_or(row.get("persona"), ""),
+            "created_at": _time_or(row.get("created_at"), now),
+            "updated_at": _time_or(row.get("updated_at"), now),
+            "deleted_at": _time_or(row.get("deleted_at"), None),
+        })
+        leaves[row["id"]] = row.get("current_leaf_id")
 
     owner: dict[int, int] = {}  # message id → conversation id, for the messages copied
-    for row in sorted(tables["messages"], key=lambda r: r["id"] if _is_id(r.get("id")) else -1):
-        message_id, conversation_id = row.get("id"), row.get("conversation_id")
+    for row in _by_id(tables["messages"]):
+        message_id, conversation_id = row["id"], row.get("conversation_id")
         if not (
-            _is_id(message_id)
-            and conversation_id in leaves
+            conversation_id in leaves
             and row.get("role") in ROLES
             and row.get("status") in STATUSES
             and isinstance(row.get("content"), str)
@@ -562,7 +723,7 @@ def _insert_salvaged(
             "role": row["role"],
             "content": row["content"],
             "status": row["status"],
-            "stats": stats if _decode_stats(stats) is not None else None,
+            "stats": stats if _decode_object(stats) is not None else None,
             "created_at": _time_or(row.get("created_at"), now),
             "updated_at": _time_or(row.get("updated_at"), now),
             "deleted_at": _time_or(row.get("deleted_at"), None),
@@ -574,13 +735,42 @@ def _insert_salvaged(
         if leaf not in tree.nodes:  # lost: show the branch of the newest surviving message
             leaf = max((m for m, node in tree.nodes.items() if not node.deleted), default=None)
         _set_leaf(conn, conversation_id, tree.visible(leaf))
-
-    for row in tables["meta"]:
-        if isinstance(row.get("key"), str) and isinstance(row.get("value"), (str, type(None))):
-            conn.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (row["key"], row["value"])
-            )
     return len(leaves), len(owner)
+
+
+def _insert_salvaged_documents(
+    conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]], now: float
+) -> tuple[int, int]:
+    documents: set[int] = set()
+    for row in _by_id(tables["documents"]):
+        settings, cursor, target = row.get("settings"), row.get("cursor"), row.get("word_target")
+        _insert(conn, "documents", {
+            "id": row["id"],
+            **{key: _text_or(row.get(key), "") for key in ("title", *_DOCUMENT_TEXT_COLUMNS)},
+            "settings": settings if _decode_object(settings) is not None else None,
+            "cursor": cursor if _is_count(cursor) else 0,
+            "word_target": target if _is_count(target) else None,
+            "created_at": _time_or(row.get("created_at"), now),
+            "updated_at": _time_or(row.get("updated_at"), now),
+            "deleted_at": _time_or(row.get("deleted_at"), None),
+            # When unsure, keep the title as it is rather than let autosave replace it.
+            "title_by_user": 0 if row.get("title_by_user") == 0 else 1,
+        })
+        documents.add(row["id"])
+
+    revisions = 0
+    for row in _by_id(tables["revisions"]):
+        # A revision whose document was lost has nothing to belong to.
+        if row.get("document_id") in documents and isinstance(row.get("body"), str):
+            _insert(conn, "revisions", {
+                "id": row["id"],
+                "document_id": row["document_id"],
+                "body": row["body"],
+                "reason": _text_or(row.get("reason"), ""),
+                "created_at": _time_or(row.get("created_at"), now),
+            })
+            revisions += 1
+    return len(documents), revisions
 
 
 # --- import validation ----------------------------------------------------------------------
@@ -709,7 +899,8 @@ _STATUS_NOTES = {
 
 
 class Store:
-    """Conversations and their message trees in one SQLite file. See the module docstring.
+    """Conversations with their message trees, and documents with their revisions, in one
+    SQLite file. See the module docstring.
 
     Open one Store per file per app: opening marks every 'streaming' reply 'interrupted',
     which is right after a crash but wrong under another Store still streaming into it."""
@@ -859,12 +1050,20 @@ class Store:
                 "nothing could be recovered from it, so Inkwell started with an empty database."
             )
         try:
-            with self._transaction("save the recovered conversations") as conn:
-                conversations, messages = _insert_salvaged(conn, tables)
+            with self._transaction("save what was recovered") as conn:
+                found = _insert_salvaged(conn, tables)
         except StoreError as error:
-            return intro + f"its conversations could not be copied into a new database: {error}"
-        counts = f"{_plural(conversations, 'conversation')} and {_plural(messages, 'message')}"
-        return intro + f"{counts} were recovered."
+            return intro + f"its contents could not be copied into a new database: {error}"
+        counts = (
+            f"{_plural(found.conversations, 'conversation')} and "
+            f"{_plural(found.messages, 'message')} were recovered"
+        )
+        if tables["documents"]:  # a file from before documents, or without any: not worth a word
+            counts += (
+                f", as were {_plural(found.documents, 'document')} and "
+                f"{_plural(found.revisions, 'revision')}"
+            )
+        return intro + counts + "."
 
     # --- transactions and errors ---
 
@@ -909,13 +1108,7 @@ class Store:
 
     @staticmethod
     def _conversation(conn: sqlite3.Connection, conversation_id: int) -> Conversation:
-        row = conn.execute(f"{_SELECT_CONVERSATIONS} WHERE id = ?", (conversation_id,)).fetchone()
-        if row is None:
-            raise StoreError(
-                f"Conversation {conversation_id} does not exist "
-                "(it may have been emptied from the trash)."
-            )
-        return Conversation(*row)
+        return _CONVERSATIONS.fetch(conn, conversation_id)
 
     @staticmethod
     def _message(
@@ -939,14 +1132,71 @@ class Store:
             raise StoreError(f"Message {message_id} was deleted; restore it first.")
         return message
 
-    def _update_conversation(
-        self, action: str, conversation_id: int, assignments: str, values: Sequence[Any]
+    @staticmethod
+    def _revision(conn: sqlite3.Connection, revision_id: int) -> Revision:
+        row = conn.execute(f"{_SELECT_REVISIONS} WHERE id = ?", (revision_id,)).fetchone()
+        if row is None:
+            raise StoreError(
+                f"Revision {revision_id} does not exist (it may have been pruned, or its "
+                "document emptied from the trash)."
+            )
+        return Revision(*row)
+
+    # --- what conversations and documents share: the list, the trash ---
+
+    def _update_row(
+        self,
+        kind: _Listed[Any],
+        action: str,
+        row_id: int,
+        assignments: str,
+        values: Sequence[Any],
     ) -> None:
         with self._transaction(action) as conn:
-            sql = f"UPDATE conversations SET {assignments} WHERE id = ?"
-            cursor = conn.execute(sql, (*values, conversation_id))
+            sql = f"UPDATE {kind.table} SET {assignments} WHERE id = ?"
+            cursor = conn.execute(sql, (*values, row_id))
             if cursor.rowcount == 0:
-                self._conversation(conn, conversation_id)  # raises the "does not exist" error
+                kind.fetch(conn, row_id)  # raises the "does not exist" error
+
+    def _listed(self, kind: _Listed[_Row], *, in_trash: bool) -> list[_Row]:
+        """Not in the trash: most recently updated first. In it: most recently deleted first."""
+        if in_trash:
+            action, where, order = "read the trash", "IS NOT NULL", "deleted_at"
+        else:
+            action, where, order = f"read the {kind.noun}s", "IS NULL", "updated_at"
+        with self._reading(action) as conn:
+            rows = conn.execute(
+                f"{kind.select} WHERE deleted_at {where} ORDER BY {order} DESC, id DESC"
+            )
+            return [kind.from_row(row) for row in rows]
+
+    def _move_to_trash(self, kind: _Listed[Any], row_id: int) -> None:
+        """A second delete keeps the first date, so the trash keeps its order and age."""
+        self._update_row(
+            kind,
+            f"move the {kind.noun} to the trash",
+            row_id,
+            "deleted_at = coalesce(deleted_at, ?)",
+            (time.time(),),
+        )
+
+    def _restore_from_trash(self, kind: _Listed[Any], row_id: int) -> None:
+        self._update_row(kind, f"restore the {kind.noun}", row_id, "deleted_at = NULL", ())
+
+    def empty_trash(self, older_than_s: float = 0) -> int:
+        """Delete for good the conversations and documents in the trash for at least
+        ``older_than_s`` seconds, with their messages and revisions. Returns how many
+        conversations and documents, together."""
+        cutoff = time.time() - older_than_s
+        with self._transaction("empty the trash") as conn:
+            # Messages and revisions follow by ON DELETE CASCADE.
+            return sum(
+                conn.execute(
+                    f"DELETE FROM {kind.table} WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                    (cutoff,),
+                ).rowcount
+                for kind in _TRASHABLE
+            )
 
     # --- conversations ---
 
@@ -971,12 +1221,7 @@ class Store:
 
     def list_conversations(self) -> list[Conversation]:
         """Conversations not in the trash, most recently updated first."""
-        with self._reading("read the conversations") as conn:
-            rows = conn.execute(
-                f"{_SELECT_CONVERSATIONS} WHERE deleted_at IS NULL "
-                "ORDER BY updated_at DESC, id DESC"
-            )
-            return [Conversation(*row) for row in rows]
+        return self._listed(_CONVERSATIONS, in_trash=False)
 
     def search(self, query: str) -> list[SearchHit]:
         """Conversations (not in the trash) whose title or any non-deleted message contains
@@ -997,10 +1242,13 @@ class Store:
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         title = " ".join(title.split())
-        self._update_conversation("rename the conversation", conversation_id, "title = ?", (title,))
+        self._update_row(
+            _CONVERSATIONS, "rename the conversation", conversation_id, "title = ?", (title,)
+        )
 
     def set_system_prompt(self, conversation_id: int, text: str, persona: str = "") -> None:
-        self._update_conversation(
+        self._update_row(
+            _CONVERSATIONS,
             "save the system prompt",
             conversation_id,
             "system_prompt = ?, persona = ?",
@@ -1009,36 +1257,184 @@ class Store:
 
     def delete_conversation(self, conversation_id: int) -> None:
         """Move to the trash (a second delete keeps the first date)."""
-        self._update_conversation(
-            "move the conversation to the trash",
-            conversation_id,
-            "deleted_at = coalesce(deleted_at, ?)",
-            (time.time(),),
-        )
+        self._move_to_trash(_CONVERSATIONS, conversation_id)
 
     def restore_conversation(self, conversation_id: int) -> None:
-        self._update_conversation(
-            "restore the conversation", conversation_id, "deleted_at = NULL", ()
-        )
+        self._restore_from_trash(_CONVERSATIONS, conversation_id)
 
     def trash(self) -> list[Conversation]:
         """Conversations in the trash, most recently deleted first."""
-        with self._reading("read the trash") as conn:
-            rows = conn.execute(
-                f"{_SELECT_CONVERSATIONS} WHERE deleted_at IS NOT NULL "
-                "ORDER BY deleted_at DESC, id DESC"
-            )
-            return [Conversation(*row) for row in rows]
+        return self._listed(_CONVERSATIONS, in_trash=True)
 
-    def empty_trash(self, older_than_s: float = 0) -> int:
-        """Delete for good the conversations in the trash for at least ``older_than_s``
-        seconds, with their messages. Returns how many."""
-        with self._transaction("empty the trash") as conn:
-            cursor = conn.execute(
-                "DELETE FROM conversations WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
-                (time.time() - older_than_s,),
-            )  # messages follow by ON DELETE CASCADE
-            return cursor.rowcount
+    # --- documents ---
+
+    def create_document(self, title: str = "", body: str = "") -> Document:
+        """A new document. Without a title, it is titled by its body's first line."""
+        title = " ".join(title.split())
+        now = time.time()
+        with self._transaction("save the new document") as conn:
+            document_id = _insert(conn, "documents", {
+                "title": title or title_from_text(body),
+                "body": body,
+                "created_at": now,
+                "updated_at": now,
+                "title_by_user": int(bool(title)),
+            })
+            return _DOCUMENTS.fetch(conn, document_id)
+
+    def get_document(self, document_id: int) -> Document:
+        """Any document, including one in the trash."""
+        with self._reading("read the document") as conn:
+            return _DOCUMENTS.fetch(conn, document_id)
+
+    def list_documents(self) -> list[Document]:
+        """Documents not in the trash, most recently updated (their text) first."""
+        return self._listed(_DOCUMENTS, in_trash=False)
+
+    def update_document(
+        self,
+        document_id: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        memory: str | None = None,
+        authors_note: str | None = None,
+        settings: Mapping[str, Any] | None = None,
+        cursor: int | None = None,
+        word_target: int | None | _Unchanged = _UNCHANGED,
+    ) -> Document:
+        """Change what is given (None: unchanged, except ``word_target``, where None clears
+        it). The editor's autosave: one small transaction and no revision, so it can run
+        every second; what did not actually change is not written.
+
+        ``settings`` replaces the whole object. A non-empty ``title`` is the user's own and
+        stays; an empty one gives the title back to the body's first line, which it then
+        follows as the body changes. Only a change to the text (body, memory, author's
+        note) counts as an update for the list order: not a rename, a cursor move or
+        settings."""
+        changes: dict[str, Any] = {}
+        if memory is not None:
+            changes["memory"] = memory
+        if authors_note is not None:
+            changes["authors_note"] = authors_note
+        if settings is not None:
+            changes["settings"] = _encode_object(settings, "document settings")
+        if cursor is not None:
+            changes["cursor"] = _check_count(cursor, "cursor position")
+        if word_target is not _UNCHANGED:
+            changes["word_target"] = (
+                None if word_target is None else _check_count(word_target, "word target")
+            )
+        with self._transaction("save the document") as conn:
+            return self._change_document(conn, document_id, changes, title=title, body=body)
+
+    @staticmethod
+    def _change_document(
+        conn: sqlite3.Connection,
+        document_id: int,
+        changes: Mapping[str, Any],
+        *,
+        title: str | None = None,
+        body: str | None = None,
+    ) -> Document:
+        """Apply checked column values plus a new title and body (with the title rule of
+        update_document), writing only what differs; the document after."""
+        select = f"SELECT {', '.join(_DOCUMENT_ROW_COLUMNS)} FROM documents WHERE id = ?"
+        row = conn.execute(select, (document_id,)).fetchone()
+        if row is None:
+            _DOCUMENTS.fetch(conn, document_id)  # raises the "does not exist" error
+        current = dict(zip(_DOCUMENT_ROW_COLUMNS, row))
+        wanted = dict(changes)
+        if body is not None:
+            wanted["body"] = body
+        if title is not None:
+            title = " ".join(title.split())
+            wanted["title_by_user"] = int(bool(title))
+            wanted["title"] = title
+        if not wanted.get("title_by_user", current["title_by_user"]):
+            wanted["title"] = title_from_text(wanted.get("body", current["body"]))
+        differing = {key: value for key, value in wanted.items() if current[key] != value}
+        if differing:
+            if any(key in differing for key in _DOCUMENT_TEXT_COLUMNS):
+                differing["updated_at"] = time.time()
+            assignments = ", ".join(f"{column} = ?" for column in differing)
+            sql = f"UPDATE documents SET {assignments} WHERE id = ?"
+            conn.execute(sql, (*differing.values(), document_id))
+        return _DOCUMENTS.fetch(conn, document_id)
+
+    def delete_document(self, document_id: int) -> None:
+        """Move to the trash (a second delete keeps the first date)."""
+        self._move_to_trash(_DOCUMENTS, document_id)
+
+    def restore_document(self, document_id: int) -> None:
+        self._restore_from_trash(_DOCUMENTS, document_id)
+
+    def documents_trash(self) -> list[Document]:
+        """Documents in the trash, most recently deleted first."""
+        return self._listed(_DOCUMENTS, in_trash=True)
+
+    # --- revisions ---
+
+    def add_revision(self, document_id: int, reason: str) -> Revision | None:
+        """Snapshot the document's body. None, and nothing added, when the newest revision
+        already holds this body: asking twice does not fill the history with copies."""
+        with self._transaction("save a revision") as conn:
+            return self._snapshot(conn, _DOCUMENTS.fetch(conn, document_id), reason)
+
+    @classmethod
+    def _snapshot(
+        cls, conn: sqlite3.Connection, document: Document, reason: str
+    ) -> Revision | None:
+        newest = conn.execute(
+            "SELECT body FROM revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1",
+            (document.id,),
+        ).fetchone()
+        if newest is not None and newest[0] == document.body:
+            return None
+        revision_id = _insert(conn, "revisions", {
+            "document_id": document.id,
+            "body": document.body,
+            "reason": reason,
+            "created_at": time.time(),
+        })
+        return cls._revision(conn, revision_id)
+
+    def list_revisions(self, document_id: int) -> list[Revision]:
+        """A document's revisions, newest first."""
+        with self._reading("read the revisions") as conn:
+            _DOCUMENTS.fetch(conn, document_id)
+            # By id, not by date: a newer revision has a greater id (max + 1), while a
+            # clock can go back.
+            rows = conn.execute(
+                f"{_SELECT_REVISIONS} WHERE document_id = ? ORDER BY id DESC", (document_id,)
+            )
+            return [Revision(*row) for row in rows]
+
+    def get_revision(self, revision_id: int) -> Revision:
+        with self._reading("read the revision") as conn:
+            return self._revision(conn, revision_id)
+
+    def restore_revision(self, document_id: int, revision_id: int) -> Document:
+        """Put a revision's body back. The body it replaces is snapshotted first (reason
+        "before restore"), in the same transaction, so a restore can itself be undone."""
+        with self._transaction("restore the revision") as conn:
+            document = _DOCUMENTS.fetch(conn, document_id)
+            revision = self._revision(conn, revision_id)
+            if revision.document_id != document_id:
+                raise StoreError(f"Revision {revision_id} belongs to another document.")
+            self._snapshot(conn, document, "before restore")
+            return self._change_document(conn, document_id, {}, body=revision.body)
+
+    def prune_revisions(self, document_id: int, keep: int = 200) -> int:
+        """Delete for good all but the newest ``keep`` revisions; how many were deleted."""
+        keep = _check_count(keep, "number of revisions to keep")
+        with self._transaction("prune the revisions") as conn:
+            _DOCUMENTS.fetch(conn, document_id)
+            return conn.execute(
+                "DELETE FROM revisions WHERE document_id = ? AND id NOT IN ("
+                "SELECT id FROM revisions WHERE document_id = ? ORDER BY id DESC LIMIT ?)",
+                (document_id, document_id, keep),
+            ).rowcount
 
     # --- messages ---
 

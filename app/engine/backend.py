@@ -24,6 +24,11 @@ from app.core.generation import (
 )
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.textstream import StopMatcher, Utf8StreamDecoder
+from app.core.writing import build_continuation
+
+# Tokens a chat template adds around the messages (role headers, BOS): kept free in
+# instruct-mode continuations so the fitted draft still fits once wrapped.
+TEMPLATE_ALLOWANCE = 64
 
 
 class EngineError(Exception):
@@ -211,16 +216,34 @@ class LlamaBackend:
             kwargs["logits_processor"] = llama_cpp.LogitsProcessorList([self.eos_suppressor()])
         return kwargs
 
-    def request_tokens(self, request: GenerationRequest) -> tuple[list[int], tuple[str, ...], int]:
+    def request_tokens(self, request: GenerationRequest) -> tuple[list[int], tuple[str, ...], int, int]:
+        """The prompt's tokens, its stop strings, how many messages were left out and, for a
+        continuation, where in the draft the part the model sees begins."""
         llm = self._require_model()
         if request.prompt is not None:
-            return self.tokenize_prompt(request.prompt), (), 0
+            return self.tokenize_prompt(request.prompt), (), 0, 0
         # Leave room for at least part of the reply: a quarter of the context or max_tokens.
-        reserve = min(request.max_tokens, llm.n_ctx() // 4)
-        tokens, stops, dropped, _ = self.chat_prompt_tokens(
-            request.messages, llm.n_ctx() - reserve, request.assistant_prefix
+        budget = llm.n_ctx() - min(request.max_tokens, llm.n_ctx() // 4)
+        if request.continuation is not None:
+            return self._continuation_tokens(request.continuation, budget)
+        tokens, stops, dropped, _ = self.chat_prompt_tokens(request.messages, budget, request.assistant_prefix)
+        return tokens, stops, dropped, 0
+
+    def _continuation_tokens(self, source, budget: int) -> tuple[list[int], tuple[str, ...], int, int]:
+        instruct = source.mode == "instruct" and self._gguf is not None and bool(self._gguf.chat_template)
+        built = build_continuation(
+            source.draft,
+            # The chat template's own tokens (role headers) come on top in instruct mode.
+            budget_tokens=budget - (TEMPLATE_ALLOWANCE if instruct else 0),
+            count_tokens=lambda text: len(self._require_model().tokenize(text.encode("utf-8"), add_bos=False, special=False)),
+            memory=source.memory,
+            authors_note=source.authors_note,
+            mode="instruct" if instruct else "plain",
         )
-        return tokens, stops, dropped
+        if instruct:
+            tokens, stops, _, _ = self.chat_prompt_tokens(built.messages, budget)
+            return tokens, stops, 0, built.visible_start
+        return self.tokenize_prompt(built.prompt or ""), (), 0, built.visible_start
 
     def generate(
         self,
@@ -231,7 +254,7 @@ class LlamaBackend:
         """Streams the reply to ``emit`` and returns its statistics. Raises EngineError."""
         llm = self._require_model()
         started = time.perf_counter()
-        tokens, template_stops, dropped = self.request_tokens(request)
+        tokens, template_stops, dropped, visible_from = self.request_tokens(request)
         n_ctx = llm.n_ctx()
         if len(tokens) >= n_ctx:
             raise EngineError(
@@ -299,6 +322,7 @@ class LlamaBackend:
             tokens_per_second=(generated - 1) / gen_seconds if generated > 1 and gen_seconds > 0 else 0.0,
             total_seconds=ended - started,
             dropped_messages=dropped,
+            draft_visible_from=visible_from,
         )
 
 

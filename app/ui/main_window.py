@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +36,8 @@ from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
 from app.ui.chat_view import ChatView, MessageItem
 from app.ui.sidebar import Sidebar
+from app.ui.widgets import make_button
+from app.ui.writing_desk import WritingDesk
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
 TRASH_KEPT_S = 30 * 24 * 3600
@@ -96,17 +98,17 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.chat_view = ChatView()
         self.chat_input = ChatInput()
-        self.send_button = self._button("Send", "sendButton", "Send the message (Enter)")
-        self.stop_button = self._button("Stop", "stopButton", "Stop the reply (Esc)")
+        self.send_button = make_button("Send", "sendButton", "Send the message (Enter)")
+        self.stop_button = make_button("Stop", "stopButton", "Stop the reply (Esc)")
         self.stop_button.setEnabled(False)
 
         self.persona_chooser = QComboBox()
         self.persona_chooser.setObjectName("personaChooser")
         self.persona_chooser.setAccessibleName("Persona")
         self.persona_chooser.setToolTip("A persona sets the conversation's system prompt")
-        self.system_prompt_button = self._button("System prompt", "systemPromptButton", "Show or hide the system prompt")
+        self.system_prompt_button = make_button("System prompt", "systemPromptButton", "Show or hide the system prompt")
         self.system_prompt_button.setCheckable(True)
-        self.save_persona_button = self._button("Save as persona…", "savePersonaButton", "Keep this system prompt as a persona")
+        self.save_persona_button = make_button("Save as persona…", "savePersonaButton", "Keep this system prompt as a persona")
         self.system_prompt_edit = QPlainTextEdit()
         self.system_prompt_edit.setObjectName("systemPromptEdit")
         self.system_prompt_edit.setAccessibleName("System prompt")
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
 
         self.edit_banner = QLabel("Editing a message: sending keeps the earlier version as another branch.")
         self.edit_banner.setObjectName("editBanner")
-        self.cancel_edit_button = self._button("Cancel edit", "cancelEditButton", "Stop editing (Esc)")
+        self.cancel_edit_button = make_button("Cancel edit", "cancelEditButton", "Stop editing (Esc)")
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.edit_banner, 1)
         banner_row.addWidget(self.cancel_edit_button)
@@ -154,17 +156,16 @@ class MainWindow(QMainWindow):
         splitter.addWidget(chat_panel)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 840])
+        self.writing_desk = WritingDesk(self.store, self.host)
+        self.mode_tabs = QTabWidget()
+        self.mode_tabs.setObjectName("modeTabs")
+        self.mode_tabs.setAccessibleName("Mode")
+        self.mode_tabs.addTab(splitter, "Chat")
+        self.mode_tabs.addTab(self.writing_desk, "Writing")
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.addWidget(splitter)
+        outer.addWidget(self.mode_tabs)
         self.setCentralWidget(central)
-
-    def _button(self, text: str, name: str, tip: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(text.rstrip("…"))
-        button.setToolTip(tip)
-        return button
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -186,9 +187,7 @@ class MainWindow(QMainWindow):
         self.load_progress.setRange(0, 0)  # llama.cpp reports no load progress: show activity
         self.load_progress.setMaximumWidth(140)
         self.load_progress.hide()
-        self.undo_button = QPushButton("Undo")
-        self.undo_button.setObjectName("undoButton")
-        self.undo_button.setAccessibleName("Undo")
+        self.undo_button = make_button("Undo", "undoButton", "Undo the deletion")
         self.undo_button.hide()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
@@ -218,15 +217,19 @@ class MainWindow(QMainWindow):
         action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
 
         chat_menu = self.menuBar().addMenu("&Chat")
-        action(chat_menu, "&Regenerate reply", "regenerateAction", self.regenerate_last, QKeySequence("Ctrl+R"))
+        action(chat_menu, "&Regenerate reply", "regenerateAction", self._regenerate_or_retry, QKeySequence("Ctrl+R"))
         action(chat_menu, "&Continue reply", "continueAction", self.continue_last, QKeySequence("Ctrl+Shift+Return"))
-        action(chat_menu, "Previous alternative", "previousAlternativeAction", lambda: self.flip_last(-1), QKeySequence("Alt+Left"))
-        action(chat_menu, "Next alternative", "nextAlternativeAction", lambda: self.flip_last(1), QKeySequence("Alt+Right"))
+        action(chat_menu, "Previous alternative", "previousAlternativeAction", lambda: self._flip(-1), QKeySequence("Alt+Left"))
+        action(chat_menu, "Next alternative", "nextAlternativeAction", lambda: self._flip(1), QKeySequence("Alt+Right"))
         action(chat_menu, "Copy last reply", "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
         chat_menu.addSeparator()
         action(chat_menu, "Re&name conversation", "renameAction", lambda: self.conversation_id and self.sidebar.start_rename(self.conversation_id), QKeySequence("F2"))
         action(chat_menu, "&Delete conversation", "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
         action(chat_menu, "&Find conversation", "findAction", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
+
+        view_menu = self.menuBar().addMenu("&View")
+        action(view_menu, "&Chat", "chatModeAction", lambda: self.mode_tabs.setCurrentIndex(0), QKeySequence("Ctrl+1"))
+        action(view_menu, "&Writing", "writingModeAction", lambda: self.mode_tabs.setCurrentIndex(1), QKeySequence("Ctrl+2"))
 
         help_menu = self.menuBar().addMenu("&Help")
         action(help_menu, "&About Inkwell", "aboutAction", self._about)
@@ -254,6 +257,8 @@ class MainWindow(QMainWindow):
         self.system_prompt_edit.textChanged.connect(self._on_system_prompt_edited)
         self.save_persona_button.clicked.connect(self.save_persona)
 
+        self.writing_desk.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.writing_desk.undo_offered.connect(self._offer_undo)
         self.host.loading.connect(self._on_loading)
         self.host.loaded.connect(self._on_loaded)
         self.host.load_failed.connect(self._on_load_failed)
@@ -730,8 +735,26 @@ class MainWindow(QMainWindow):
         self._undo = None
         self.undo_button.hide()
 
+    @property
+    def writing(self) -> bool:
+        return self.mode_tabs.currentWidget() is self.writing_desk
+
+    def _regenerate_or_retry(self) -> None:
+        if self.writing:
+            self.writing_desk.retry()
+        else:
+            self.regenerate_last()
+
+    def _flip(self, step: int) -> None:
+        if self.writing:
+            self.writing_desk.flip(step)
+        else:
+            self.flip_last(step)
+
     def _escape(self) -> None:
-        if self.streaming is not None:
+        if self.writing:
+            self.writing_desk.escape()
+        elif self.streaming is not None:
             self.stop()
         elif self.editing is not None:
             self.cancel_edit()
@@ -767,6 +790,7 @@ class MainWindow(QMainWindow):
         if reply is not None:
             self.host.cancel(reply.request_id)
             self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="cancelled"), quiet=True)
+        self.writing_desk.close_desk()
         self.host.shutdown()
         self.store.close()
         super().closeEvent(event)

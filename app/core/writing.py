@@ -1,0 +1,303 @@
+"""Story continuation: word counts and the prompt that continues a writer's draft.
+
+The model continues the text before the cursor. When the draft is longer than the context
+allows, the prompt keeps the memory, the author's note and as much of the draft's end as
+fits, cut where a reader would cut (a paragraph, else a sentence, else a word).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from app.core.generation import ChatMessage
+
+Mode = Literal["plain", "instruct"]
+
+# Tokens generated per continuation, by the length the writer picks.
+LENGTHS: dict[str, int] = {"short": 40, "paragraph": 120, "long": 300}
+
+INSTRUCT_SYSTEM = (
+    "You are a fiction co-writer. The user gives you a story that stops part-way. Continue "
+    "it exactly where it stops: if it ends in the middle of a sentence, finish that sentence. "
+    "Keep the same voice, tense, point of view, style and language; if the story is written "
+    "in Chinese, continue in Chinese. Use the memory and the author's note when they are "
+    "given, but never mention them. If the story is empty, begin it. Write only the "
+    "continuation: no title, no notes or comments, and do not repeat any of the text you "
+    "were given."
+)
+
+MIN_BUDGET_TOKENS = 16
+
+# --- Word counts --------------------------------------------------------------------------
+
+# Scripts written without spaces: every character is a word. Kana and hangul syllables are
+# counted the same way, as Japanese and Korean editors count characters.
+_CJK = re.compile(
+    "["
+    "\u3005-\u3007"  # 々 〆 〇
+    "\u3041-\u3096\u309d-\u309f"  # hiragana, without the combining sound marks
+    "\u30a1-\u30fa\u30fc-\u30ff"  # katakana, without ゠ and the middle dot ・
+    "\u31f0-\u31ff"  # katakana phonetic extensions
+    "\u3400-\u4dbf"  # CJK unified ideographs extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uac00-\ud7a3"  # hangul syllables
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9d"  # halfwidth katakana
+    "\U00020000-\U000323af"  # extensions B to H, compatibility supplement
+    "]"
+)
+
+
+def _combining_marks() -> str:
+    """A character class body for the combining marks of the alphabetic scripts. ``\\w``
+    leaves them out, which would split words such as Hindi "हिन्दी" at every vowel sign."""
+    blocks = (range(0x0300, 0x1E00), range(0x20D0, 0x2100), range(0xFE20, 0xFE30))
+    marks = [c for block in blocks for c in block if unicodedata.category(chr(c)).startswith("M")]
+    runs: list[str] = []
+    start = previous = marks[0]
+    for code in [*marks[1:], -1]:
+        if code != previous + 1:
+            runs.append(f"\\u{start:04x}" if start == previous else f"\\u{start:04x}-\\u{previous:04x}")
+            start = code
+        previous = code
+    return "".join(runs)
+
+
+_WORD_CHAR = rf"(?:[^\W_]|[{_combining_marks()}])"
+# Inside a word: apostrophes and hyphens ("don't", "well-known"), and the separators of a
+# number ("3.14", "1,000").
+_JOINER = r"(?:['’‐-]|(?<=\d)[.,](?=\d))"
+_WORD = re.compile(rf"{_WORD_CHAR}+(?:{_JOINER}{_WORD_CHAR}+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a writer counts them: each CJK ideograph, kana or hangul syllable is one word;
+    elsewhere a word is a run of letters and digits. Punctuation and emoji are not words."""
+    text = unicodedata.normalize("NFC", text)
+    cjk = len(_CJK.findall(text))
+    return cjk + len(_WORD.findall(_CJK.sub(" ", text)))
+
+
+# --- Continuation prompts -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContinuationPrompt:
+    prompt: str | None  # plain mode: the raw text the model continues
+    messages: tuple[ChatMessage, ...]  # instruct mode: chat messages (empty in plain mode)
+    visible_start: int  # offset into the draft where the part the model sees begins
+    memory_included: bool  # the whole (non-empty) memory is in the prompt
+    note_included: bool  # the (non-empty) author's note is in the prompt
+
+
+# Where a cut may start the kept text, from the most to the least natural. Each pattern finds
+# the offset where the kept text would begin.
+_PARAGRAPH_START = re.compile(r"(?m)^(?=[^\S\n]*\S)")  # a line that is not blank
+_SENTENCE_START = re.compile(
+    r"(?:[.!?…]+(?:[\"'”’»」』)\]]+\s*|\s+)"  # Latin ends need a space or a closing quote after
+    r"|[。！？｡]+[”’」』）]*\s*)"  # CJK ends stand alone: no space follows them
+    r"(?=\S)"
+)
+_WORD_START = re.compile(r"(?<=\s)(?=\S)")
+
+# Cutting at a paragraph may lose at most this share of the text that would fit before a
+# sentence cut is preferred (and likewise sentence before word, word before character).
+_MAX_CUT_LOSS = 0.25
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    return [m.start() for m in _PARAGRAPH_START.finditer(text)]
+
+
+def _sentence_starts(text: str) -> list[int]:
+    return [m.end() for m in _SENTENCE_START.finditer(text)]
+
+
+def _word_starts(text: str) -> list[int]:
+    return [m.start() for m in _WORD_START.finditer(text)]
+
+
+def _starts_character(text: str, index: int) -> bool:
+    """Whether the kept text may begin at ``index`` when cutting anywhere: not on a space and
+    not inside a character built of several code points (accents, emoji sequences)."""
+    char = text[index]
+    if char.isspace() or unicodedata.combining(char) or char in "\u200d\ufe0f":
+        return False
+    return text[index - 1] != "\u200d"
+
+
+@dataclass(frozen=True)
+class _Probe:
+    start: int  # where the kept text begins
+    tokens: int  # the prompt's size with it
+
+
+def _narrow(
+    starts: Sequence[int],
+    over: _Probe,
+    fits: _Probe,
+    measure: Callable[[int], int],
+    limit: int,
+) -> tuple[_Probe, _Probe]:
+    """The first of ``starts`` (sorted, all strictly between ``over`` and ``fits``) whose
+    prompt fits ``limit``, and the last one before it that does not: the bracket tightened
+    around the fitting point. Each probe is aimed where the tokens measured at the bracket's
+    ends say the limit is (text has a fairly steady number of characters per token); when
+    that fails to halve the candidates, the next probe bisects, so the number of
+    measurements stays logarithmic even for a tokenizer far from linear."""
+    low, high = 0, len(starts)  # starts[low:high] are not measured yet
+    bisect_next = False
+    while low < high:
+        if bisect_next or over.tokens <= fits.tokens:
+            index = (low + high) // 2
+        else:
+            share = (over.tokens - limit) / (over.tokens - fits.tokens)
+            target = over.start + share * (fits.start - over.start)
+            index = min(bisect_left(starts, target, low, high), high - 1)
+        before = high - low
+        probe = _Probe(starts[index], measure(starts[index]))
+        if probe.tokens <= limit:
+            fits, high = probe, index
+        else:
+            over, low = probe, index + 1
+        bisect_next = not bisect_next and (high - low) * 2 > before
+    return over, fits
+
+
+def _fit_tail(text: str, measure: Callable[[int], int], limit: int, whole: int, empty: int) -> int:
+    """Where the kept end of ``text`` begins so that ``measure(start) <= limit``, cut at a
+    paragraph, else a sentence, else a word, else a character. ``whole`` is measure(0), known
+    to be over the limit, and ``empty`` is measure(len(text)), known to fit."""
+    over, fits = _Probe(0, whole), _Probe(len(text), empty)
+    # The fitting point is found one level at a time, each search within the bracket the
+    # coarser one left, so the whole search costs about as much as one over the characters.
+    firsts: list[int] = []
+    for starts in (_paragraph_starts(text), _sentence_starts(text), _word_starts(text)):
+        inside = starts[bisect_right(starts, over.start) : bisect_left(starts, fits.start)]
+        over, fits = _narrow(inside, over, fits, measure, limit)
+        firsts.append(fits.start)
+    characters = [i for i in range(over.start + 1, fits.start) if _starts_character(text, i)]
+    over, fits = _narrow(characters, over, fits, measure, limit)
+    fitting_point = fits.start
+    room = len(text) - fitting_point
+    # Every candidate below was measured and fits: no need to measure the choice again.
+    for first in firsts:
+        if first - fitting_point <= _MAX_CUT_LOSS * room:
+            return first
+    return fitting_point
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Lays out a prompt from the draft's tail starting at ``start``."""
+
+    draft: str
+    mode: Mode
+    note_depth: int
+
+    def build(self, start: int, memory: str, note: str) -> tuple[str | None, tuple[ChatMessage, ...]]:
+        visible = self.draft[start:]
+        if self.mode == "plain":
+            body = _insert_note(visible, note, self.note_depth) if note else visible
+            return (f"{memory}\n\n{body}" if memory else body), ()
+        sections = []
+        if memory:
+            sections.append(f"Memory:\n{memory}")
+        if note:
+            sections.append(f"Author's note:\n{note}")
+        label = "Story so far (its beginning is left out):" if start else "Story so far:"
+        sections.append(f"{label}\n{visible}")
+        user = "\n\n".join(sections)
+        return None, (ChatMessage("system", INSTRUCT_SYSTEM), ChatMessage("user", user))
+
+    def text(self, start: int, memory: str, note: str) -> str:
+        """What the tokenizer measures for this layout."""
+        prompt, messages = self.build(start, memory, note)
+        return prompt if prompt is not None else "".join(m.content for m in messages)
+
+
+def _insert_note(visible: str, note: str, depth: int) -> str:
+    """The visible draft with the author's note as a paragraph before its last ``depth``
+    paragraphs: close enough to the end to steer what comes next."""
+    block = f"[Author's note: {note}]"
+    starts = _paragraph_starts(visible)
+    if len(starts) <= depth:
+        return f"{block}\n\n{visible}"
+    at = starts[-depth]
+    # Separate it as the draft separates its paragraphs: by a blank line or a line break.
+    gap = visible[len(visible[:at].rstrip()) : at]
+    separator = "\n\n" if gap.count("\n") >= 2 else "\n"
+    return f"{visible[:at]}{block}{separator}{visible[at:]}"
+
+
+def build_continuation(
+    draft: str,
+    *,
+    budget_tokens: int,
+    count_tokens: Callable[[str], int],
+    memory: str = "",
+    authors_note: str = "",
+    mode: Mode = "plain",
+    note_depth: int = 3,
+) -> ContinuationPrompt:
+    """The prompt that continues ``draft`` (the text before the cursor) within
+    ``budget_tokens`` as measured by ``count_tokens``, which is called O(log n) times.
+
+    The draft's end is kept byte for byte: the model continues from exactly there. When not
+    everything fits, the start of the draft is left out; if memory and note alone would crowd
+    out the story, the note is dropped first and then the memory is cut from its start."""
+    if budget_tokens < MIN_BUDGET_TOKENS:
+        raise ValueError(f"budget_tokens must be at least {MIN_BUDGET_TOKENS}, not {budget_tokens}")
+    if mode not in ("plain", "instruct"):
+        raise ValueError(f"unknown mode {mode!r}: expected 'plain' or 'instruct'")
+    layout = _Layout(draft, mode, max(1, note_depth))
+    full_memory = memory = memory.strip()
+    full_note = note = authors_note.strip()
+    end = len(draft)
+
+    def tokens(start: int, kept_memory: str, kept_note: str) -> int:
+        return count_tokens(layout.text(start, kept_memory, kept_note))
+
+    def result(start: int) -> ContinuationPrompt:
+        prompt, messages = layout.build(start, memory, note)
+        return ContinuationPrompt(
+            prompt=prompt,
+            messages=messages,
+            visible_start=start,
+            memory_included=bool(memory) and memory == full_memory,
+            note_included=bool(note),
+        )
+
+    whole = tokens(0, memory, note)
+    if whole <= budget_tokens:
+        return result(0)
+    head = tokens(end, memory, note)  # memory and note with none of the draft
+    # Memory and note may not take the room the story needs: at least half the budget is
+    # kept for the draft (all of it, when the draft is shorter than that).
+    head_limit = budget_tokens - min(max(whole - head, 0), budget_tokens // 2)
+    if head > head_limit and note:
+        note = ""
+        head = tokens(end, memory, note)
+    if head > head_limit and memory:
+        bare = tokens(end, "", "")
+        if bare > head_limit:
+            memory = ""
+        else:
+            memory = full_memory[
+                _fit_tail(full_memory, lambda m: tokens(end, full_memory[m:], ""), head_limit, head, bare) :
+            ]
+        head = tokens(end, memory, note)
+    if (memory, note) != (full_memory, full_note):
+        whole = tokens(0, memory, note)
+        if whole <= budget_tokens:
+            return result(0)
+    if head > budget_tokens:
+        # Only the fixed instruct scaffolding is left and even that is over a budget this
+        # small: nothing more can be removed.
+        return result(end)
+    return result(_fit_tail(draft, lambda s: tokens(s, memory, note), budget_tokens, whole, head))

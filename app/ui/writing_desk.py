@@ -1,0 +1,572 @@
+"""The writing desk: drafts saved as you type, continued by the model as ghost text."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QSplitter,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.generation import CREATIVE, ContinuationSource, GenerationRequest, GenerationStats
+from app.core.store import Document, Store, StoreError
+from app.core.writing import LENGTHS, count_words
+from app.engine.host import EngineHost
+from app.ui.ghost_editor import GhostEditor
+from app.ui.widgets import make_button
+
+AUTOSAVE_DELAY_MS = 700  # a crash or power cut loses at most this much typing
+REVISION_INTERVAL_S = 10 * 60  # while writing, a revision at most this often
+UNTITLED = "Untitled draft"
+
+
+@dataclass
+class ContinuationSession:
+    """Alternatives proposed at one place in the draft."""
+
+    position: int
+    alternatives: list[str] = field(default_factory=list)
+    shown: int = 0
+    request_id: int | None = None  # the alternative being written, if any
+
+
+class DocumentList(QListWidget):
+    delete_requested = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        item = self.currentItem()
+        if item is not None and event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            self.delete_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class WritingDesk(QWidget):
+    message = Signal(str)  # for the status bar
+    undo_offered = Signal(str, object)  # text, callable that undoes
+
+    def __init__(self, store: Store, host: EngineHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("writingDesk")
+        self.store = store
+        self.host = host
+        self.document_id: int | None = None
+        self.session: ContinuationSession | None = None
+        self._last_revision = time.monotonic()
+        self._loading = False
+        self._build()
+        self._connect()
+        self.refresh_documents()
+        documents = self.store.list_documents()
+        if documents:
+            self.open_document(documents[0].id)
+        self._update_buttons()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.document_list = DocumentList()
+        self.document_list.setObjectName("documentList")
+        self.document_list.setAccessibleName("Drafts")
+        self.document_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.document_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.new_button = make_button("New draft", "newDocumentButton", "Start a new draft")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.document_list, 1)
+
+        self.editor = GhostEditor()
+        self.continue_button = make_button("Continue", "continueButton", "Continue the draft at the cursor (Ctrl+Enter)")
+        self.retry_button = make_button("Another", "retryButton", "Propose another continuation here (Ctrl+R)")
+        self.accept_button = make_button("Accept", "acceptButton", "Keep the proposed text (Tab)")
+        self.stop_button = make_button("Stop", "writingStopButton", "Stop writing (Esc)")
+        self.length_chooser = QComboBox()
+        self.length_chooser.setObjectName("lengthChooser")
+        self.length_chooser.setAccessibleName("Continuation length")
+        for name, tokens in LENGTHS.items():
+            self.length_chooser.addItem(f"{name.capitalize()} (~{tokens} tokens)", tokens)
+        self.length_chooser.setCurrentIndex(list(LENGTHS).index("paragraph"))
+        self.mode_chooser = QComboBox()
+        self.mode_chooser.setObjectName("modeChooser")
+        self.mode_chooser.setAccessibleName("Prompt style")
+        self.mode_chooser.addItem("Continue the text as is", "plain")
+        self.mode_chooser.addItem("Ask the model to continue the story", "instruct")
+        self.mode_chooser.setToolTip("Base models can only continue the text as is")
+        self.alternative_label = QLabel("")
+        self.alternative_label.setObjectName("alternativeLabel")
+        self.revisions_button = make_button("Revisions…", "revisionsButton", "Browse and restore earlier versions")
+
+        tools = QHBoxLayout()
+        for widget in (self.continue_button, self.retry_button, self.accept_button, self.stop_button,
+                       self.length_chooser, self.mode_chooser, self.alternative_label):
+            tools.addWidget(widget)
+        tools.addStretch(1)
+        tools.addWidget(self.revisions_button)
+
+        self.word_count = QLabel("0 words")
+        self.word_count.setObjectName("wordCount")
+        self.context_info = QLabel("")
+        self.context_info.setObjectName("contextInfo")
+        self.context_info.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.word_count)
+        bottom.addWidget(self.context_info, 1)
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addLayout(tools)
+        center_layout.addWidget(self.editor, 1)
+        center_layout.addLayout(bottom)
+
+        self.memory_edit = _note_edit("memoryEdit", "Memory", "Characters, setting, style: placed before the draft every time.")
+        self.note_edit = _note_edit("authorsNoteEdit", "Author's note", "A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.")
+        self.word_target = QSpinBox()
+        self.word_target.setObjectName("wordTarget")
+        self.word_target.setAccessibleName("Word target")
+        self.word_target.setRange(0, 10_000_000)
+        self.word_target.setSingleStep(500)
+        self.word_target.setSpecialValueText("none")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("Memory"))
+        right_layout.addWidget(self.memory_edit, 2)
+        right_layout.addWidget(QLabel("Author's note"))
+        right_layout.addWidget(self.note_edit, 1)
+        target_row = QHBoxLayout()
+        target_row.addWidget(QLabel("Word target"))
+        target_row.addWidget(self.word_target)
+        right_layout.addLayout(target_row)
+
+        splitter = QSplitter()
+        for widget in (left, center, right):
+            splitter.addWidget(widget)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 640, 240])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+
+    def _connect(self) -> None:
+        self.new_button.clicked.connect(self.new_document)
+        self.document_list.currentItemChanged.connect(self._on_document_chosen)
+        self.document_list.itemChanged.connect(self._on_document_renamed)
+        self.document_list.delete_requested.connect(self.delete_document)
+        self.continue_button.clicked.connect(self.continue_at_cursor)
+        self.retry_button.clicked.connect(self.retry)
+        self.accept_button.clicked.connect(lambda: self.editor.accept_ghost())
+        self.stop_button.clicked.connect(self.stop)
+        self.revisions_button.clicked.connect(self.show_revisions)
+        self.editor.continue_requested.connect(self.continue_at_cursor)
+        self.editor.ghost_accepted.connect(self._on_ghost_accepted)
+        self.editor.ghost_discarded.connect(self._on_ghost_discarded)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self.memory_edit.textChanged.connect(self._autosave.start)
+        self.note_edit.textChanged.connect(self._autosave.start)
+        self.word_target.valueChanged.connect(self._on_target_changed)
+        self._autosave.timeout.connect(self.save)
+        self.host.chunk.connect(self._on_chunk)
+        self.host.finished.connect(self._on_finished)
+        self.host.failed.connect(self._on_failed)
+        self.host.loaded.connect(self._on_model_loaded)
+
+    # -- documents -----------------------------------------------------------------------
+
+    def refresh_documents(self) -> None:
+        self.document_list.blockSignals(True)
+        try:
+            self.document_list.clear()
+            for document in self.store.list_documents():
+                item = QListWidgetItem(document.title or UNTITLED)
+                item.setData(Qt.ItemDataRole.UserRole, document.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+                self.document_list.addItem(item)
+                if document.id == self.document_id:
+                    self.document_list.setCurrentItem(item)
+        finally:
+            self.document_list.blockSignals(False)
+
+    def new_document(self) -> None:
+        document = self._write(lambda: self.store.create_document())
+        if document:
+            self.open_document(document.id)
+            self.refresh_documents()
+            self.editor.setFocus()
+
+    def open_document(self, document_id: int) -> None:
+        if document_id == self.document_id:
+            return
+        self.save()
+        self._end_session()
+        try:
+            document = self.store.get_document(document_id)
+        except StoreError as error:
+            self.message.emit(str(error))
+            return
+        self.document_id = document.id
+        self._loading = True
+        try:
+            self.editor.setPlainText(document.body)
+            self.memory_edit.setPlainText(document.memory)
+            self.note_edit.setPlainText(document.authors_note)
+            self.word_target.setValue(document.word_target or 0)
+        finally:
+            self._loading = False
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(document.cursor, len(document.body)))
+        self.editor.setTextCursor(cursor)
+        self.editor.setExtraSelections([])
+        self.context_info.clear()
+        self._update_word_count()
+        self._update_buttons()
+
+    def save(self) -> None:
+        """Writes the open draft, its notes and the cursor position (one transaction)."""
+        self._autosave.stop()
+        if self.document_id is None or self._loading:
+            return
+        document_id = self.document_id
+        changes = dict(
+            body=self.editor.toPlainText(),
+            memory=self.memory_edit.toPlainText(),
+            authors_note=self.note_edit.toPlainText(),
+            cursor=self.editor.textCursor().position(),
+            word_target=self.word_target.value() or None,
+        )
+        before = self._current_document()
+        if self._write(lambda: self.store.update_document(document_id, **changes)):
+            if before is not None and before.title != self.store.get_document(document_id).title:
+                self.refresh_documents()
+            if time.monotonic() - self._last_revision >= REVISION_INTERVAL_S:
+                self._last_revision = time.monotonic()
+                self._write(lambda: self.store.add_revision(document_id, "while writing"))
+
+    def delete_document(self, document_id: int) -> None:
+        if document_id == self.document_id:
+            self.save()
+            self._end_session()
+        title = self.store.get_document(document_id).title or UNTITLED
+        if not self._write(lambda: self.store.delete_document(document_id)):
+            return
+        if document_id == self.document_id:
+            self.document_id = None
+            self._loading = True
+            self.editor.clear()
+            self.memory_edit.clear()
+            self.note_edit.clear()
+            self._loading = False
+        self.refresh_documents()
+        self._update_buttons()
+
+        def undo() -> None:
+            self._write(lambda: self.store.restore_document(document_id))
+            self.refresh_documents()
+            self.open_document(document_id)
+
+        self.undo_offered.emit(f"Deleted “{title}”.", undo)
+
+    def _current_document(self) -> Document | None:
+        if self.document_id is None:
+            return None
+        try:
+            return self.store.get_document(self.document_id)
+        except StoreError:
+            return None
+
+    def _on_document_chosen(self, current: QListWidgetItem | None, _previous) -> None:
+        if current is not None:
+            self.open_document(current.data(Qt.ItemDataRole.UserRole))
+
+    def _on_document_renamed(self, item: QListWidgetItem) -> None:
+        title = item.text().strip()
+        if title:
+            self._write(lambda: self.store.update_document(item.data(Qt.ItemDataRole.UserRole), title=title))
+        QTimer.singleShot(0, self.refresh_documents)
+
+    def _on_text_changed(self) -> None:
+        if self._loading:
+            return
+        if self.document_id is None:
+            # Typing into an empty desk starts a draft, so nothing typed is ever unsaved.
+            document = self._write(lambda: self.store.create_document())
+            if not document:
+                return
+            self.document_id = document.id
+            self.refresh_documents()
+        self.editor.setExtraSelections([])  # the "model sees" marker is about the old text
+        self._update_word_count()
+        self._autosave.start()
+
+    def _on_target_changed(self) -> None:
+        self._update_word_count()
+        if not self._loading:
+            self._autosave.start()
+
+    def _update_word_count(self) -> None:
+        words = count_words(self.editor.toPlainText())
+        target = self.word_target.value()
+        text = f"{words:,} words" if not target else f"{words:,} / {target:,} words"
+        self.word_count.setText(text)
+
+    # -- continuing ----------------------------------------------------------------------
+
+    def continue_at_cursor(self) -> None:
+        if self._busy():
+            return
+        self.editor.discard_ghost()
+        self.session = ContinuationSession(self.editor.textCursor().position())
+        self._request_alternative()
+
+    def retry(self) -> None:
+        """Another alternative at the same place; the earlier ones stay to flip through."""
+        if self.session is None:
+            self.continue_at_cursor()
+            return
+        if self._busy():
+            return
+        self._request_alternative()
+
+    def flip(self, step: int) -> None:
+        session = self.session
+        if session is None or session.request_id is not None or not session.alternatives:
+            return
+        session.shown = max(0, min(len(session.alternatives) - 1, session.shown + step))
+        self.editor.show_ghost(session.position, session.alternatives[session.shown])
+        self._update_buttons()
+
+    def stop(self) -> None:
+        if self.session is not None and self.session.request_id is not None:
+            self.host.cancel(self.session.request_id)
+
+    def escape(self) -> None:
+        """Esc: stop writing, then drop the proposal."""
+        if self.session is not None and self.session.request_id is not None:
+            self.stop()
+        else:
+            self.editor.discard_ghost()
+
+    def _busy(self) -> bool:
+        if self.host.model_info is None:
+            self.message.emit("No model is loaded yet. Use File → Open model…")
+            return True
+        if self.session is not None and self.session.request_id is not None:
+            self.message.emit("The model is still writing; press Esc to stop it.")
+            return True
+        return False
+
+    def _request_alternative(self) -> None:
+        session = self.session
+        self.save()
+        draft = self.editor.toPlainText()[: session.position]
+        mode = self.mode_chooser.currentData()
+        info = self.host.model_info
+        if info is not None and not info.has_chat_template:
+            mode = "plain"
+        request = GenerationRequest(
+            continuation=ContinuationSource(draft, self.memory_edit.toPlainText(), self.note_edit.toPlainText(), mode),
+            max_tokens=self.length_chooser.currentData(),
+            sampler=CREATIVE,
+        )
+        session.alternatives.append("")
+        session.shown = len(session.alternatives) - 1
+        session.request_id = self.host.generate(request)
+        self.editor.show_ghost(session.position, "")
+        self._update_buttons()
+
+    def _on_chunk(self, request_id: int, text: str) -> None:
+        session = self.session
+        if session is None or request_id != session.request_id:
+            return
+        session.alternatives[session.shown] += text
+        if session.shown == len(session.alternatives) - 1:
+            self.editor.show_ghost(session.position, session.alternatives[session.shown])
+
+    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+        session = self.session
+        if session is None or request_id != session.request_id:
+            return
+        session.request_id = None
+        text = session.alternatives[session.shown]
+        if not text.strip():
+            session.alternatives.pop()
+            session.shown = max(0, len(session.alternatives) - 1)
+            self.message.emit("The model proposed nothing here; try again or write a little more.")
+        if session.alternatives:
+            self.editor.show_ghost(session.position, session.alternatives[session.shown])
+        else:
+            self.editor.discard_ghost()
+        self._mark_visible_part(session.position, stats.draft_visible_from)
+        self._update_buttons()
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        session = self.session
+        if session is None or request_id != session.request_id:
+            return
+        session.request_id = None
+        self.message.emit(message)
+        self._update_buttons()
+
+    def _on_ghost_accepted(self, _text: str) -> None:
+        document_id = self.document_id
+        if document_id is not None:
+            # The stored body is still the text from before the acceptance: keep it.
+            self._write(lambda: self.store.add_revision(document_id, "before accepting a continuation"))
+        if not self.editor.has_ghost:
+            self._end_session()
+        else:
+            self.session.position = self.editor.ghost_position
+            self.session.alternatives = [self.editor.ghost_text]
+            self.session.shown = 0
+        self.save()
+        self._update_buttons()
+
+    def _on_ghost_discarded(self) -> None:
+        self.stop()
+        self._end_session()
+        self._update_buttons()
+
+    def _end_session(self) -> None:
+        if self.session is not None and self.session.request_id is not None:
+            self.host.cancel(self.session.request_id)
+        self.session = None
+        self.editor.discard_ghost()
+
+    def _mark_visible_part(self, position: int, visible_from: int) -> None:
+        """Shades the part of the draft the model no longer sees, and says how much it saw."""
+        if visible_from <= 0:
+            self.editor.setExtraSelections([])
+            self.context_info.setText("The model saw the whole draft before the cursor.")
+            return
+        selection = QTextEdit.ExtraSelection()
+        cursor = QTextCursor(self.editor.document())
+        cursor.setPosition(0)
+        cursor.setPosition(visible_from, QTextCursor.MoveMode.KeepAnchor)
+        shade = QTextCharFormat()
+        shade.setBackground(QColor(128, 128, 128, 40))
+        selection.cursor, selection.format = cursor, shade
+        self.editor.setExtraSelections([selection])
+        seen = count_words(self.editor.toPlainText()[visible_from:position])
+        self.context_info.setText(
+            f"The model saw the last {seen:,} words before the cursor; the shaded start did not fit its context."
+        )
+
+    def _on_model_loaded(self, info) -> None:
+        plain_only = not info.has_chat_template
+        self.mode_chooser.setCurrentIndex(0 if plain_only else 1)
+        self.mode_chooser.setEnabled(not plain_only)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        session = self.session
+        writing = session is not None and session.request_id is not None
+        self.continue_button.setEnabled(not writing)
+        self.retry_button.setEnabled(not writing and session is not None)
+        self.accept_button.setEnabled(not writing and self.editor.has_ghost and bool(self.editor.ghost_text))
+        self.stop_button.setEnabled(writing)
+        if session is not None and len(session.alternatives) > 1:
+            self.alternative_label.setText(f"{session.shown + 1}/{len(session.alternatives)}  (Alt+←/→)")
+        else:
+            self.alternative_label.clear()
+
+    # -- revisions -----------------------------------------------------------------------
+
+    def show_revisions(self) -> None:
+        if self.document_id is None:
+            return
+        self.save()
+        dialog = RevisionsDialog(self.store, self.document_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen is not None:
+            document = self._write(lambda: self.store.restore_revision(self.document_id, dialog.chosen))
+            if document:
+                self._loading = True
+                self.editor.setPlainText(document.body)
+                self._loading = False
+                self._update_word_count()
+                self.message.emit("The draft was restored; the version before it is kept as a revision.")
+
+    def _write(self, change: Callable):
+        try:
+            return change() or True
+        except StoreError as error:
+            self.message.emit(str(error))
+            return None
+
+    def close_desk(self) -> None:
+        self.save()
+        self._end_session()
+
+
+class RevisionsDialog(QDialog):
+    def __init__(self, store: Store, document_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("revisionsDialog")
+        self.setWindowTitle("Revisions")
+        self.resize(720, 480)
+        self.chosen: int | None = None
+        self.revisions = store.list_revisions(document_id)
+        self.list = QListWidget()
+        self.list.setObjectName("revisionList")
+        self.list.setAccessibleName("Revisions")
+        for revision in self.revisions:
+            stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(revision.created_at))
+            item = QListWidgetItem(f"{stamp} · {count_words(revision.body):,} words · {revision.reason}")
+            item.setData(Qt.ItemDataRole.UserRole, revision.id)
+            self.list.addItem(item)
+        self.preview = QPlainTextEdit()
+        self.preview.setObjectName("revisionPreview")
+        self.preview.setAccessibleName("Revision text")
+        self.preview.setReadOnly(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = buttons.addButton("Restore this version", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setObjectName("restoreRevisionButton")
+        self.restore_button.setEnabled(False)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.list.currentRowChanged.connect(self._show)
+        body = QHBoxLayout()
+        body.addWidget(self.list, 1)
+        body.addWidget(self.preview, 2)
+        layout = QVBoxLayout(self)
+        if not self.revisions:
+            layout.addWidget(QLabel("No earlier versions yet. One is kept each time you accept a continuation."))
+        layout.addLayout(body)
+        layout.addWidget(buttons)
+
+    def _show(self, row: int) -> None:
+        if 0 <= row < len(self.revisions):
+            self.preview.setPlainText(self.revisions[row].body)
+            self.chosen = self.revisions[row].id
+            self.restore_button.setEnabled(True)
+
+
+def _note_edit(name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
+    edit = QPlainTextEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setPlaceholderText(placeholder)
+    return edit
