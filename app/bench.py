@@ -15,12 +15,20 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 import statistics
 import sys
 import time
 from dataclasses import dataclass
 
-from app.core.generation import ChatMessage, GenerationRequest, LoadParams, SamplerSettings
+from app.core.generation import (
+    ChatMessage,
+    ContinuationSource,
+    GenerationRequest,
+    LoadParams,
+    SamplerSettings,
+    next_request_id,
+)
 
 PROMPT = (
     "The lighthouse keeper had not spoken to anyone in three weeks when the boat appeared. "
@@ -188,6 +196,35 @@ def measure_conversation(engine, turns: int, reply_tokens: int = 48) -> list[dic
     return rows
 
 
+def synthetic_draft(words: int) -> str:
+    """A draft of about ``words`` words in paragraphs, varied enough not to look like a loop."""
+    sentences = [sentence.strip() + "." for sentence in PROMPT.split(".") if sentence.strip()]
+    paragraphs, count, index = [], 0, 0
+    while count < words:
+        paragraph = " ".join(f"{sentences[(index + k) % len(sentences)]}" for k in range(4))
+        paragraphs.append(f"{len(paragraphs) + 1}. {paragraph}")
+        count += len(paragraph.split()) + 1
+        index += 1
+    return "\n\n".join(paragraphs)
+
+
+def measure_long_draft(engine, words: int) -> dict:
+    """Continuing a long draft twice at the same place: the second time, the prompt is
+    already in the KV cache."""
+    engine.run(_reset)
+    source = ContinuationSource(synthetic_draft(words), memory="A quiet story about a lighthouse keeper.")
+    request = GenerationRequest(continuation=source, max_tokens=16, sampler=SAMPLER, ignore_eos=True)
+    first = engine.generate(request)
+    second = engine.generate(replace(request, request_id=next_request_id()))
+    return {
+        "words": words,
+        "prompt_tokens": first.prompt_tokens,
+        "first_ttft_s": first.time_to_first_token,
+        "second_ttft_s": second.time_to_first_token,
+        "second_reused_tokens": second.cached_tokens,
+    }
+
+
 def summarize(runs: list[Run]) -> dict:
     result: dict = {"lengths": {}}
     for length in sorted({r.length for r in runs}):
@@ -237,6 +274,15 @@ def format_table(summary: dict) -> str:
                 f"{row['prompt_tokens'] - row['reused_tokens']:>9} {row['ttft_s'] * 1000:>8.1f} "
                 f"{row['ttft_without_reuse_s'] * 1000:>18.1f}"
             )
+    draft = summary.get("long_draft")
+    if draft:
+        lines += [
+            "",
+            f"Continuing a {draft['words']:,}-word draft ({draft['prompt_tokens']:,} prompt tokens after fitting the context):",
+            f"  first time: time to first token {draft['first_ttft_s'] * 1000:,.0f} ms",
+            f"  again at the same place: {draft['second_ttft_s'] * 1000:,.0f} ms "
+            f"({draft['second_reused_tokens']:,} tokens reused)",
+        ]
     return "\n".join(lines)
 
 
@@ -248,9 +294,9 @@ def run_bench(args: argparse.Namespace) -> int:
         lengths = [int(part) for part in args.lengths.split(",") if part.strip()]
     except ValueError:
         lengths = []
-    if (args.lengths.strip() and not lengths) or (lengths and min(lengths) < 2) or args.repeats < 1 or args.turns < 0:
+    if (args.lengths.strip() and not lengths) or (lengths and min(lengths) < 2) or args.repeats < 1 or args.turns < 0 or args.draft_words < 0:
         print("inkwell: --lengths takes numbers ≥ 2 such as 128,1024 (or nothing), --repeats ≥ 1 "
-              "and --turns ≥ 0.", file=sys.stderr)
+              "and --turns, --draft-words ≥ 0.", file=sys.stderr)
         return EXIT_USAGE
     model = resolve_model(args.model)
     if model is None:
@@ -270,6 +316,8 @@ def run_bench(args: argparse.Namespace) -> int:
         summary = summarize(measure(engine, lengths, args.repeats)) if lengths else {"lengths": {}}
         if args.turns:
             summary["conversation"] = measure_conversation(engine, args.turns)
+        if args.draft_words:
+            summary["long_draft"] = measure_long_draft(engine, args.draft_words)
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
         summary["threads"] = args.threads or "llama.cpp default"

@@ -52,6 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("--seed", type=int, default=None, metavar="N")
     cont.add_argument("--temperature", type=float, default=None, metavar="T")
 
+    rewrite = commands.add_parser("rewrite", help="rewrite a passage in another style and print it")
+    _common_options(rewrite, suppress=True)
+    rewrite.add_argument("file", metavar="FILE", nargs="?", help="the passage (UTF-8 text); '-' reads standard input")
+    rewrite.add_argument("--style", metavar="NAME", help="a style preset (see --list-styles)")
+    rewrite.add_argument("--instruction", metavar="TEXT", help="a free instruction, alone or with --style")
+    rewrite.add_argument("--list-styles", action="store_true", help="list the style presets and exit")
+    rewrite.add_argument("--max-tokens", type=int, default=None, metavar="N")
+    rewrite.add_argument("--seed", type=int, default=None, metavar="N")
+    rewrite.add_argument("--temperature", type=float, default=None, metavar="T")
+
     bench = commands.add_parser("bench", help="measure the engine against plain llama-cpp-python")
     _common_options(bench, suppress=True)
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -61,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs per method and length; the median is reported (default: 3)")
     bench.add_argument("--turns", type=int, default=10, metavar="N",
                        help="turns of the conversation benchmark; 0 skips it (default: 10)")
+    bench.add_argument("--draft-words", type=int, default=20_000, metavar="N",
+                       help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
     return parser
 
 
@@ -92,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.headless import run_continue
 
         return run_continue(args)
+    if args.command == "rewrite":
+        from app.headless import run_rewrite
+
+        return run_rewrite(args, paths)
     if args.command == "bench":
         from app.bench import run_bench
 

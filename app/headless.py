@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from app.core.generation import (
     CREATIVE,
+    PRECISE,
     ChatMessage,
     ContinuationSource,
     GenerationRequest,
@@ -157,8 +158,17 @@ def _sampler(args: argparse.Namespace, base: SamplerSettings = SamplerSettings()
     return sampler
 
 
-def _stream(args: argparse.Namespace, make_request: Callable[[ModelInfo], GenerationRequest]) -> int:
-    """Loads the model, streams one reply to stdout and its statistics to stderr."""
+def _stdout_write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _stream(
+    args: argparse.Namespace,
+    make_request: Callable[[ModelInfo], GenerationRequest],
+    write: Callable[[str], None] = _stdout_write,
+) -> int:
+    """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
     from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
 
     model = resolve_model(args.model)
@@ -175,17 +185,13 @@ def _stream(args: argparse.Namespace, make_request: Callable[[ModelInfo], Genera
             return EXIT_USAGE
         if interrupted:
             return EXIT_INTERRUPTED
-
-        def write(text: str) -> None:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-
         try:
             stats = engine.generate(make_request(info), write)
         except EngineFailure as error:
             print(f"\ninkwell: {error}", file=sys.stderr)
             return EXIT_FAILED
-        sys.stdout.write("\n")
+        if write is _stdout_write:
+            sys.stdout.write("\n")
         print(f"[{info.name}] {stats.summary()}", file=sys.stderr)
         return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:
@@ -226,3 +232,47 @@ def run_continue(args: argparse.Namespace) -> int:
     source = ContinuationSource(draft, memory, args.note or "", "instruct" if args.instruct else "plain")
     return _stream(args, lambda _info: GenerationRequest(
         continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, CREATIVE)))
+
+
+def run_rewrite(args: argparse.Namespace, paths) -> int:
+    from app.cli import EXIT_OK, EXIT_USAGE
+    from app.core.rewrite import all_styles, build_rewrite_messages, clean_reply, find_style, rewrite_max_tokens
+
+    styles, problem = all_styles(paths.config_dir)
+    if problem:
+        print(f"inkwell: {problem}", file=sys.stderr)
+    if args.list_styles:
+        for style in styles:
+            print(f"{style.name}: {style.instruction}")
+        return EXIT_OK
+    style = find_style(styles, args.style) if args.style else None
+    if args.style and style is None:
+        names = ", ".join(s.name for s in styles)
+        print(f"inkwell: there is no style called '{args.style}'. Styles: {names}.", file=sys.stderr)
+        return EXIT_USAGE
+    if style is None and not args.instruction:
+        print("inkwell: say how to rewrite: --style NAME and/or --instruction TEXT.", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.file:
+        print("inkwell: give the passage as FILE, or '-' to read standard input.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        passage = _read_text(args.file, "passage")
+    except ValueError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if not passage.strip():
+        print("inkwell: the passage is empty; there is nothing to rewrite.", file=sys.stderr)
+        return EXIT_USAGE
+    messages = build_rewrite_messages(passage, style, args.instruction or "")
+    max_tokens = args.max_tokens or rewrite_max_tokens(passage)
+    reply: list[str] = []
+
+    def make_request(_info: ModelInfo) -> GenerationRequest:
+        return GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=_sampler(args, PRECISE))
+
+    # The reply is cleaned (preambles, quotes) before it is printed, so it is collected first.
+    code = _stream(args, make_request, write=reply.append)
+    if reply:
+        print(clean_reply("".join(reply), passage).strip())
+    return code

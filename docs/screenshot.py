@@ -1,6 +1,7 @@
-"""Takes docs/screenshot.png: the main window after one exchange with the starter model.
+"""Takes the README's screenshots with the starter model, offscreen:
+docs/screenshot.png (a chat) and docs/screenshot-writing.png (the writing desk with ghost text).
 
-Run with `QT_QPA_PLATFORM=offscreen .venv/bin/python docs/screenshot.py [OUT.png]`.
+Run with `.venv/bin/python docs/screenshot.py [OUT_DIR]`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ from app.core.paths import AppPaths, find_starter_model  # noqa: E402
 from app.engine.host import EngineHost  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
 
+DRAFT = (
+    "The lighthouse keeper had not spoken to anyone in three weeks when the boat appeared.\n\n"
+    "It came through the fog without a light, its sail torn. He watched it from the gallery, "
+    "the lamp in one hand and the logbook in the other, and then he went down the stairs"
+)
+
 
 def wait_for(signal, timeout_ms: int = 120_000) -> None:
     loop = QEventLoop()
@@ -29,30 +36,40 @@ def wait_for(signal, timeout_ms: int = 120_000) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("screenshot.png")
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent
     app = QApplication(sys.argv[:1])
-    host = EngineHost()
     with tempfile.TemporaryDirectory() as data_dir:
         paths = AppPaths.resolve(data_dir)
         paths.ensure()
-        return shoot(app, host, paths, out)
+        host = EngineHost()
+        window = MainWindow(host, paths, LoadParams(n_ctx=4096))
+        window.resize(1100, 680)
+        window.show()
+        window.load_model(find_starter_model())
+        wait_for(host.loaded)
 
+        window.max_tokens = 160
+        window.chat_input.setPlainText("Give me three tips for writing a short story, as a list.")
+        window.send()
+        wait_for(host.finished)
+        window.chat_input.setPlainText("Which one matters most?")
+        app.processEvents()
+        window.grab().save(str(out_dir / "screenshot.png"))
 
-def shoot(app, host, paths, out: Path) -> int:
-    window = MainWindow(host, paths, LoadParams(n_ctx=4096))
-    window.resize(960, 640)
-    window.show()
-    window.load_model(find_starter_model())
-    wait_for(host.loaded)
-    window.max_tokens = 160
-    window.chat_input.setPlainText("Give me three tips for writing a short story, as a list.")
-    window.send()
-    wait_for(host.finished)
-    window.chat_input.setPlainText("Which one matters most?")
-    app.processEvents()
-    window.grab().save(str(out))
-    window.close()
-    print(out)
+        window.mode_tabs.setCurrentWidget(window.writing_desk)
+        desk = window.writing_desk
+        desk.editor.setPlainText(DRAFT)
+        desk.memory_edit.setPlainText("Setting: a lighthouse on the Yorkshire coast, 1920s.\nTone: quiet, patient.")
+        desk.note_edit.setPlainText("The visitor is someone he knows.")
+        cursor = desk.editor.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        desk.editor.setTextCursor(cursor)
+        desk.continue_at_cursor()
+        wait_for(host.finished)
+        app.processEvents()
+        window.grab().save(str(out_dir / "screenshot-writing.png"))
+        window.close()
+    print(out_dir / "screenshot.png", out_dir / "screenshot-writing.png")
     return 0
 
 

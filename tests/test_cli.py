@@ -51,7 +51,8 @@ def test_chat_with_bad_model_fails_clearly(tmp_path):
 
 
 def test_bench_prints_side_by_side_figures(tmp_path):
-    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--turns", "3", "--json")
+    result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--turns", "3",
+                     "--draft-words", "2000", "--n-ctx", "512", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     row = summary["lengths"]["16"]
@@ -65,6 +66,9 @@ def test_bench_prints_side_by_side_figures(tmp_path):
     for before, after in zip(turns, turns[1:]):
         assert after["reused_tokens"] >= before["prompt_tokens"]
         assert after["prompt_tokens"] > before["prompt_tokens"]
+    draft = summary["long_draft"]
+    assert draft["words"] == 2000
+    assert draft["second_reused_tokens"] >= draft["prompt_tokens"] - 1  # the same prompt, cached
 
 
 def test_bench_rejects_bad_lengths(tmp_path):
@@ -112,3 +116,22 @@ def test_continue_reports_bad_input(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00bad")
     result = inkwell("--data-dir", str(tmp_path), "continue", str(binary))
     assert result.returncode == 2 and "not UTF-8" in result.stderr
+
+
+def test_rewrite_lists_styles_and_rewrites(tmp_path):
+    listed = inkwell("--data-dir", str(tmp_path), "rewrite", "--list-styles")
+    assert listed.returncode == 0
+    assert "Formal:" in listed.stdout and "Fix grammar only:" in listed.stdout
+    passage = tmp_path / "passage.txt"
+    passage.write_text("the meeting are tomorrow, dont be late")
+    result = inkwell("--data-dir", str(tmp_path), "rewrite", "--style", "fix grammar only", "--seed", "1", str(passage))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip()
+    assert "tok/s" in result.stderr
+
+
+def test_rewrite_reports_bad_requests(tmp_path):
+    unknown = inkwell("--data-dir", str(tmp_path), "rewrite", "--style", "Pirate", "-", stdin="Hello")
+    assert unknown.returncode == 2 and "no style called 'Pirate'" in unknown.stderr
+    nothing = inkwell("--data-dir", str(tmp_path), "rewrite", "-", stdin="Hello")
+    assert nothing.returncode == 2 and "--style" in nothing.stderr

@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
 from app.core.generation import LoadParams
 from app.core.paths import AppPaths
@@ -187,3 +187,32 @@ def test_long_draft_continues_within_the_context(qtbot, open_desk, data_dir):
     assert desk.editor.ghost_text.strip()
     assert "shaded start did not fit" in desk.context_info.text()
     assert desk.editor.extraSelections()
+
+
+def test_revisions_can_be_browsed_and_restored(qtbot, open_desk, data_dir):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QListWidget
+
+    window, desk = open_desk(data_dir)
+    editor = desk.editor
+    editor.setFocus()
+    qtbot.keyClicks(editor, DRAFT)
+    continue_and_wait(qtbot, desk)
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    accepted = editor.toPlainText()
+    assert accepted != DRAFT
+
+    def choose_and_restore():
+        dialog = QApplication.activeModalWidget()
+        revisions = dialog.findChild(QListWidget, "revisionList")
+        qtbot.mouseClick(revisions.viewport(), Qt.MouseButton.LeftButton,
+                         pos=revisions.visualItemRect(revisions.item(0)).center())
+        assert dialog.findChild(QPlainTextEdit, "revisionPreview").toPlainText() == DRAFT
+        qtbot.mouseClick(dialog.findChild(QPushButton, "restoreRevisionButton"), Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(100, choose_and_restore)
+    qtbot.mouseClick(window.findChild(QPushButton, "revisionsButton"), Qt.MouseButton.LeftButton)
+    assert editor.toPlainText() == DRAFT
+    reasons = [r.reason for r in desk.store.list_revisions(desk.document_id)]
+    assert reasons[0] == "before restore"  # the accepted text is kept too
+    assert desk.store.list_revisions(desk.document_id)[0].body == accepted

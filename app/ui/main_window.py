@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo
 from app.core.markup import code_blocks
+from app.core.rewrite import context_around
 from app.core.paths import AppPaths
 from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.resources import resource_path
@@ -37,6 +39,7 @@ from app.ui.chat_input import ChatInput
 from app.ui.chat_view import ChatView, MessageItem
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
+from app.ui.rewrite_panel import RewritePanel
 from app.ui.writing_desk import WritingDesk
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
@@ -167,6 +170,14 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.mode_tabs)
         self.setCentralWidget(central)
 
+        self.rewrite_panel = RewritePanel(self.host, self.paths.config_dir)
+        self.rewrite_dock = QDockWidget("Rewrite", self)
+        self.rewrite_dock.setObjectName("rewriteDock")
+        self.rewrite_dock.setWidget(self.rewrite_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.rewrite_dock)
+        self.rewrite_dock.hide()
+        self._rewrite_target: tuple[str, int, int] | None = None
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.model_label = QLabel("No model")
@@ -222,6 +233,7 @@ class MainWindow(QMainWindow):
         action(chat_menu, "Previous alternative", "previousAlternativeAction", lambda: self._flip(-1), QKeySequence("Alt+Left"))
         action(chat_menu, "Next alternative", "nextAlternativeAction", lambda: self._flip(1), QKeySequence("Alt+Right"))
         action(chat_menu, "Copy last reply", "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
+        action(chat_menu, "Re&write selection…", "rewriteAction", self.open_rewrite, QKeySequence("Ctrl+Shift+R"))
         chat_menu.addSeparator()
         action(chat_menu, "Re&name conversation", "renameAction", lambda: self.conversation_id and self.sidebar.start_rename(self.conversation_id), QKeySequence("F2"))
         action(chat_menu, "&Delete conversation", "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
@@ -259,6 +271,9 @@ class MainWindow(QMainWindow):
 
         self.writing_desk.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.writing_desk.undo_offered.connect(self._offer_undo)
+        self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
+        self.rewrite_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.rewrite_panel.accepted.connect(self._on_rewrite_accepted)
         self.host.loading.connect(self._on_loading)
         self.host.loaded.connect(self._on_loaded)
         self.host.load_failed.connect(self._on_load_failed)
@@ -751,8 +766,60 @@ class MainWindow(QMainWindow):
         else:
             self.flip_last(step)
 
-    def _escape(self) -> None:
+    # -- rewriting -----------------------------------------------------------------------
+
+    def open_rewrite(self) -> None:
+        """Opens the rewrite panel on the selection: the draft's or the message box's (Accept
+        replaces it), or a conversation's (Accept copies the rewrite)."""
         if self.writing:
+            edit, target = self.writing_desk.editor, "editor"
+        elif self.chat_input.textCursor().hasSelection():
+            edit, target = self.chat_input, "input"
+        else:
+            edit, target = None, "copy"
+        if edit is not None and edit.textCursor().hasSelection():
+            text = edit.toPlainText()
+            start, end = edit.textCursor().selectionStart(), edit.textCursor().selectionEnd()
+            before, after = context_around(text, start, end)
+            self._rewrite_target = (target, start, end)
+            self.rewrite_panel.open_for(text[start:end], before, after)
+        else:
+            # A passage selected in the conversation, or nothing: paste mode.
+            passage = self.chat_view.textCursor().selectedText().replace("\u2029", "\n") if not self.writing else ""
+            self._rewrite_target = None
+            self.rewrite_panel.open_for(passage, accept_label="Copy")
+        self.rewrite_dock.show()
+
+    def _on_rewrite_accepted(self, passage: str, rewrite: str) -> None:
+        target = self._rewrite_target
+        if target is None or target[0] == "copy":
+            QGuiApplication.clipboard().setText(rewrite)
+            self.statusBar().showMessage("Rewrite copied.", 4000)
+            return
+        kind, start, end = target
+        edit = self.writing_desk.editor if kind == "editor" else self.chat_input
+        if edit.toPlainText()[start:end] != passage:
+            self._report("The passage changed while it was being rewritten; select it again and retry.")
+            return
+        if kind == "editor":
+            self.writing_desk.save()
+            self.writing_desk.snapshot("before a rewrite")
+        cursor = edit.textCursor()
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        cursor.beginEditBlock()  # one Ctrl+Z restores the original
+        cursor.insertText(rewrite)
+        cursor.endEditBlock()
+        edit.setTextCursor(cursor)
+        self._rewrite_target = (kind, start, start + len(rewrite))
+        if kind == "editor":
+            self.writing_desk.save()
+        self.statusBar().showMessage("Rewrite accepted; Ctrl+Z restores the original.", 5000)
+
+    def _escape(self) -> None:
+        if self.rewrite_panel.rewriting:
+            self.rewrite_panel.cancel()
+        elif self.writing:
             self.writing_desk.escape()
         elif self.streaming is not None:
             self.stop()

@@ -115,12 +115,14 @@ class WritingDesk(QWidget):
         self.alternative_label = QLabel("")
         self.alternative_label.setObjectName("alternativeLabel")
         self.revisions_button = make_button("Revisions…", "revisionsButton", "Browse and restore earlier versions")
+        self.rewrite_button = make_button("Rewrite…", "rewriteButton", "Rewrite the selection in another style (Ctrl+Shift+R)")
 
         tools = QHBoxLayout()
         for widget in (self.continue_button, self.retry_button, self.accept_button, self.stop_button,
                        self.length_chooser, self.mode_chooser, self.alternative_label):
             tools.addWidget(widget)
         tools.addStretch(1)
+        tools.addWidget(self.rewrite_button)
         tools.addWidget(self.revisions_button)
 
         self.word_count = QLabel("0 words")
@@ -431,11 +433,15 @@ class WritingDesk(QWidget):
         self.message.emit(message)
         self._update_buttons()
 
-    def _on_ghost_accepted(self, _text: str) -> None:
+    def snapshot(self, reason: str) -> None:
+        """Keeps the stored body as a revision (call before a change made for the writer)."""
         document_id = self.document_id
         if document_id is not None:
-            # The stored body is still the text from before the acceptance: keep it.
-            self._write(lambda: self.store.add_revision(document_id, "before accepting a continuation"))
+            self._write(lambda: self.store.add_revision(document_id, reason))
+
+    def _on_ghost_accepted(self, _text: str) -> None:
+        # The stored body is still the text from before the acceptance: keep it.
+        self.snapshot("before accepting a continuation")
         if not self.editor.has_ghost:
             self._end_session()
         else:

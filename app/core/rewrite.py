@@ -1,0 +1,450 @@
+"""Rewriting a passage in another style: the styles, the prompt, cleaning the model's reply
+and the word-level diff the writer reviews before accepting the rewrite.
+
+Small instruct models rarely answer with the bare passage: they announce it ("Here is the
+rewritten text:"), wrap it in quotes, a code fence or the prompt's own tags, and explain
+themselves afterwards. ``clean_reply`` peels those wrappers off, but never one that the
+passage itself has: a quotation keeps its quotes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import os
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.generation import ChatMessage
+from app.core.markup import split_reasoning
+from app.core.personas import write_json_atomically
+from app.core.resources import read_resource_text
+
+# The story writer's definitions of a CJK character, a word character and a reader's cut
+# points, so that word counts, context cuts and diffs agree on what a word and a sentence are.
+from app.core.writing import _CJK, _JOINER, _MAX_CUT_LOSS, _WORD_CHAR, _sentence_starts, _word_starts
+
+USER_FILE = "styles.json"
+
+# --- Styles -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    instruction: str
+    builtin: bool = False
+
+
+def _parse(text: str, builtin: bool) -> list[Style]:
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise ValueError("expected a list of styles")
+    styles = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise ValueError("every style needs a name")
+        if not isinstance(item.get("instruction"), str):
+            raise ValueError(f"the style {item['name'].strip()!r} needs an instruction")
+        styles.append(Style(item["name"].strip(), item["instruction"].strip(), builtin))
+    return styles
+
+
+def builtin_styles() -> list[Style]:
+    return _parse(read_resource_text("presets", "styles.json"), builtin=True)
+
+
+def user_styles(config_dir: Path) -> tuple[list[Style], str | None]:
+    """The user's styles, and a message when their file could not be read (it is then kept
+    aside, so a later save does not overwrite what the user wrote)."""
+    path = config_dir / USER_FILE
+    if not path.exists():
+        return [], None
+    try:
+        return _parse(path.read_text(encoding="utf-8"), builtin=False), None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        backup = path.with_name(path.name + ".unreadable")
+        try:
+            os.replace(path, backup)
+        except OSError:
+            backup = path
+        return [], f"Your styles file could not be read ({error}); it was kept as {backup.name}."
+
+
+def all_styles(config_dir: Path) -> tuple[list[Style], str | None]:
+    """The built-in styles, then the user's. A user's style named like a built-in one (in any
+    case) replaces it in place, so the writer finds "Formal" where it always was."""
+    mine, problem = user_styles(config_dir)
+    overrides = {style.name.casefold(): style for style in mine}
+    styles = [overrides.pop(style.name.casefold(), style) for style in builtin_styles()]
+    return styles + list(overrides.values()), problem
+
+
+def save_user_style(config_dir: Path, name: str, instruction: str) -> Style:
+    """Adds or replaces (whatever the case of its name) one of the user's styles; written
+    atomically."""
+    name, instruction = name.strip(), instruction.strip()
+    if not name:
+        raise ValueError("A style needs a name.")
+    if not instruction:
+        raise ValueError("A style needs an instruction.")
+    mine, _ = user_styles(config_dir)
+    style = Style(name, instruction)
+    mine = [s for s in mine if s.name.casefold() != name.casefold()] + [style]
+    write_json_atomically(config_dir / USER_FILE, [{"name": s.name, "instruction": s.instruction} for s in mine])
+    return style
+
+
+def find_style(styles: list[Style], name: str) -> Style | None:
+    key = name.strip().casefold()
+    return next((style for style in styles if style.name.casefold() == key), None)
+
+
+# --- The prompt ---------------------------------------------------------------------------
+
+REWRITE_SYSTEM = (
+    "You rewrite passages of text. The user gives an instruction and a passage between "
+    "<passage> and </passage>; rewrite that passage as the instruction says. Output ONLY the "
+    "rewritten passage: no preamble, no quotes or tags around it, no notes or explanations. "
+    "Keep the language of the passage unless the instruction says otherwise: if the passage "
+    "is in Chinese, write in Chinese. Text marked \"do not rewrite\" only shows what surrounds "
+    "the passage: never rewrite it or repeat it."
+)
+
+
+def build_rewrite_messages(
+    passage: str,
+    style: Style | None,
+    instruction: str = "",
+    before: str = "",
+    after: str = "",
+) -> tuple[ChatMessage, ...]:
+    """The chat messages asking for a rewrite of ``passage``. ``before`` and ``after`` are the
+    text around it, given so the rewrite fits in; they are marked as not to be rewritten."""
+    instruction = instruction.strip()
+    if style is None and not instruction:
+        raise ValueError("Choose a style or write an instruction.")
+    if not passage.strip():
+        raise ValueError("There is nothing to rewrite.")
+    asks = [style.instruction] if style is not None else []
+    if instruction:
+        asks.append(f"Also: {instruction}" if asks else instruction)
+    sections = ["\n".join(asks)]
+    if before.strip():
+        sections.append(f"Text before (do not rewrite):\n{before.strip()}")
+    if after.strip():
+        sections.append(f"Text after (do not rewrite):\n{after.strip()}")
+    # The passage comes last, nearest to the answer, where small models attend best; its
+    # outer whitespace is left out here and given back by clean_reply.
+    sections.append(f"Passage to rewrite:\n<passage>\n{passage.strip()}\n</passage>")
+    return ChatMessage("system", REWRITE_SYSTEM), ChatMessage("user", "\n\n".join(sections))
+
+
+# --- Context around a selection -----------------------------------------------------------
+
+
+def context_around(text: str, start: int, end: int, max_chars: int = 1200) -> tuple[str, str]:
+    """The text before and after the selection ``text[start:end]`` that the model sees as
+    context: the paragraph the selection starts in, up to it (or the whole paragraph before,
+    when the selection starts a paragraph), and likewise the rest of the paragraph it ends
+    in (or the next one). Each is at most ``max_chars``, cut where a reader would cut."""
+    if not 0 <= start <= end <= len(text):
+        raise ValueError(f"selection {start}:{end} is outside the text")
+    head = text[:start].rstrip()
+    before = head[head.rfind("\n") + 1 :].strip()
+    after = text[end:].lstrip().split("\n", 1)[0].strip()
+    return _keep_end(before, max_chars), _keep_start(after, max_chars)
+
+
+def _keep_end(text: str, limit: int) -> str:
+    """The end of ``text`` in at most ``limit`` characters, beginning at a sentence, else at
+    a word, unless that wastes more than a share of the room."""
+    if len(text) <= limit:
+        return text
+    earliest = len(text) - limit
+    for starts in (_sentence_starts(text), _word_starts(text)):
+        index = bisect_left(starts, earliest)
+        if index < len(starts) and starts[index] - earliest <= _MAX_CUT_LOSS * limit:
+            return text[starts[index] :]
+    return text[earliest:].lstrip()
+
+
+def _keep_start(text: str, limit: int) -> str:
+    """The beginning of ``text`` in at most ``limit`` characters, ending before a sentence,
+    else a word, with the same allowance as ``_keep_end``."""
+    if len(text) <= limit:
+        return text
+    for starts in (_sentence_starts(text), _word_starts(text)):
+        index = bisect_right(starts, limit) - 1
+        if index >= 0 and limit - starts[index] <= _MAX_CUT_LOSS * limit:
+            return text[: starts[index]].rstrip()
+    return text[:limit].rstrip()
+
+
+# --- Cleaning the reply -------------------------------------------------------------------
+
+# Words that acknowledge the request: "Sure!", "好的。", "Here you go:".
+_ACK = re.compile(
+    r"(?:sure|certainly|of course|absolutely|okay|ok|alright|here you go|here it is)\b"
+    r"|好的|当然|當然|没问题|沒問題",
+    re.IGNORECASE,
+)
+# A first line that presents what follows: "Here is …", "以下是…".
+_HERE = re.compile(
+    r"(?:here(?:'s|’s| is| are)|below is|the following is)\b|以下|如下|下面是|这是|這是", re.IGNORECASE
+)
+# Words that name the rewrite itself. The strong ones are enough to recognise an announcement
+# that ends with a full stop ("Here is the rewritten passage."); the others only one that ends
+# with a colon, since a passage may well begin "Here is the text of the letter."
+_STRONG = (
+    r"\b(?:rewrit\w*|revised|revision|rephrased|paraphrased|edited|corrected|polished|simplified|improved"
+    r"|version)\b"
+    r"|改写|改寫|重写|重寫|修改|润色|潤色|修订|修訂|版本"
+)
+_REWRITE_WORD = re.compile(_STRONG, re.IGNORECASE)
+_LABEL_WORD = re.compile(
+    _STRONG + r"|\b(?:passage|text|paragraph|output|result|answer|take)\b|文本|段落|结果|結果|译文|譯文",
+    re.IGNORECASE,
+)
+_EMPHASIS = "*_#`> \t"  # markdown around a label: **Rewritten:**, ### Revised version
+_INLINE_LABEL = re.compile(r"(?P<label>[^\n:：]{1,100})[:：](?:\*\*|__)?")
+
+# Explanations after the rewrite. The explicit ones ("Note:", "注：") are cut wherever a line
+# starts with them; the others ("I changed…", "This version…") could be prose, so only when
+# they start a paragraph beyond the passage's own number of paragraphs.
+_NOTE_PREFIX = r"[^\S\n]*[*_#>(（\[]*[^\S\n]*"
+_EXPLICIT_NOTE = re.compile(
+    _NOTE_PREFIX
+    + r"(?:notes?\s*[:：]|note that\b|explanations?\b|changes(?: made)?\s*[:：]|summary of changes"
+    r"|(?:注|说明|說明|解释|解釋|备注|備註|修改说明|修改說明|改动|改動)\s*[:：])",
+    re.IGNORECASE,
+)
+_ASIDE_NOTE = re.compile(
+    _NOTE_PREFIX
+    + r"(?:(?:this|the|in this|in the) (?:rewritten |revised |new |edited |more \w+ )?"
+    r"(?:version|rewrite|passage|text)\b"
+    r"|i(?:'ve| have)? (?:changed|replaced|removed|made|kept|used|rewrote|rewritten|rephrased|simplified"
+    r"|corrected|fixed|added|adjusted|tried)\b"
+    r"|let me know|i hope|feel free"
+    r"|(?:这个|這個|此|该|該|改写后的|改寫後的)版本)",
+    re.IGNORECASE,
+)
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+# Markdown framing: a rule ("---") above or below the rewrite, "> " before each of its lines.
+_EDGE_RULE = re.compile(r"\A(?:-{3,}|\*{3,}|_{3,})[^\S\n]*\n|\n[^\S\n]*(?:-{3,}|\*{3,}|_{3,})\Z")
+_QUOTED_LINE = re.compile(r"(?m)^[^\S\n]*>[^\S\n]?")
+
+_PASSAGE_TAGS = re.compile(r"<passage>\s*(.*?)\s*</passage>", re.DOTALL | re.IGNORECASE)
+_LONE_TAG = re.compile(r"\A\s*<passage>|</passage>\s*\Z", re.IGNORECASE)
+_FENCED = re.compile(
+    r"\A(?P<fence>`{3,}|~{3,})[^\n]*\n(?P<body>.*?)(?:\n[^\S\n]*(?P=fence)[`~]*)?\s*\Z", re.DOTALL
+)
+_QUOTES = (('"', '"'), ("“", "”"), ("'", "'"), ("‘", "’"), ("「", "」"), ("『", "』"))
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)")  # don't, it’s: not a closing quote
+
+
+def _is_preamble(opening: str, terminator: str) -> bool:
+    """Whether ``opening`` (a first line, or what precedes a colon, without its final
+    punctuation ``terminator``) announces the answer rather than being part of it."""
+    if not opening or len(opening) > 160:
+        return False
+    if _ACK.fullmatch(opening.rstrip("!！.。,，~～ ")):
+        return True
+    acknowledged = _ACK.match(opening)
+    if terminator in (":", "："):
+        if acknowledged:
+            return True  # "Certainly, here is a more casual take:"
+        if _HERE.match(opening):
+            return bool(_LABEL_WORD.search(opening))
+        short = len(opening) <= 40 and len(opening.split()) <= 6
+        return short and bool(_LABEL_WORD.search(opening))  # "Rewritten passage:", "改写后："
+    rest = opening[acknowledged.end() :].lstrip(" !！.。,，") if acknowledged else opening
+    return bool(_HERE.match(rest)) and bool(_REWRITE_WORD.search(rest))
+
+
+def _strip_preamble(text: str, passage: str) -> str:
+    first, _, rest = text.partition("\n")
+    line = first.strip().strip(_EMPHASIS)
+    terminator = line[-1:] if line[-1:] in (":", "：", ".", "。", "!", "！") else ""
+    opening = line[: len(line) - len(terminator)].strip(_EMPHASIS)
+    if _is_preamble(opening, terminator):
+        return rest
+    # "Rewritten passage: The meeting…": the label shares the answer's line.
+    label = _INLINE_LABEL.match(text)
+    if label and _is_preamble(label["label"].strip(_EMPHASIS), ":"):
+        return text[label.end() :]
+    return text
+
+
+def _strip_notes(text: str, passage: str) -> str:
+    cuts = [m.start() for m in re.finditer("\n", text) if _EXPLICIT_NOTE.match(text, m.end())]
+    paragraphs = len(_BLANK_LINE.split(passage))
+    for index, gap in enumerate(_BLANK_LINE.finditer(text), start=1):
+        if index >= paragraphs and _ASIDE_NOTE.match(text, gap.end()):
+            cuts.append(gap.start())
+            break
+    return text[: min(cuts)] if cuts else text
+
+
+def _unframe(text: str, passage: str) -> str:
+    text = _EDGE_RULE.sub("", text)
+    if all(line.lstrip().startswith(">") for line in text.splitlines() if line.strip()):
+        text = _QUOTED_LINE.sub("", text)
+    return text
+
+
+def _untag(text: str, passage: str) -> str:
+    """The prompt's <passage> tags, echoed. When the model echoed the original in tags
+    before its rewrite in tags, the rewrite is the last pair."""
+    pairs = _PASSAGE_TAGS.findall(text)
+    return pairs[-1] if pairs else _LONE_TAG.sub("", text)
+
+
+def _unfence(text: str, passage: str) -> str:
+    fenced = _FENCED.match(text)
+    if fenced is None:
+        return text
+    if re.search(rf"(?m)^[^\S\n]*{re.escape(fenced['fence'][:3])}", fenced["body"]):
+        return text  # several blocks, not one around everything
+    return fenced["body"]
+
+
+def _unquote(text: str, passage: str) -> str:
+    for opening, closing in _QUOTES:
+        if len(text) > 2 and text.startswith(opening) and text.endswith(closing):
+            inner = text[1:-1]
+            # '"Hi," she said, "bye."' starts and ends with quotes that are not one pair.
+            loose = _APOSTROPHE.sub("", inner)
+            if opening not in loose and closing not in loose:
+                return inner
+    return text
+
+
+# Each step takes the reply so far and the passage, and removes one kind of wrapping. They are
+# in the order that peels the usual wrapping from the outside in, and repeated until none
+# applies, so any nesting is undone.
+_STEPS: tuple[Callable[[str, str], str], ...] = (
+    _untag,
+    _strip_preamble,
+    _unframe,
+    _unfence,
+    _unquote,
+    _strip_notes,
+)
+
+
+def clean_reply(reply: str, passage: str) -> str:
+    """The rewrite in a model's ``reply`` to a ``build_rewrite_messages`` prompt, without the
+    wrapping small models add, and with the leading and trailing whitespace of ``passage``
+    (so that it replaces a selection without gluing words together). Empty when the reply
+    is empty or holds only unfinished reasoning."""
+    _, answer = split_reasoning(reply)
+    if "</think>" in answer:  # the chat template opened the <think> block itself
+        answer = answer.rsplit("</think>", 1)[1]
+    core = passage.strip()
+    # A step that would change the passage itself would take away the passage's own shape
+    # (a quotation's quotes, a first line "Note:"): the passage's look is not a wrapper.
+    steps = [step for step in _STEPS if step(core, core).strip() == core]
+    text = answer.strip()
+    changed = True
+    while changed:
+        changed = False
+        for step in steps:
+            stripped = step(text, core).strip()
+            # A step never takes everything: a lone "Here is the rewritten text:" stays,
+            # for the writer to see what the model did.
+            if stripped and stripped != text:
+                text, changed = stripped, True
+    if not text or not core:
+        return text
+    return passage[: len(passage) - len(passage.lstrip())] + text + passage[len(passage.rstrip()) :]
+
+
+# --- Word diff ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    kind: str  # "equal", "insert" or "delete"
+    text: str
+
+
+_LETTER = rf"(?:(?!{_CJK.pattern}){_WORD_CHAR})"  # a word character outside the CJK scripts
+# A token is a word, a run of punctuation or any other single character (so each CJK
+# character is one: those scripts have no spaces between words), each with the whitespace
+# after it; or the whitespace that starts the text. Every character is in exactly one token.
+_TOKEN = re.compile(rf"(?:{_LETTER}+(?:{_JOINER}{_LETTER}+)*|[^\w\s]+|\S)\s*|\s+")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def word_diff(old: str, new: str) -> list[DiffOp]:
+    """The word-level changes from ``old`` to ``new``: the equal and deleted texts join to
+    ``old``, the equal and inserted ones to ``new``."""
+    a, b = _tokens(old), _tokens(new)
+    # Tokens are matched without their trailing whitespace, so that "left" at the end of one
+    # text still matches "left " in the middle of the other; the whitespace is diffed apart.
+    # autojunk would ignore frequent tokens in long texts ("the ", or "的" in Chinese).
+    matcher = difflib.SequenceMatcher(None, [t.rstrip() for t in a], [t.rstrip() for t in b], autojunk=False)
+    ops: list[DiffOp] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            _append(ops, "delete", "".join(a[i1:i2]))
+            _append(ops, "insert", "".join(b[j1:j2]))
+            continue
+        for x, y in zip(a[i1:i2], b[j1:j2]):
+            word = x.rstrip()
+            _append(ops, "equal", word)
+            if x == y:
+                _append(ops, "equal", x[len(word) :])
+            else:
+                _append(ops, "delete", x[len(word) :])
+                _append(ops, "insert", y[len(word) :])
+    return ops
+
+
+def _append(ops: list[DiffOp], kind: str, text: str) -> None:
+    if not text:
+        return
+    if ops and ops[-1].kind == kind:
+        ops[-1] = DiffOp(kind, ops[-1].text + text)
+    else:
+        ops.append(DiffOp(kind, text))
+
+
+_DIFF_STYLES = {
+    "delete": "color:#b42318;text-decoration:line-through;",
+    "insert": "color:#067647;background-color:#e7f6ec;",
+}
+
+
+def diff_html(ops: list[DiffOp]) -> str:
+    """Rich text for a Qt text view: deletions struck through in red, insertions in green."""
+    parts = []
+    for op in ops:
+        text = html.escape(op.text, quote=False).replace("\r\n", "\n").replace("\n", "<br>")
+        style = _DIFF_STYLES.get(op.kind)
+        parts.append(f'<span style="{style}">{text}</span>' if style else text)
+    return "".join(parts)
+
+
+# A token is about 3 bytes of UTF-8 in English and in Chinese alike: enough to judge, before
+# tokenizing, whether a passage and its rewrite can both fit the context.
+_BYTES_PER_TOKEN = 3
+
+
+def estimate_tokens(text: str) -> int:
+    return len(text.encode("utf-8")) // _BYTES_PER_TOKEN + 1
+
+
+def rewrite_max_tokens(passage: str, n_ctx: int | None = None) -> int:
+    """Room for the rewrite: about twice the passage (a style may lengthen it), at least 64
+    tokens, and no more than half the context when it is known."""
+    wanted = max(64, 2 * estimate_tokens(passage) + 32)
+    return min(wanted, n_ctx // 2) if n_ctx else wanted

@@ -1,0 +1,272 @@
+"""The rewrite panel: a passage rewritten in another style, shown as a word diff."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.generation import PRECISE, GenerationRequest, GenerationStats
+from app.core.rewrite import (
+    Style,
+    all_styles,
+    build_rewrite_messages,
+    clean_reply,
+    diff_html,
+    estimate_tokens,
+    rewrite_max_tokens,
+    word_diff,
+)
+from app.engine.host import EngineHost
+from app.ui.widgets import make_button
+
+PROMPT_OVERHEAD_TOKENS = 200  # instructions, the context around the passage, the template
+
+
+@dataclass
+class RewriteJob:
+    passage: str
+    before: str = ""
+    after: str = ""
+    alternatives: list[str] = field(default_factory=list)
+    shown: int = 0
+    request_id: int | None = None
+    raw: str = ""  # the streaming reply, before cleaning
+
+
+class RewritePanel(QWidget):
+    accepted = Signal(str, str)  # original passage, its rewrite
+    message = Signal(str)
+
+    def __init__(self, host: EngineHost, config_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rewritePanel")
+        self.host = host
+        self.config_dir = config_dir
+        self.job: RewriteJob | None = None
+        self.accept_label = "Accept"
+
+        self.style_chooser = QComboBox()
+        self.style_chooser.setObjectName("styleChooser")
+        self.style_chooser.setAccessibleName("Style")
+        self.instruction = QLineEdit()
+        self.instruction.setObjectName("rewriteInstruction")
+        self.instruction.setAccessibleName("Extra instruction")
+        self.instruction.setPlaceholderText("Optional: “make it sadder”, “shorter, keep the names”…")
+        self.source = QPlainTextEdit()
+        self.source.setObjectName("rewriteSource")
+        self.source.setAccessibleName("Passage to rewrite")
+        self.source.setPlaceholderText("Select a passage and press Ctrl+Shift+R, or paste text here.")
+        self.source.setMaximumHeight(120)
+        self.diff = QTextBrowser()
+        self.diff.setObjectName("rewriteDiff")
+        self.diff.setAccessibleName("Rewrite and changes")
+        self.start_button = make_button("Rewrite", "startRewriteButton", "Rewrite the passage in the chosen style")
+        self.accept_button = make_button("Accept", "acceptRewriteButton", "Replace the passage with this rewrite")
+        self.retry_button = make_button("Retry", "retryRewriteButton", "Another rewrite; flip between them with ◀ ▶")
+        self.discard_button = make_button("Discard", "discardRewriteButton", "Close without changing anything")
+        self.previous_button = make_button("◀", "rewritePreviousButton", "Previous rewrite")
+        self.next_button = make_button("▶", "rewriteNextButton", "Next rewrite")
+        self.previous_button.setAccessibleName("Previous rewrite")
+        self.next_button.setAccessibleName("Next rewrite")
+        self.alternative_label = QLabel("")
+        self.alternative_label.setObjectName("rewriteAlternativeLabel")
+
+        style_row = QHBoxLayout()
+        style_row.addWidget(QLabel("Style"))
+        style_row.addWidget(self.style_chooser, 1)
+        flip_row = QHBoxLayout()
+        for widget in (self.previous_button, self.alternative_label, self.next_button):
+            flip_row.addWidget(widget)
+        flip_row.addStretch(1)
+        buttons = QHBoxLayout()
+        for widget in (self.start_button, self.accept_button, self.retry_button, self.discard_button):
+            buttons.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addLayout(style_row)
+        layout.addWidget(self.instruction)
+        layout.addWidget(self.source)
+        layout.addWidget(self.diff, 1)
+        layout.addLayout(flip_row)
+        layout.addLayout(buttons)
+
+        self.start_button.clicked.connect(self.start)
+        self.retry_button.clicked.connect(self.start)
+        self.accept_button.clicked.connect(self.accept)
+        self.discard_button.clicked.connect(self.discard)
+        self.previous_button.clicked.connect(lambda: self.flip(-1))
+        self.next_button.clicked.connect(lambda: self.flip(1))
+        self.instruction.returnPressed.connect(self.start)
+        host.chunk.connect(self._on_chunk)
+        host.finished.connect(self._on_finished)
+        host.failed.connect(self._on_failed)
+        self.reload_styles()
+        self._update_buttons()
+
+    # -- public --------------------------------------------------------------------------
+
+    def reload_styles(self) -> None:
+        styles, problem = all_styles(self.config_dir)
+        self.styles: dict[str, Style] = {style.name: style for style in styles}
+        current = self.style_chooser.currentText()
+        self.style_chooser.clear()
+        self.style_chooser.addItems(list(self.styles))
+        if current in self.styles:
+            self.style_chooser.setCurrentText(current)
+        if problem:
+            self.message.emit(problem)
+
+    def open_for(self, passage: str, before: str = "", after: str = "", accept_label: str = "Accept") -> None:
+        """Shows ``passage`` ready to rewrite; ``before``/``after`` are context for the model."""
+        self.cancel()
+        self.job = RewriteJob(passage, before, after) if passage.strip() else None
+        self.source.setPlainText(passage)
+        self.source.setReadOnly(bool(passage.strip()))
+        self.accept_label = accept_label
+        self.accept_button.setText(accept_label)
+        self.diff.clear()
+        self._update_buttons()
+        self.style_chooser.setFocus()
+
+    def start(self) -> None:
+        """Writes a rewrite (another alternative when there already is one)."""
+        passage = self.source.toPlainText()
+        if not passage.strip():
+            self.message.emit("There is nothing to rewrite: select a passage or paste one here.")
+            return
+        if self.job is None or self.job.passage != passage:
+            self.job = RewriteJob(passage)
+        if self.job.request_id is not None:
+            return
+        info = self.host.model_info
+        if info is None:
+            self.message.emit("No model is loaded yet. Use File → Open model…")
+            return
+        style = self.styles.get(self.style_chooser.currentText())
+        instruction = self.instruction.text().strip()
+        # The rewrite is about as long as the passage: both must fit the context.
+        if 2 * estimate_tokens(passage) + PROMPT_OVERHEAD_TOKENS > info.n_ctx:
+            self.message.emit(
+                f"The passage is too long to rewrite with this model's context ({info.n_ctx:,} tokens). "
+                "Select a shorter passage, or load the model with a larger context."
+            )
+            return
+        messages = build_rewrite_messages(passage, style, instruction, self.job.before, self.job.after)
+        request = GenerationRequest(
+            messages=messages,
+            max_tokens=rewrite_max_tokens(passage, info.n_ctx),
+            sampler=PRECISE,
+        )
+        self.job.alternatives.append("")
+        self.job.shown = len(self.job.alternatives) - 1
+        self.job.raw = ""
+        self.job.request_id = self.host.generate(request)
+        self.diff.setPlainText("")
+        self._update_buttons()
+
+    def flip(self, step: int) -> None:
+        job = self.job
+        if job is None or job.request_id is not None or not job.alternatives:
+            return
+        job.shown = max(0, min(len(job.alternatives) - 1, job.shown + step))
+        self._show_diff()
+        self._update_buttons()
+
+    def accept(self) -> None:
+        job = self.job
+        if job is None or job.request_id is not None or not job.alternatives:
+            return
+        rewrite = job.alternatives[job.shown]
+        self.accepted.emit(job.passage, rewrite)
+        self.job = None
+        self.diff.clear()
+        self._update_buttons()
+
+    def discard(self) -> None:
+        self.cancel()
+        self.job = None
+        self.diff.clear()
+        self.source.clear()
+        self.source.setReadOnly(False)
+        self._update_buttons()
+        self.hide_requested()
+
+    def cancel(self) -> None:
+        if self.job is not None and self.job.request_id is not None:
+            self.host.cancel(self.job.request_id)
+
+    @property
+    def rewriting(self) -> bool:
+        return self.job is not None and self.job.request_id is not None
+
+    def hide_requested(self) -> None:
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.hide()
+
+    # -- engine results ------------------------------------------------------------------
+
+    def _on_chunk(self, request_id: int, text: str) -> None:
+        job = self.job
+        if job is None or request_id != job.request_id:
+            return
+        job.raw += text
+        self.diff.setPlainText(job.raw)
+
+    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+        job = self.job
+        if job is None or request_id != job.request_id:
+            return
+        job.request_id = None
+        cleaned = clean_reply(job.raw, job.passage)
+        if not cleaned.strip() or stats.finish_reason == "cancelled":
+            job.alternatives.pop()
+            job.shown = max(0, len(job.alternatives) - 1)
+            if stats.finish_reason != "cancelled":
+                self.message.emit("The model returned nothing usable; try Retry or another style.")
+        else:
+            job.alternatives[job.shown] = cleaned
+        self._show_diff()
+        self._update_buttons()
+
+    def _on_failed(self, request_id: int, message: str) -> None:
+        job = self.job
+        if job is None or request_id != job.request_id:
+            return
+        job.request_id = None
+        job.alternatives.pop()
+        job.shown = max(0, len(job.alternatives) - 1)
+        self.message.emit(message)
+        self._show_diff()
+        self._update_buttons()
+
+    def _show_diff(self) -> None:
+        job = self.job
+        if job is None or not job.alternatives:
+            self.diff.clear()
+            return
+        changes = diff_html(word_diff(job.passage, job.alternatives[job.shown]))
+        self.diff.setHtml(f'<div style="white-space:pre-wrap;">{changes}</div>')  # keep runs of spaces
+
+    def _update_buttons(self) -> None:
+        job = self.job
+        busy = job is not None and job.request_id is not None
+        ready = job is not None and not busy and bool(job.alternatives)
+        self.start_button.setEnabled(not busy)
+        self.accept_button.setEnabled(ready)
+        self.retry_button.setEnabled(ready)
+        count = len(job.alternatives) if job else 0
+        self.previous_button.setEnabled(ready and job.shown > 0)
+        self.next_button.setEnabled(ready and job.shown < count - 1)
+        self.alternative_label.setText(f"{job.shown + 1}/{count}" if ready and count > 1 else "")
