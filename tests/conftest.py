@@ -7,7 +7,7 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from app.core.paths import find_starter_model  # noqa: E402
+from app.core.paths import AppPaths, find_starter_model  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -54,3 +54,41 @@ def no_template_model(tmp_path_factory, starter_model: Path) -> Path:
     path = tmp_path_factory.mktemp("models") / "base-model.gguf"
     path.write_bytes(bytes(data))
     return path
+
+
+@pytest.fixture
+def app_paths(tmp_path) -> AppPaths:
+    """A portable data folder of the test's own (what `inkwell --data-dir` uses)."""
+    paths = AppPaths.resolve(tmp_path / "inkwell")
+    paths.ensure()
+    return paths
+
+
+@pytest.fixture
+def make_window(qtbot, starter_model):
+    """Opens main windows on a data folder, active (window shortcuts need it) and with the
+    starter model loaded unless ``load=False``; closes them after the test."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.core.generation import LoadParams
+    from app.engine.host import EngineHost
+    from app.ui.main_window import MainWindow
+
+    windows = []
+
+    def make(paths: AppPaths, load: bool = True, n_ctx: int = 2048) -> MainWindow:
+        host = EngineHost()
+        window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+        if load:
+            with qtbot.waitSignal(host.loaded, timeout=60_000):
+                window.load_model(starter_model)
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()

@@ -7,40 +7,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
-from app.core.generation import LoadParams
-from app.core.paths import AppPaths
 from app.core.store import Store
-from app.engine.host import EngineHost
 from app.ui.chat_view import action_href
-from app.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    paths = AppPaths.resolve(tmp_path / "inkwell")
-    paths.ensure()
-    return paths
+def data_dir(app_paths):
+    return app_paths
 
 
 @pytest.fixture
-def open_window(qtbot, starter_model):
-    windows = []
-
+def open_window(make_window):
     def make(paths, load=True, n_ctx=2048):
-        host = EngineHost()
-        window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
-        window.max_tokens = 12
-        qtbot.addWidget(window)
-        window.show()
-        if load:
-            with qtbot.waitSignal(host.loaded, timeout=60_000):
-                window.load_model(starter_model)
-        windows.append(window)
+        window = make_window(paths, load, n_ctx)
+        window.max_tokens = 12  # short replies keep the tests quick
         return window
 
-    yield make
-    for window in windows:
-        window.close()
+    return make
 
 
 def type_text(qtbot, widget, text):

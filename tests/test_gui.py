@@ -4,24 +4,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QTextBrowser
 
-from app.core.generation import LoadParams
-from app.core.paths import AppPaths
-from app.engine.host import EngineHost
-from app.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def window(qtbot, starter_model, tmp_path):
-    host = EngineHost()
-    paths = AppPaths.resolve(tmp_path / "inkwell")
-    paths.ensure()
-    window = MainWindow(host, paths, LoadParams(n_ctx=2048))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(host.loaded, timeout=60_000):
-        window.load_model(starter_model)
-    yield window
-    window.close()
+def window(make_window, app_paths):
+    return make_window(app_paths)
 
 
 def widgets(window):

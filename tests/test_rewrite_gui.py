@@ -3,31 +3,16 @@
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QPlainTextEdit, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QComboBox, QDockWidget, QPlainTextEdit, QPushButton, QTextBrowser
 
-from app.core.generation import LoadParams
-from app.core.paths import AppPaths
-from app.engine.host import EngineHost
-from app.ui.main_window import MainWindow
 
 FIRST = "The morning was quiet."
 SECOND = "The cat sat on the mat and looked at the rain."
 
 
 @pytest.fixture
-def window(qtbot, starter_model, tmp_path):
-    paths = AppPaths.resolve(tmp_path / "inkwell")
-    paths.ensure()
-    host = EngineHost()
-    window = MainWindow(host, paths, LoadParams(n_ctx=1024))
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-    with qtbot.waitSignal(host.loaded, timeout=60_000):
-        window.load_model(starter_model)
-    yield window
-    window.close()
+def window(make_window, app_paths):
+    return make_window(app_paths, n_ctx=1024)
 
 
 def panel_widget(window, cls, name):

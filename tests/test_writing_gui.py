@@ -4,47 +4,27 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
-from app.core.generation import LoadParams
-from app.core.paths import AppPaths
 from app.core.writing import count_words
-from app.engine.host import EngineHost
-from app.ui.main_window import MainWindow
 
 DRAFT = "The lighthouse keeper climbed the stairs for the last time. The lamp was cold, and"
 
 
 @pytest.fixture
-def data_dir(tmp_path):
-    paths = AppPaths.resolve(tmp_path / "inkwell")
-    paths.ensure()
-    return paths
+def data_dir(app_paths):
+    return app_paths
 
 
 @pytest.fixture
-def open_desk(qtbot, starter_model):
-    windows = []
-
+def open_desk(qtbot, make_window):
     def make(paths, n_ctx=2048, load=True):
-        host = EngineHost()
-        window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()
-        # Window shortcuts (Ctrl+2) only reach the active window.
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
-        if load:
-            with qtbot.waitSignal(host.loaded, timeout=60_000):
-                window.load_model(starter_model)
+        window = make_window(paths, load, n_ctx)
         qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
         assert window.mode_tabs.currentWidget() is window.writing_desk
         desk = window.writing_desk
         desk.length_chooser.setCurrentIndex(0)  # short continuations keep the tests quick
-        windows.append(window)
         return window, desk
 
-    yield make
-    for window in windows:
-        window.close()
+    return make
 
 
 def continue_and_wait(qtbot, desk, key=Qt.Key.Key_Return):

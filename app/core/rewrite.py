@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import json
-import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
@@ -21,8 +19,7 @@ from pathlib import Path
 
 from app.core.generation import ChatMessage
 from app.core.markup import split_reasoning
-from app.core.personas import write_json_atomically
-from app.core.resources import read_resource_text
+from app.core.presets import builtin_presets, merge_presets, save_user_preset, user_presets
 
 # The story writer's definitions of a CJK character, a word character and a reader's cut
 # points, so that word counts, context cuts and diffs agree on what a word and a sentence are.
@@ -40,48 +37,24 @@ class Style:
     builtin: bool = False
 
 
-def _parse(text: str, builtin: bool) -> list[Style]:
-    data = json.loads(text)
-    if not isinstance(data, list):
-        raise ValueError("expected a list of styles")
-    styles = []
-    for item in data:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise ValueError("every style needs a name")
-        if not isinstance(item.get("instruction"), str):
-            raise ValueError(f"the style {item['name'].strip()!r} needs an instruction")
-        styles.append(Style(item["name"].strip(), item["instruction"].strip(), builtin))
-    return styles
+_KEY, _KIND = "instruction", "style"
 
 
 def builtin_styles() -> list[Style]:
-    return _parse(read_resource_text("presets", "styles.json"), builtin=True)
+    return [Style(name, text, True) for name, text in builtin_presets(USER_FILE, _KEY, _KIND)]
 
 
 def user_styles(config_dir: Path) -> tuple[list[Style], str | None]:
-    """The user's styles, and a message when their file could not be read (it is then kept
-    aside, so a later save does not overwrite what the user wrote)."""
-    path = config_dir / USER_FILE
-    if not path.exists():
-        return [], None
-    try:
-        return _parse(path.read_text(encoding="utf-8"), builtin=False), None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        backup = path.with_name(path.name + ".unreadable")
-        try:
-            os.replace(path, backup)
-        except OSError:
-            backup = path
-        return [], f"Your styles file could not be read ({error}); it was kept as {backup.name}."
+    mine, problem = user_presets(config_dir / USER_FILE, _KEY, _KIND)
+    return [Style(name, text) for name, text in mine], problem
 
 
 def all_styles(config_dir: Path) -> tuple[list[Style], str | None]:
     """The built-in styles, then the user's. A user's style named like a built-in one (in any
     case) replaces it in place, so the writer finds "Formal" where it always was."""
-    mine, problem = user_styles(config_dir)
-    overrides = {style.name.casefold(): style for style in mine}
-    styles = [overrides.pop(style.name.casefold(), style) for style in builtin_styles()]
-    return styles + list(overrides.values()), problem
+    mine, problem = user_presets(config_dir / USER_FILE, _KEY, _KIND)
+    builtin = builtin_presets(USER_FILE, _KEY, _KIND)
+    return [Style(name, text, is_builtin) for (name, text), is_builtin in merge_presets(builtin, mine)], problem
 
 
 def save_user_style(config_dir: Path, name: str, instruction: str) -> Style:
@@ -92,11 +65,8 @@ def save_user_style(config_dir: Path, name: str, instruction: str) -> Style:
         raise ValueError("A style needs a name.")
     if not instruction:
         raise ValueError("A style needs an instruction.")
-    mine, _ = user_styles(config_dir)
-    style = Style(name, instruction)
-    mine = [s for s in mine if s.name.casefold() != name.casefold()] + [style]
-    write_json_atomically(config_dir / USER_FILE, [{"name": s.name, "instruction": s.instruction} for s in mine])
-    return style
+    save_user_preset(config_dir / USER_FILE, _KEY, _KIND, name, instruction)
+    return Style(name, instruction)
 
 
 def find_style(styles: list[Style], name: str) -> Style | None:

@@ -88,6 +88,8 @@ class WritingDesk(QWidget):
         self.document_list.setAccessibleName("Drafts")
         self.document_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.document_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.document_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.document_list.setMinimumWidth(150)
         self.new_button = make_button("New draft", "newDocumentButton", "Start a new draft")
         left = QWidget()
         left_layout = QVBoxLayout(left)

@@ -1,0 +1,79 @@
+"""Named presets (personas, styles): defaults shipped in resources/presets, and the user's own
+in a JSON file in the config folder. A user's preset named like a default (in any case)
+replaces it in place; new ones come after the defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from app.core.resources import read_resource_text
+
+NamedText = tuple[str, str]  # (name, text)
+
+
+def parse_presets(text: str, text_key: str, kind: str) -> list[NamedText]:
+    """``kind`` names one preset in messages ("persona", "style")."""
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise ValueError(f"expected a list of {kind}s")
+    presets = []
+    for item in data:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+            raise ValueError(f"every {kind} needs a name")
+        if not isinstance(item.get(text_key), str):
+            raise ValueError(f"the {kind} {item['name'].strip()!r} needs a text in {text_key!r}")
+        presets.append((item["name"].strip(), item[text_key].strip()))
+    return presets
+
+
+def builtin_presets(file_name: str, text_key: str, kind: str) -> list[NamedText]:
+    return parse_presets(read_resource_text("presets", file_name), text_key, kind)
+
+
+def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText], str | None]:
+    """The user's presets, and a message when their file could not be read (it is then kept
+    aside, so a later save does not overwrite what the user wrote)."""
+    if not path.exists():
+        return [], None
+    try:
+        return parse_presets(path.read_text(encoding="utf-8"), text_key, kind), None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        backup = path.with_name(path.name + ".unreadable")
+        try:
+            os.replace(path, backup)
+        except OSError:
+            backup = path
+        return [], f"Your {kind}s file could not be read ({error}); it was kept as {backup.name}."
+
+
+def merge_presets(builtin: list[NamedText], mine: list[NamedText]) -> list[tuple[NamedText, bool]]:
+    """Each preset with whether it is a default."""
+    overrides = {name.casefold(): (name, text) for name, text in mine}
+    merged = [(overrides.pop(name.casefold()), False) if name.casefold() in overrides else ((name, text), True)
+              for name, text in builtin]
+    return merged + [(preset, False) for preset in overrides.values()]
+
+
+def save_user_preset(path: Path, text_key: str, kind: str, name: str, text: str) -> None:
+    """Adds or replaces (whatever the case of its name) one of the user's presets."""
+    mine, _ = user_presets(path, text_key, kind)
+    mine = [(n, t) for n, t in mine if n.casefold() != name.casefold()] + [(name, text)]
+    write_json_atomically(path, [{"name": n, text_key: t} for n, t in mine])
+
+
+def write_json_atomically(path: Path, data: object) -> None:
+    """Write a temporary file, fsync it, then rename: a crash leaves the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, ensure_ascii=False, indent=2)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
