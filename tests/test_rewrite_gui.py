@@ -1,5 +1,7 @@
 """Style rewriting through the window, with the real starter model."""
 
+import json
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -97,3 +99,20 @@ def test_too_long_selection_gets_a_message(qtbot, window):
     qtbot.mouseClick(panel_widget(window, QPushButton, "startRewriteButton"), Qt.MouseButton.LeftButton)
     assert "too long to rewrite" in window.statusBar().currentMessage()
     assert not window.rewrite_panel.rewriting
+
+
+def test_save_an_instruction_as_a_style(qtbot, make_window, app_paths, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    window = make_window(app_paths, load=False)
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    chooser = panel_widget(window, QComboBox, "styleChooser")
+    chooser.setCurrentIndex(chooser.findText("Concise"))
+    qtbot.keyClicks(panel_widget(window, QLineEdit, "rewriteInstruction"), "keep the names")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Short with names", True))
+    qtbot.mouseClick(panel_widget(window, QPushButton, "saveStyleButton"), Qt.MouseButton.LeftButton)
+    assert chooser.currentText() == "Short with names"
+    saved = json.loads((app_paths.config_dir / "styles.json").read_text())
+    assert saved[0]["name"] == "Short with names"
+    concise = window.rewrite_panel.styles["Concise"].instruction
+    assert saved[0]["instruction"] == f"{concise} Also: keep the names"

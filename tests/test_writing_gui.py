@@ -196,3 +196,34 @@ def test_revisions_can_be_browsed_and_restored(qtbot, open_desk, data_dir):
     reasons = [r.reason for r in desk.store.list_revisions(desk.document_id)]
     assert reasons[0] == "before restore"  # the accepted text is kept too
     assert desk.store.list_revisions(desk.document_id)[0].body == accepted
+
+
+def test_drafts_can_be_renamed_deleted_and_restored(qtbot, open_desk, data_dir):
+    window, desk = open_desk(data_dir, load=False)
+    desk.editor.setFocus()
+    qtbot.keyClicks(desk.editor, "A first line")
+    qtbot.mouseClick(window.findChild(QPushButton, "newDocumentButton"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(desk.editor, "Second draft")
+    desk.save()
+    desk.refresh_documents()
+    titles = [desk.document_list.item(i).text() for i in range(desk.document_list.count())]
+    assert titles == ["Second draft", "A first line"]
+
+    desk.document_list.setFocus()
+    desk.document_list.setCurrentRow(0)
+    qtbot.keyClick(desk.document_list, Qt.Key.Key_F2)
+    editor = QApplication.focusObject()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Chapter 2")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.document_list.item(0).text() == "Chapter 2", timeout=5000)
+
+    document_id = desk.document_id
+    desk.document_list.setFocus()
+    qtbot.keyClick(desk.document_list, Qt.Key.Key_Delete)
+    assert desk.document_list.count() == 1
+    assert window.undo_button.isVisible()
+    qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
+    assert desk.document_list.count() == 2
+    assert desk.document_id == document_id
+    assert desk.editor.toPlainText() == "Second draft"

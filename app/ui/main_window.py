@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
         action(chat_menu, "Copy last reply", "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
         action(chat_menu, "Re&write selection…", "rewriteAction", self.open_rewrite, QKeySequence("Ctrl+Shift+R"))
         chat_menu.addSeparator()
-        action(chat_menu, "Re&name conversation", "renameAction", lambda: self.conversation_id and self.sidebar.start_rename(self.conversation_id), QKeySequence("F2"))
+        action(chat_menu, "Re&name", "renameAction", self._rename_current, QKeySequence("F2"))
         action(chat_menu, "&Delete conversation", "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
         action(chat_menu, "&Find conversation", "findAction", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
 
@@ -753,6 +753,12 @@ class MainWindow(QMainWindow):
     @property
     def writing(self) -> bool:
         return self.mode_tabs.currentWidget() is self.writing_desk
+
+    def _rename_current(self) -> None:
+        if self.writing:
+            self.writing_desk.start_rename()
+        elif self.conversation_id is not None:
+            self.sidebar.start_rename(self.conversation_id)
 
     def _regenerate_or_retry(self) -> None:
         if self.writing:

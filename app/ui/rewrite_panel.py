@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QInputDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -26,6 +27,7 @@ from app.core.rewrite import (
     diff_html,
     estimate_tokens,
     rewrite_max_tokens,
+    save_user_style,
     word_diff,
 )
 from app.engine.host import EngineHost
@@ -82,10 +84,12 @@ class RewritePanel(QWidget):
         self.next_button.setAccessibleName("Next rewrite")
         self.alternative_label = QLabel("")
         self.alternative_label.setObjectName("rewriteAlternativeLabel")
+        self.save_style_button = make_button("Save as style…", "saveStyleButton", "Keep the instruction as a style of your own")
 
         style_row = QHBoxLayout()
         style_row.addWidget(QLabel("Style"))
         style_row.addWidget(self.style_chooser, 1)
+        style_row.addWidget(self.save_style_button)
         flip_row = QHBoxLayout()
         for widget in (self.previous_button, self.alternative_label, self.next_button):
             flip_row.addWidget(widget)
@@ -108,6 +112,7 @@ class RewritePanel(QWidget):
         self.previous_button.clicked.connect(lambda: self.flip(-1))
         self.next_button.clicked.connect(lambda: self.flip(1))
         self.instruction.returnPressed.connect(self.start)
+        self.save_style_button.clicked.connect(self.save_style)
         host.chunk.connect(self._on_chunk)
         host.finished.connect(self._on_finished)
         host.failed.connect(self._on_failed)
@@ -126,6 +131,27 @@ class RewritePanel(QWidget):
             self.style_chooser.setCurrentText(current)
         if problem:
             self.message.emit(problem)
+
+    def save_style(self) -> None:
+        """Keeps the free instruction (with the chosen style's, if any) as a named style."""
+        style = self.styles.get(self.style_chooser.currentText())
+        extra = self.instruction.text().strip()
+        instruction = f"{style.instruction} Also: {extra}" if style else extra
+        if not extra:
+            self.message.emit("Write an instruction first, e.g. “shorter, keep the names”.")
+            return
+        name, ok = QInputDialog.getText(self, "Save as style", "Name of the style:")
+        if not ok or not name.strip():
+            return
+        try:
+            save_user_style(self.config_dir, name, instruction)
+        except (OSError, ValueError) as error:
+            self.message.emit(f"The style could not be saved: {error}")
+            return
+        self.reload_styles()
+        self.style_chooser.setCurrentText(name.strip())
+        self.instruction.clear()
+        self.message.emit(f"Saved the style “{name.strip()}”.")
 
     def open_for(self, passage: str, before: str = "", after: str = "", accept_label: str = "Accept") -> None:
         """Shows ``passage`` ready to rewrite; ``before``/``after`` are context for the model."""

@@ -294,6 +294,11 @@ class WritingDesk(QWidget):
 
         self.undo_offered.emit(f"Deleted “{title}”.", undo)
 
+    def start_rename(self) -> None:
+        item = self.document_list.currentItem()
+        if item is not None:
+            self.document_list.editItem(item)
+
     def _current_document(self) -> Document | None:
         if self.document_id is None:
             return None
