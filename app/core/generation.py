@@ -35,13 +35,17 @@ class SamplerSettings:
     top_k: int = 40
     min_p: float = 0.05
     repeat_penalty: float = 1.1
+    presence_penalty: float = 0.0
+    frequency_penalty: float = 0.0
+    # DRY ("don't repeat yourself") penalises continuing a sequence already in the text;
+    # a multiplier of 0 turns it off.
+    dry_multiplier: float = 0.0
+    dry_base: float = 1.75
+    dry_allowed_length: int = 2
+    dry_penalty_last_n: int = -1  # -1: the whole context
     seed: int | None = None  # None: a new random seed for every request
 
 
-# Story continuation: livelier than chat, still held back from repeating itself.
-CREATIVE = SamplerSettings(temperature=0.9, top_p=0.95, top_k=60, min_p=0.05, repeat_penalty=1.1)
-# Rewriting: follow the instruction closely rather than wander.
-PRECISE = SamplerSettings(temperature=0.3, top_p=0.9, top_k=40, min_p=0.05, repeat_penalty=1.05)
 
 
 @dataclass(frozen=True)
@@ -105,10 +109,15 @@ class GenerationStats:
 
 @dataclass(frozen=True)
 class LoadParams:
-    n_ctx: int = 4096  # capped by the model's trained context length
-    n_gpu_layers: int = 0
-    n_threads: int | None = None
+    """How to load a model; each default is "automatic" (see the settings' help texts)."""
+
+    n_ctx: int = 0  # 0: min(trained length, 8192), halved while it does not fit in memory
+    n_threads: int = 0  # 0: the physical cores
     n_batch: int = 512
+    flash_attention: str = "auto"  # "auto" | "on" | "off"
+    kv_cache_type: str = "f16"  # "f16" | "q8_0" | "q4_0"
+    use_mmap: bool = True
+    gpu_offload: str = "auto"  # "auto" | "all" | "off" | a number of layers
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,20 @@ class ModelInfo:
     n_ctx: int
     n_ctx_train: int
     has_chat_template: bool
-    n_gpu_layers: int
-    gpu_offload_supported: bool
+    gpu_layers: int  # layers running on the GPU
+    total_layers: int
+    gpu_offload_supported: bool  # whether this llama.cpp build has a GPU backend
+    backend: str = "CPU"  # "CPU", "CUDA", "Metal", "Vulkan"
+    gpu_name: str = ""
+    gpu_bytes: int = 0  # memory the offloaded layers use on the GPU (estimated)
+    offload_note: str = ""  # why this many layers, in words
+    n_threads: int = 0
     file_type: str | None = None
     parameter_count: int = 0
+
+    @property
+    def offload_summary(self) -> str:
+        if self.gpu_layers <= 0:
+            return "CPU only"
+        size = f", {self.gpu_bytes / 1e9:.1f} GB" if self.gpu_bytes else ""
+        return f"{self.gpu_layers} of {self.total_layers} layers on GPU ({self.gpu_name or self.backend}{size})"

@@ -81,6 +81,10 @@ _MAX_STRING_LENGTH: Final = 1 << 30
 _MAX_ELEMENTS: Final = (1 << 63) - 1  # ggml counts elements in an int64
 # Beyond this, "N MB missing" would be nonsense: the offsets are garbage.
 _MAX_DATA_END: Final = 1 << 44  # 16 TiB
+# Repeating blocks ("blk.N.*") beyond this index are not believed: the
+# biggest real models have a few hundred, and GGUFInfo.layer_bytes holds one
+# number per index. Such tensors are counted in other_bytes instead.
+_MAX_BLOCKS: Final = 1 << 16
 
 # Arrays longer than this are summarised instead of loaded (vocabularies).
 _MAX_INLINE_ARRAY: Final = 64
@@ -259,6 +263,19 @@ class GGUFInfo:
     # Sum over tensors of the product of their dimensions. Has a default so
     # that code building a GGUFInfo by hand (tests, fakes) need not care.
     parameter_count: int = field(default=0)
+    # Bytes of tensor data per repeating block: layer_bytes[N] sums the
+    # tensors named "blk.N.*" (0 for an index without tensors); its length is
+    # the highest block index + 1. other_bytes is every other tensor: token
+    # embeddings, output, final norm. Together they are what the GPU offload
+    # planner (app.core.offload) needs; padding between tensors is not
+    # counted, so their sum can fall short of the data section by less than
+    # the alignment per tensor.
+    layer_bytes: tuple[int, ...] = field(default=())
+    other_bytes: int = field(default=0)
+    # Where the tensor data section starts (the header end, padded to the
+    # alignment); data_end - data_offset is the size of the data section.
+    # 0 when unknown (hand-built infos).
+    data_offset: int = field(default=0)
 
     # -- typed access -------------------------------------------------------
 
@@ -415,6 +432,24 @@ def _not_gguf_message(name: str, head: bytes) -> str:
 
 def _align_up(offset: int, alignment: int) -> int:
     return (offset + alignment - 1) // alignment * alignment
+
+
+def _block_index(tensor_name: str) -> int | None:
+    """N for a tensor of repeating block N ("blk.N.attn_q.weight"), else None.
+
+    llama.cpp names every per-layer tensor this way, whatever the
+    architecture; everything else (token_embd, output, output_norm, ...)
+    belongs to no layer.
+    """
+    parts = tensor_name.split(".", 2)
+    if len(parts) < 3 or parts[0] != "blk":
+        return None
+    index = parts[1]
+    # isdecimal() alone accepts non-ASCII digits, which int() would take too.
+    if not (index.isascii() and index.isdecimal()):
+        return None
+    block = int(index)
+    return block if block < _MAX_BLOCKS else None
 
 
 class _Parser:
@@ -666,6 +701,8 @@ class _Parser:
         seen_names: set[bytes] = set()
         max_end = 0
         parameter_count = 0
+        block_bytes: dict[int, int] = {}
+        other_bytes = 0
         for _ in range(tensor_count):
             raw_name = self.raw_string()
             tensor_name = raw_name.decode("utf-8", errors="replace")
@@ -707,10 +744,16 @@ class _Parser:
             n_bytes = n_elements // block_size * type_size
             max_end = max(max_end, offset + n_bytes)
             parameter_count += n_elements
+            block = _block_index(tensor_name)
+            if block is None:
+                other_bytes += n_bytes
+            else:
+                block_bytes[block] = block_bytes.get(block, 0) + n_bytes
 
         header_end = self.tell()
         # With no tensors there is no data section, so nothing to pad to.
-        data_end = _align_up(header_end, alignment) + max_end if tensor_count else header_end
+        data_offset = _align_up(header_end, alignment) if tensor_count else header_end
+        data_end = data_offset + max_end if tensor_count else header_end
         if data_end > _MAX_DATA_END:
             raise self.corrupt("its tensor offsets point far beyond any real model")
         if self._size < data_end:
@@ -727,6 +770,11 @@ class _Parser:
             metadata=metadata,
             data_end=data_end,
             parameter_count=parameter_count,
+            layer_bytes=tuple(
+                block_bytes.get(i, 0) for i in range(max(block_bytes, default=-1) + 1)
+            ),
+            other_bytes=other_bytes,
+            data_offset=data_offset,
         )
 
 

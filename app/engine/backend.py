@@ -10,10 +10,12 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
 import llama_cpp
+from llama_cpp import _internals as llama_internals
 from app.core.chat_template import render_chat, fit_messages
 from app.core.generation import (
     ChatMessage,
@@ -24,7 +26,18 @@ from app.core.generation import (
 )
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.textstream import StopMatcher, Utf8StreamDecoder
+from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
+from app.core.offload import memory_needed, plan_offload
 from app.core.writing import build_continuation
+
+DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
+DEFAULT_CONTEXT = 4096  # for a GGUF that does not say its trained length
+AUTOMATIC_CONTEXT_LIMIT = 8192
+KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
+NO_GPU_BUILD_HINT = (
+    "This computer has a GPU, but this llama.cpp was built without GPU support: "
+    "run `make gpu` in Inkwell's folder to rebuild it with GPU support"
+)
 
 # Tokens a chat template adds around the messages (role headers, BOS): kept free in
 # instruct-mode continuations so the fitted draft still fits once wrapped.
@@ -58,6 +71,42 @@ def gpu_offload_supported() -> bool:
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 
+def backend_name() -> str:
+    """The GPU backend this llama.cpp was built with, from its system info."""
+    if not gpu_offload_supported():
+        return "CPU"
+    info = system_info().upper()
+    for marker, name in (("CUDA", "CUDA"), ("METAL", "Metal"), ("MTL", "Metal"), ("VULKAN", "Vulkan")):
+        if marker in info:
+            return name
+    return "GPU"
+
+
+def backend_report() -> str:
+    """What this llama.cpp can use, in words, for the settings dialog."""
+    lines = [f"llama.cpp backend: {backend_name()}."]
+    if gpu_offload_supported():
+        found = gpus()
+        lines.append("GPUs: " + ", ".join(f"{d.name} ({d.free_bytes / 1e9:.1f} GB free)" for d in found)
+                     if found else "No GPU answered; layers stay on the CPU.")
+    else:
+        lines.append("This llama.cpp build has no GPU backend, so everything runs on the CPU.")
+        if gpu_present():
+            lines.append(NO_GPU_BUILD_HINT + ".")
+    lines.append(f"CPU: {physical_cores()} physical cores. {system_info()}")
+    return "\n".join(lines)
+
+
+def automatic_context(gguf: GGUFInfo, kv_type: str) -> int:
+    """The model's trained length up to 8192 tokens, halved while model and cache would not
+    fit in the memory that is free (RAM plus free VRAM)."""
+    n_ctx = min(gguf.context_length or DEFAULT_CONTEXT, AUTOMATIC_CONTEXT_LIMIT)
+    available = (available_memory_bytes() or 0) + sum(d.free_bytes for d in gpus())
+    while available and n_ctx > 2048 and memory_needed(gguf, n_ctx, kv_type) > available:
+        n_ctx //= 2
+    return n_ctx
+
+
 def system_info() -> str:
     return llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
 
@@ -83,30 +132,64 @@ class LlamaBackend:
             gguf = read_gguf(path)
         except GGUFError as error:
             raise EngineError(str(error)) from None
-        self.unload()
-        n_ctx_train = gguf.context_length or params.n_ctx
-        n_ctx = max(256, min(params.n_ctx, n_ctx_train))
-        try:
-            llm = llama_cpp.Llama(
-                model_path=str(gguf.path),
-                n_ctx=n_ctx,
-                n_batch=params.n_batch,
-                n_gpu_layers=params.n_gpu_layers,
-                n_threads=params.n_threads,
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as error:
-            arch = gguf.architecture or "unknown"
+        quantized_kv = params.kv_cache_type != "f16"
+        if quantized_kv and params.flash_attention == "off":
             raise EngineError(
-                f"llama.cpp could not load '{gguf.path.name}' (architecture '{arch}'). "
-                "The file looks like a valid GGUF, so this llama.cpp build may not support "
-                "that architecture yet, or there is not enough memory. Try a smaller or "
-                f"more common model, or update Inkwell. ({error})"
-            ) from None
+                f"A {params.kv_cache_type} KV cache needs flash attention. Set flash attention to "
+                "Auto or On in Settings, or use the f16 KV cache."
+            )
+        self.unload()
+        n_ctx_train = gguf.context_length or DEFAULT_CONTEXT
+        n_ctx = max(256, min(params.n_ctx or automatic_context(gguf, params.kv_cache_type), n_ctx_train))
+        threads = params.n_threads or physical_cores()
+        supported = gpu_offload_supported()
+        devices = gpus() if supported else []
+        device = devices[0] if devices else None
+        plan = plan_offload(
+            gguf, n_ctx, params.gpu_offload, device.free_bytes if device else None,
+            kv_type=params.kv_cache_type, gpu_backend=supported, device_name=device.name if device else "",
+        )
+        if not supported and gpu_present():
+            plan = replace(plan, reason=f"{plan.reason}. {NO_GPU_BUILD_HINT}")
+        layers, note = plan.layers, plan.reason
+        while True:
+            # llama.cpp's flash attention "auto" is not reachable through llama-cpp-python:
+            # Inkwell's auto turns it on where it pays (on a GPU) or is required (quantized KV).
+            flash = params.flash_attention == "on" or (params.flash_attention == "auto" and (quantized_kv or layers > 0))
+            try:
+                llm = llama_cpp.Llama(
+                    model_path=str(gguf.path),
+                    n_ctx=n_ctx,
+                    n_batch=params.n_batch,
+                    n_gpu_layers=-1 if layers and layers >= plan.total_layers else layers,  # -1: the output too
+                    n_threads=threads,
+                    flash_attn=flash,
+                    type_k=KV_TYPES[params.kv_cache_type],
+                    type_v=KV_TYPES[params.kv_cache_type],
+                    use_mmap=params.use_mmap,
+                    verbose=False,
+                )
+            except (ValueError, RuntimeError, OSError) as error:
+                if layers > 0:
+                    # Most often the GPU ran out of memory: try again with half the layers,
+                    # and say so, rather than falling back silently.
+                    fewer = layers // 2
+                    note = f"Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead."
+                    layers = fewer
+                    continue
+                arch = gguf.architecture or "unknown"
+                raise EngineError(
+                    f"llama.cpp could not load '{gguf.path.name}' (architecture '{arch}'). "
+                    "The file looks like a valid GGUF, so this llama.cpp build may not support "
+                    "that architecture yet, or there is not enough memory. Try a smaller or "
+                    f"more common model, or update Inkwell. ({error})"
+                ) from None
+            break
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf = llm, gguf
         self._pieces.clear()
         self._eog_ids = None
+        per_layer = plan.gpu_bytes / plan.layers if plan.layers else 0
         self.info = ModelInfo(
             path=str(gguf.path),
             # The file name is what people recognise; general.name is often a training-run label.
@@ -115,12 +198,21 @@ class LlamaBackend:
             n_ctx=llm.n_ctx(),
             n_ctx_train=n_ctx_train,
             has_chat_template=bool(gguf.chat_template),
-            n_gpu_layers=params.n_gpu_layers if gpu_offload_supported() else 0,
-            gpu_offload_supported=gpu_offload_supported(),
+            gpu_layers=layers,
+            total_layers=plan.total_layers,
+            gpu_offload_supported=supported,
+            backend=backend_name(),
+            gpu_name=device.name if device and layers else "",
+            gpu_bytes=int(per_layer * layers),
+            offload_note=note,
+            n_threads=threads,
             file_type=gguf.file_type,
             parameter_count=gguf.parameter_count,
         )
         return self.info
+
+    def report(self) -> str:
+        return backend_report()
 
     def unload(self) -> None:
         if self.llm is not None:
@@ -211,10 +303,30 @@ class LlamaBackend:
             top_k=s.top_k,
             min_p=s.min_p,
             repeat_penalty=s.repeat_penalty,
+            presence_penalty=s.presence_penalty,
+            frequency_penalty=s.frequency_penalty,
         )
         if request.ignore_eos:
             kwargs["logits_processor"] = llama_cpp.LogitsProcessorList([self.eos_suppressor()])
         return kwargs
+
+    def _chain_with_dry(self, s) -> llama_internals.LlamaSampler:
+        """llama-cpp-python's usual chain (penalties, top-k, typical, top-p, min-p,
+        temperature, distribution) with DRY right after the repetition penalties."""
+        llm = self._require_model()
+        chain = llama_internals.LlamaSampler()
+        chain.add_penalties(llm.n_vocab(), llm.last_n_tokens_size, s.repeat_penalty, s.frequency_penalty, s.presence_penalty)
+        chain.add_dry(llm._model, s.dry_multiplier, s.dry_base, s.dry_allowed_length, s.dry_penalty_last_n, list(DRY_BREAKERS))
+        if s.temperature <= 0:
+            chain.add_greedy()
+            return chain
+        chain.add_top_k(s.top_k)
+        chain.add_typical(1.0, 1)
+        chain.add_top_p(s.top_p, 1)
+        chain.add_min_p(s.min_p, 1)
+        chain.add_temp(s.temperature)
+        chain.add_dist(llm._seed)
+        return chain
 
     def request_tokens(self, request: GenerationRequest) -> tuple[list[int], tuple[str, ...], int, int]:
         """The prompt's tokens, its stop strings, how many messages were left out and, for a
@@ -277,6 +389,11 @@ class LlamaBackend:
         generated = 0
         first_token_at: float | None = None
         self._cancel = cancel
+        use_dry = request.sampler.dry_multiplier > 0 and not request.ignore_eos
+        if use_dry:
+            # Llama.generate() builds its sampler chain without DRY; this instance's chain
+            # builder is swapped for one that has it, for this request only.
+            llm._init_sampler = lambda **_: self._chain_with_dry(request.sampler)
         token_stream = llm.generate(tokens, **self.sampling_kwargs(request))
         try:
             for token in token_stream:
@@ -304,6 +421,8 @@ class LlamaBackend:
         finally:
             token_stream.close()
             self._cancel = None
+            if use_dry:
+                del llm._init_sampler
         tail = stopper.feed(decoder.flush()) + stopper.flush()
         if tail:
             emit(tail)

@@ -27,9 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo
+from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo, SamplerSettings
 from app.core.markup import code_blocks
 from app.core.rewrite import context_around
+from app.core.samplers import SamplerPreset
+from app.core.samplers import all_presets as all_sampler_presets
+from app.core.samplers import find_preset as find_sampler_preset
+from app.core.settings import FILE_NAME as SETTINGS_FILE
+from app.core.settings import Settings, load_params_from, option
 from app.core.paths import AppPaths
 from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.resources import resource_path
@@ -40,6 +45,7 @@ from app.ui.chat_view import ChatView, MessageItem
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
 from app.ui.rewrite_panel import RewritePanel
+from app.ui.settings_dialog import SettingsDialog
 from app.ui.writing_desk import WritingDesk
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
@@ -66,7 +72,7 @@ class StreamingReply:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams = LoadParams()) -> None:
+    def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Inkwell")
@@ -74,8 +80,13 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.host = host
         self.paths = paths
-        self.load_params = load_params
-        self.max_tokens = 512
+        self.settings_path = paths.config_dir / SETTINGS_FILE
+        self.settings, settings_problem = Settings.load(self.settings_path)
+        # Options given on the command line win over the saved settings for this run.
+        self.load_params = load_params or load_params_from(self.settings)
+        self.max_tokens: int | None = None  # when set, overrides the chat preset's reply length
+        self.backend_text = "Asking llama.cpp what it can use…"
+        self._model_path: str | None = None
         self.conversation_id: int | None = None
         self.streaming: StreamingReply | None = None
         self.editing: Message | None = None
@@ -90,6 +101,9 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         if self.store.recovery_report:
             self.chat_view.add_notice(self.store.recovery_report)
+        if settings_problem:
+            self.chat_view.add_notice(settings_problem)
+        self._backend_job = host.run_on_engine(lambda backend: backend.report())
         last = self.store.get_meta(LAST_CONVERSATION_KEY)
         if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
             self.open_conversation(int(last))
@@ -198,13 +212,17 @@ class MainWindow(QMainWindow):
         self.load_progress.setRange(0, 0)  # llama.cpp reports no load progress: show activity
         self.load_progress.setMaximumWidth(140)
         self.load_progress.hide()
+        self.gpu_label = QLabel("")
+        self.gpu_label.setObjectName("gpuLabel")
+        self.reload_button = make_button("Reload the model", "reloadButton", "Load the model again with the new engine settings")
+        self.reload_button.hide()
         self.undo_button = make_button("Undo", "undoButton", "Undo the deletion")
         self.undo_button.hide()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._clear_undo)
-        bar.addWidget(self.undo_button)
-        for widget in (self.load_progress, self.model_label, self.context_label, self.context_meter, self.speed_label):
+        # Permanent widgets: a status message would hide ordinary ones, and these must stay.
+        for widget in (self.undo_button, self.reload_button, self.load_progress, self.model_label, self.gpu_label, self.context_label, self.context_meter, self.speed_label):
             bar.addPermanentWidget(widget)
 
     def _build_menus(self) -> None:
@@ -224,6 +242,8 @@ class MainWindow(QMainWindow):
         action(file_menu, "Export as &Markdown…", "exportMarkdownAction", lambda: self.export_conversation(self.conversation_id, "markdown"))
         action(file_menu, "Export as &JSON…", "exportJsonAction", lambda: self.export_conversation(self.conversation_id, "json"))
         action(file_menu, "&Import conversation…", "importAction", self.import_conversation)
+        file_menu.addSeparator()
+        action(file_menu, "&Settings…", "settingsAction", self.open_settings, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
         action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
 
@@ -274,6 +294,10 @@ class MainWindow(QMainWindow):
         self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
         self.rewrite_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.rewrite_panel.accepted.connect(self._on_rewrite_accepted)
+        self.reload_button.clicked.connect(self._reload_model)
+        self.host.job_done.connect(self._on_job_done)
+        self.writing_desk.sampler_for = lambda: self.sampler_for("sampler.writing")
+        self.rewrite_panel.sampler_for = lambda: self.sampler_for("sampler.rewrite")
         self.host.loading.connect(self._on_loading)
         self.host.loaded.connect(self._on_loaded)
         self.host.load_failed.connect(self._on_load_failed)
@@ -284,7 +308,50 @@ class MainWindow(QMainWindow):
     # -- models --------------------------------------------------------------------------
 
     def load_model(self, path: str | Path) -> None:
+        self._model_path = str(path)
+        self.reload_button.hide()
         self.host.load_model(str(path), self.load_params)
+
+    # -- settings ------------------------------------------------------------------------
+
+    def preset_for(self, key: str) -> SamplerPreset:
+        """The sampler preset the settings choose for a mode (chat, writing, rewrite); the
+        built-in default when the chosen one no longer exists."""
+        presets, _ = all_sampler_presets(self.paths.config_dir)
+        return (find_sampler_preset(presets, str(self.settings.get(key)))
+                or find_sampler_preset(presets, str(option(key).default)))
+
+    def sampler_for(self, key: str) -> SamplerSettings:
+        return self.preset_for(key).to_sampler()
+
+    def open_settings(self) -> None:
+        presets, problem = all_sampler_presets(self.paths.config_dir)
+        if problem:
+            self.statusBar().showMessage(problem, 8000)
+        dialog = SettingsDialog(self.settings, [p.name for p in presets], self.backend_text, self)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.result_settings is None:
+            return
+        self.apply_settings(dialog.result_settings)
+
+    def apply_settings(self, settings: Settings) -> None:
+        reload_needed = settings.changed_needing_reload(self.settings)
+        try:
+            settings.save(self.settings_path)
+        except OSError as error:
+            self._report(f"The settings could not be saved ({error.strerror or error}); they apply until you quit.")
+        self.settings = settings
+        self.load_params = load_params_from(settings)
+        if reload_needed and self._model_path and self.host.model_info is not None:
+            self.reload_button.show()
+            self.statusBar().showMessage("Some engine settings apply when the model is loaded again.", 8000)
+
+    def _reload_model(self) -> None:
+        if self._model_path:
+            self.load_model(self._model_path)
+
+    def _on_job_done(self, job_id: int, result: object) -> None:
+        if job_id == self._backend_job:
+            self.backend_text = str(result)
 
     def choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
@@ -394,9 +461,12 @@ class MainWindow(QMainWindow):
             reply = self._write(lambda: self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming"))
             if reply is None:
                 return
+        preset = self.preset_for("sampler.chat")
         request = GenerationRequest(
             messages=tuple(history),
-            max_tokens=self.max_tokens,
+            max_tokens=self.max_tokens or preset.max_tokens,
+            sampler=preset.to_sampler(),
+            stop=preset.stop,
             assistant_prefix=continue_from.content if continue_from else "",
         )
         self.streaming = StreamingReply(request.request_id, conversation.id, reply.id, request.assistant_prefix)
@@ -841,6 +911,10 @@ class MainWindow(QMainWindow):
         self.load_progress.hide()
         self.model_label.setText(info.name)
         self.model_label.setToolTip(info.path)
+        self.gpu_label.setText(info.offload_summary)
+        self.gpu_label.setToolTip(info.offload_note)
+        if info.offload_note and "failed" in info.offload_note:
+            self.chat_view.add_notice(info.offload_note)  # never a silent fall-back
         self.context_label.setText(f"context {info.n_ctx:,}")
         if not info.has_chat_template:
             self.chat_view.add_notice(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.generation import PRECISE, GenerationRequest, GenerationStats
+from app.core.generation import GenerationRequest, GenerationStats, SamplerSettings
 from app.core.rewrite import (
     Style,
     all_styles,
@@ -57,6 +58,8 @@ class RewritePanel(QWidget):
         self.host = host
         self.config_dir = config_dir
         self.job: RewriteJob | None = None
+        # The window passes the preset the settings choose for rewriting.
+        self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
         self.accept_label = "Accept"
 
         self.style_chooser = QComboBox()
@@ -192,7 +195,7 @@ class RewritePanel(QWidget):
         request = GenerationRequest(
             messages=messages,
             max_tokens=rewrite_max_tokens(passage, info.n_ctx),
-            sampler=PRECISE,
+            sampler=self.sampler_for(),
         )
         self.job.alternatives.append("")
         self.job.shown = len(self.job.alternatives) - 1

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.generation import CREATIVE, ContinuationSource, GenerationRequest, GenerationStats
+from app.core.generation import ContinuationSource, GenerationRequest, GenerationStats, SamplerSettings
 from app.core.store import Document, Store, StoreError
 from app.core.writing import LENGTHS, count_words
 from app.engine.host import EngineHost
@@ -70,6 +70,8 @@ class WritingDesk(QWidget):
         self.host = host
         self.document_id: int | None = None
         self.session: ContinuationSession | None = None
+        # The window passes the preset the settings choose for writing.
+        self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
         self._last_revision = time.monotonic()
         self._loading = False
         self._build()
@@ -399,7 +401,7 @@ class WritingDesk(QWidget):
         request = GenerationRequest(
             continuation=ContinuationSource(draft, self.memory_edit.toPlainText(), self.note_edit.toPlainText(), mode),
             max_tokens=self.length_chooser.currentData(),
-            sampler=CREATIVE,
+            sampler=self.sampler_for(),
         )
         session.alternatives.append("")
         session.shown = len(session.alternatives) - 1

@@ -1,0 +1,137 @@
+"""Settings (Ctrl+,): a form built from the settings schema, one widget per option."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.settings import OPTIONS, Option, Settings, SettingsError
+
+# Interface options (theme, language) join the dialog with the themes and translations that
+# use them; until then the dialog shows only what takes effect.
+_TABS = (("engine.", "Engine"), ("sampler.", "Samplers"))
+_AUTOMATIC = {"engine.context_length": "Automatic", "engine.threads": "Automatic"}
+_CHOICE_LABELS = {
+    "auto": "Auto", "on": "On", "off": "Off", "all": "All", "system": "Follow the system",
+    "light": "Light", "dark": "Dark", "en": "English", "zh_CN": "简体中文", "f16": "f16", "q8_0": "q8_0", "q4_0": "q4_0",
+}
+
+
+def widget_name(key: str) -> str:
+    return "setting_" + key.replace(".", "_")
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; ``result_settings`` holds the accepted ones. Invalid
+    values are refused with a message and the dialog stays open."""
+
+    def __init__(self, settings: Settings, sampler_names: list[str], backend_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsDialog")
+        self.setWindowTitle("Settings")
+        self.setAccessibleName("Settings")
+        self.resize(560, 480)
+        self._settings = settings
+        self.result_settings: Settings | None = None
+        self.widgets: dict[str, QWidget] = {}
+        tabs = QTabWidget()
+        tabs.setObjectName("settingsTabs")
+        forms: dict[str, QFormLayout] = {}
+        for prefix, title in _TABS:
+            page = QWidget()
+            forms[prefix] = QFormLayout(page)
+            tabs.addTab(page, title)
+        for option in self.shown_options():
+            prefix = next(p for p, _ in _TABS if option.key.startswith(p))
+            widget = self._make_widget(option, sampler_names)
+            widget.setObjectName(widget_name(option.key))
+            widget.setAccessibleName(option.label)
+            widget.setToolTip(option.help + ("\nApplies when the model is loaded again." if option.needs_reload else ""))
+            self.widgets[option.key] = widget
+            forms[prefix].addRow(option.label, widget)
+        self.backend_info = QLabel(backend_text)
+        self.backend_info.setObjectName("backendInfo")
+        self.backend_info.setWordWrap(True)
+        self.backend_info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        forms["engine."].addRow(self.backend_info)
+        self.error = QLabel("")
+        self.error.setObjectName("settingsError")
+        self.error.setStyleSheet("color: #b42318;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("settingsOkButton")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("settingsCancelButton")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def shown_options() -> list[Option]:
+        return [option for option in OPTIONS if any(option.key.startswith(p) for p, _ in _TABS)]
+
+    def _make_widget(self, option: Option, sampler_names: list[str]) -> QWidget:
+        value = self._settings.get(option.key)
+        if option.type is bool:
+            box = QCheckBox()
+            box.setChecked(bool(value))
+            return box
+        if option.key.startswith("sampler."):
+            combo = QComboBox()
+            combo.addItems(sampler_names)
+            combo.setCurrentText(str(value))
+            return combo
+        if option.choices:
+            combo = QComboBox()
+            for choice in option.choices:
+                combo.addItem(_CHOICE_LABELS.get(choice, choice), choice)
+            combo.setCurrentIndex(max(0, combo.findData(value)))
+            return combo
+        if option.type is int:
+            spin = QSpinBox()
+            spin.setRange(int(option.minimum if option.minimum is not None else 0),
+                          int(option.maximum if option.maximum is not None else 2**31 - 1))
+            if option.key in _AUTOMATIC:
+                spin.setSpecialValueText(_AUTOMATIC[option.key])
+            spin.setValue(int(value))
+            return spin
+        # Free text with suggestions, e.g. GPU offload: auto / all / off / a number of layers.
+        combo = QComboBox()
+        combo.setEditable(True)
+        combo.addItems(["auto", "all", "off"])
+        combo.setCurrentText(str(value))
+        return combo
+
+    def value_of(self, key: str) -> object:
+        widget = self.widgets[key]
+        if isinstance(widget, QCheckBox):
+            return widget.isChecked()
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox) and widget.currentData() is not None and not widget.isEditable():
+            return widget.currentData()
+        return widget.currentText()
+
+    def accept(self) -> None:
+        candidate = self._settings.copy()
+        try:
+            for option in self.shown_options():
+                candidate.set(option.key, self.value_of(option.key))
+        except SettingsError as error:
+            self.error.setText(str(error))
+            return
+        self.result_settings = candidate
+        super().accept()
