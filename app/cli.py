@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--seed", type=int, default=None, metavar="N")
     rewrite.add_argument("--temperature", type=float, default=None, metavar="T")
 
+    from app.models_cli import add_parser as add_models_parser
+
+    add_models_parser(commands)
+
     bench = commands.add_parser("bench", help="measure the engine against plain llama-cpp-python")
     _common_options(bench, suppress=True)
     bench.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -132,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         from app.headless import run_rewrite
 
         return run_rewrite(args, paths)
+    if args.command == "models":
+        from app.models_cli import run_models
+
+        return run_models(args, paths)
     if args.command == "bench":
         from app.bench import run_bench
 

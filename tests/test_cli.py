@@ -135,3 +135,54 @@ def test_rewrite_reports_bad_requests(tmp_path):
     assert unknown.returncode == 2 and "no style called 'Pirate'" in unknown.stderr
     nothing = inkwell("--data-dir", str(tmp_path), "rewrite", "-", stdin="Hello")
     assert nothing.returncode == 2 and "--style" in nothing.stderr
+
+
+def test_models_list_and_info(tmp_path, starter_model):
+    home = tmp_path / "home"
+    own = tmp_path / "inkwell" / "data" / "models"
+    own.mkdir(parents=True)
+    (own / "broken.gguf").write_text("not a model")
+    env = {"HOME": str(home), "HF_HUB_CACHE": str(tmp_path / "no-cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--data-dir", str(tmp_path / "inkwell"), "models", "list", "--json"],
+        capture_output=True, text=True, timeout=120, env=dict(os.environ, **env),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["source"] == "starter" and rows[0]["architecture"] == "llama"
+    assert rows[0]["fit"] in ("fits", "tight", "won't fit", "unknown")
+    broken = next(row for row in rows if row["name"] == "broken")
+    assert "not a GGUF" in broken["problem"]
+
+    info = inkwell("--data-dir", str(tmp_path / "inkwell"), "models", "info", str(starter_model), "--json")
+    assert info.returncode == 0
+    facts = json.loads(info.stdout)
+    assert facts["quantization"] == "Q4_1" and facts["chat_template"] is True
+    bad = inkwell("--data-dir", str(tmp_path / "inkwell"), "models", "info", str(own / "broken.gguf"))
+    assert bad.returncode == 2 and "not a GGUF" in bad.stderr
+
+
+def test_models_download_from_a_local_hub(tmp_path):
+    from tests.fake_hub import REPO, FakeHub
+
+    env = dict(os.environ, HF_HOME=str(tmp_path / "hf-home"))
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        env.pop(name, None)
+    data_dir = tmp_path / "inkwell"
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "app", "--data-dir", str(data_dir), "models", "download", *args],
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    with FakeHub() as hub:
+        env["HF_ENDPOINT"] = hub.url
+        listed = run(REPO)
+        assert listed.returncode == 0, listed.stderr
+        assert "tiny-Q4_K_M.gguf" in listed.stdout and "README" not in listed.stdout
+        done = run(REPO, "tiny-Q4_K_M.gguf")
+        assert done.returncode == 0, done.stderr
+        target = data_dir / "data" / "models" / "tiny-Q4_K_M.gguf"
+        assert target.read_bytes() == hub.data("tiny-Q4_K_M.gguf")
+        assert "%" in done.stderr  # the progress bar
+        missing = run("inkwell-test/No-Such-Repo", "x.gguf")
+        assert missing.returncode == 1 and "No-Such-Repo" in missing.stderr

@@ -93,7 +93,8 @@ def backend_report() -> str:
         lines.append("This llama.cpp build has no GPU backend, so everything runs on the CPU.")
         if gpu_present():
             lines.append(NO_GPU_BUILD_HINT + ".")
-    lines.append(f"CPU: {physical_cores()} physical cores. {system_info()}")
+    cores = physical_cores()
+    lines.append(f"CPU: {cores} physical {'core' if cores == 1 else 'cores'}. {system_info()}")
     return "\n".join(lines)
 
 

@@ -106,6 +106,8 @@ class SettingsDialog(QDialog):
                           int(option.maximum if option.maximum is not None else 2**31 - 1))
             if option.key in _AUTOMATIC:
                 spin.setSpecialValueText(_AUTOMATIC[option.key])
+            if option.key == "engine.context_length":
+                spin.setSingleStep(1024)  # from Automatic (0) straight to a usable length
             spin.setValue(int(value))
             return spin
         # Free text with suggestions, e.g. GPU offload: auto / all / off / a number of layers.

@@ -1,0 +1,1027 @@
+"""Download GGUF models from the Hugging Face Hub into Inkwell's models folder.
+
+What a person gets: the list of a repository's ``.gguf`` files with their size
+and quantization, a download that reports bytes, speed and time left, can be
+cancelled, resumes where it stopped (after a cancel, a dropped connection or
+an app restart), and is checked against the Hub's SHA-256 before the file is
+offered. Every failure is a :class:`DownloadError` whose message says what
+happened and what to do.
+
+``HF_ENDPOINT`` (a mirror) and ``HF_TOKEN`` (gated and private repositories)
+are honoured as the Hugging Face tools do.
+
+Why our own HTTP code rather than ``huggingface_hub.hf_hub_download``: in
+huggingface_hub 2.4 it downloads into a process-unique
+``<etag>.<random>.incomplete`` file and deletes that file whenever the
+download fails (``file_download._download_to_tmp_and_move``), so a cancel, a
+network drop or an app restart starts over from byte 0; it only retries
+within one call. It also reports progress through tqdm only, has no cancel,
+and stores files in its own cache layout. The Hub's HTTP interface is simple
+and documented: the file list is ``GET /api/models/{repo}/tree/main`` (paged
+with ``Link`` headers) and a file is ``GET /{repo}/resolve/main/{path}``,
+which redirects large files to a CDN that honours ``Range``. That holds for
+Xet-backed repositories too (``hf_xet`` only makes them faster), so plain
+HTTP with the standard library reaches every public model. huggingface_hub,
+when installed, is used for one thing only: the token saved by
+``hf auth login``, when ``HF_TOKEN`` is not set.
+
+Resume state lives next to the destination file: ``<name>.part`` holds the
+bytes received so far (its size is the resume offset) and ``<name>.part.json``
+says which file they belong to (repo, path, size, sha256, etag). A part whose
+record does not match the file being downloaded is thrown away rather than
+trusted. The SHA-256 of the whole file is checked before the part is renamed
+into place, so a part damaged by, say, a power cut cannot become a model file.
+
+This is the core layer: standard library only (no Qt, no llama_cpp). Calls
+block; the UI runs them on a worker thread and cancels through a
+:class:`threading.Event`.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import http.client
+import json
+import math
+import os
+import re
+import shutil
+import ssl
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, ClassVar, Final
+from urllib.parse import quote, unquote, urljoin, urlsplit
+
+from app import __version__
+
+__all__ = [
+    "DEFAULT_ENDPOINT",
+    "Download",
+    "DownloadCancelled",
+    "DownloadError",
+    "Progress",
+    "RemoteFile",
+    "hub_endpoint",
+    "hub_token",
+    "list_gguf_files",
+    "parse_repo_ref",
+    "quant_of",
+]
+
+DEFAULT_ENDPOINT: Final = "https://huggingface.co"
+# Inkwell lists and downloads the default branch only; a URL naming another
+# revision still gives its repository and file name (see parse_repo_ref).
+REVISION: Final = "main"
+USER_AGENT: Final = f"inkwell/{__version__}"
+
+# Host names that are the Hub whatever HF_ENDPOINT says (pasted addresses).
+HUB_HOSTS: Final = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
+
+_MAX_REDIRECTS: Final = 10
+# A repository with thousands of files is paged by the Hub (1,000 a page);
+# the cap only guards against a server that never stops sending "next".
+_MAX_TREE_PAGES: Final = 200
+# Speed is measured over the last seconds, so that it follows the network
+# now rather than the average since the start.
+_SPEED_WINDOW_S: Final = 5.0
+_HASH_CHUNK: Final = 4 << 20
+_MEGABYTE: Final = 1_000_000
+
+# "No space left" and "quota exceeded" read the same to a person.
+_DISK_FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
+# The Hub's rules for an owner or a repository name.
+_NAME_RE: Final = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?")
+_REPO_EXAMPLE: Final = "bartowski/Llama-3.2-1B-Instruct-GGUF"
+
+
+class DownloadError(Exception):
+    """A listing or download that failed; the message is meant for a person.
+
+    It says what went wrong and what to do, e.g. "Could not reach
+    huggingface.co: check the network connection." Where a partial file was
+    kept, the message says that the download will resume.
+    """
+
+
+class DownloadCancelled(DownloadError):
+    """The download was cancelled; the partial file is kept for resuming."""
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """A ``.gguf`` file in a Hub repository.
+
+    ``path`` is relative to the repository root (it may be in a folder);
+    ``sha256`` is the Hub's checksum of the content (``None`` for a file not
+    stored with LFS, which is then checked by size only); ``quant`` is the
+    quantization read from the file name ("Q4_K_M", "IQ4_XS", "F16"...), or
+    ``None`` when the name does not say.
+    """
+
+    path: str
+    size: int
+    sha256: str | None
+    quant: str | None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.path).name
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a download stands.
+
+    ``done`` counts the bytes on disk, including those of an earlier attempt
+    that this one resumes; it goes back to 0 only if the download has to
+    start over (the server ignored the resume request). ``bytes_per_second``
+    is the recent speed (0.0 until measured); ``seconds_left`` is ``None``
+    until a speed is known.
+    """
+
+    done: int
+    total: int
+    bytes_per_second: float
+    seconds_left: float | None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+# ---------------------------------------------------------------------------
+# Configuration from the environment
+
+
+def hub_endpoint(env: Mapping[str, str] = os.environ) -> str:
+    """The Hub's address: ``HF_ENDPOINT`` if set (a mirror), else huggingface.co."""
+    value = env.get("HF_ENDPOINT", "").strip().rstrip("/")
+    return value or DEFAULT_ENDPOINT
+
+
+def hub_token(env: Mapping[str, str] | None = None) -> str | None:
+    """The access token to send, or ``None``.
+
+    ``HF_TOKEN`` (or the older ``HUGGING_FACE_HUB_TOKEN``) first, as the
+    Hugging Face tools do; with no ``env`` given, the process environment and
+    then the token saved by ``hf auth login``.
+    """
+    source = os.environ if env is None else env
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
+        value = source.get(name, "").strip()
+        if value:
+            return value
+    return _stored_token() if env is None else None
+
+
+def _stored_token() -> str | None:
+    """The token saved by ``hf auth login``, read by huggingface_hub if it is installed."""
+    try:
+        from huggingface_hub import get_token
+    except ImportError:
+        return None
+    try:
+        return get_token() or None
+    except Exception:  # noqa: BLE001 - a broken login must not stop anonymous downloads
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Names
+
+
+def _check_repo_id(repo_id: str) -> None:
+    owner, _, name = repo_id.partition("/")
+    if not (
+        _NAME_RE.fullmatch(owner)
+        and _NAME_RE.fullmatch(name)
+        and "--" not in repo_id
+        and ".." not in repo_id
+    ):
+        raise ValueError(
+            f"'{repo_id}' is not a Hugging Face model repository: give it as owner/name "
+            f"(e.g. {_REPO_EXAMPLE}) or paste its address from the Hub."
+        )
+
+
+def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str | None]:
+    """The repository id and, if the reference names one, the GGUF file in it.
+
+    Accepts ``owner/name``, ``owner/name/path/file.gguf``, and Hub addresses
+    (huggingface.co, hf.co or the ``HF_ENDPOINT`` host, with or without
+    ``https://``): ``.../owner/name``, ``.../owner/name/tree/main``,
+    ``.../owner/name/blob/main/file.gguf`` and ``.../resolve/main/file.gguf``.
+    The revision in an address is ignored: Inkwell downloads from ``main``.
+    Raises :class:`ValueError` with a message for a person otherwise.
+    """
+    ref = text.strip()
+    generic = (
+        f"'{text.strip()}' is not a Hugging Face model: give it as owner/name "
+        f"(e.g. {_REPO_EXAMPLE}) or paste its address from the Hub."
+    )
+    if not ref:
+        raise ValueError(f"Give a model repository as owner/name, e.g. {_REPO_EXAMPLE}.")
+    hosts = set(HUB_HOSTS)
+    own_host = urlsplit(endpoint or hub_endpoint()).netloc.lower()
+    if own_host:
+        hosts.add(own_host)
+    if "://" not in ref and ref.split("/", 1)[0].lower() in hosts:
+        ref = "https://" + ref  # "huggingface.co/owner/name" as typed in a browser
+
+    is_url = "://" in ref
+    if is_url:
+        parts = urlsplit(ref)
+        if parts.scheme.lower() not in ("http", "https") or parts.netloc.lower() not in hosts:
+            raise ValueError(f"'{text.strip()}' is not an address on the Hugging Face Hub.")
+        segments = [unquote(s) for s in parts.path.split("/") if s]
+    else:
+        segments = [s for s in ref.split("/") if s]
+
+    if segments and segments[0] in ("datasets", "spaces"):
+        kind = "a dataset" if segments[0] == "datasets" else "a Space"
+        raise ValueError(f"'{text.strip()}' is {kind}, not a model: Inkwell downloads GGUF models.")
+    if len(segments) < 2:
+        raise ValueError(generic)
+    repo_id = f"{segments[0]}/{segments[1]}"
+    try:
+        _check_repo_id(repo_id)
+    except ValueError:
+        raise ValueError(generic) from None
+
+    rest = segments[2:]
+    file: str | None = None
+    if is_url:
+        # /blob/<rev>/<path> is the page of a file, /resolve/<rev>/<path> its
+        # content; anything else (/tree/main, /discussions...) names the repo.
+        if len(rest) >= 3 and rest[0] in ("blob", "resolve", "raw"):
+            file = "/".join(rest[2:])
+    elif rest:
+        file = "/".join(rest)
+    if file is not None and not file.lower().endswith(".gguf"):
+        raise ValueError(f"'{file}' is not a GGUF model file: Inkwell runs .gguf files.")
+    return repo_id, file
+
+
+# Quantization names as llama.cpp and the big GGUF publishers write them in
+# file names, longest alternatives first. Bounded by anything but a letter or
+# digit: "-", ".", "_" all occur ("model.Q4_K_M.gguf", "model-q8_0.gguf").
+_QUANT_RE: Final = re.compile(
+    r"(?<![A-Za-z0-9])("
+    r"IQ[1-4]_(?:XXS|XS|NL|S|M)"
+    r"|Q[2-8]_K(?:_(?:XL|S|M|L))?"
+    r"|Q[4-8]_[01](?:_[48]_[48])?"
+    r"|TQ[12]_0"
+    r"|MXFP4(?:_MOE)?"
+    r"|BF16|FP16|F16|FP32|F32"
+    r")(?![A-Za-z0-9])",
+    re.IGNORECASE,
+)
+_QUANT_ALIASES: Final = {"FP16": "F16", "FP32": "F32"}
+
+
+def quant_of(file_name: str) -> str | None:
+    """The quantization named in a GGUF file name ("Q4_K_M", "IQ4_XS", "BF16"...), or ``None``.
+
+    The last match wins: the quantization comes after the model's own name,
+    which may contain look-alikes.
+    """
+    stem = PurePosixPath(file_name).name
+    matches = _QUANT_RE.findall(stem)
+    if not matches:
+        return None
+    quant = matches[-1].upper()
+    return _QUANT_ALIASES.get(quant, quant)
+
+
+# ---------------------------------------------------------------------------
+# HTTP
+
+
+class _PassErrorsThrough(urllib.request.HTTPErrorProcessor):
+    """Hands every response back as it is, 3xx and 4xx included.
+
+    We follow redirects ourselves: to read the Hub's headers on the first
+    hop, and because urllib would forward the ``Authorization`` header to
+    the CDN host the Hub redirects to.
+    """
+
+    def http_response(self, request: urllib.request.Request, response: Any) -> Any:
+        return response
+
+    https_response = http_response
+
+
+_OPENER: Final = urllib.request.build_opener(_PassErrorsThrough)
+_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+@dataclass
+class _Answer:
+    """A final (non-redirect) response, with the headers of the Hub's own hop."""
+
+    response: http.client.HTTPResponse
+    hub_headers: Message
+    from_hub: bool  # the final response came from the Hub, not from the CDN
+
+    @property
+    def status(self) -> int:
+        return self.response.status
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def _get(url: str, *, token: str | None, timeout: float, headers: Mapping[str, str] | None = None) -> _Answer:
+    """GET ``url`` following redirects; the token goes to the Hub's origin only.
+
+    Raises :class:`DownloadError` when the server cannot be reached.
+    """
+    hub_origin = _origin(url)
+    hub_headers: Message | None = None
+    for _ in range(_MAX_REDIRECTS + 1):
+        from_hub = _origin(url) == hub_origin
+        request = urllib.request.Request(url, method="GET")
+        request.add_header("User-Agent", USER_AGENT)
+        # A compressed body would make byte offsets (Range, Content-Length) meaningless.
+        request.add_header("Accept-Encoding", "identity")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        if token and from_hub:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            response = _OPENER.open(request, timeout=timeout)
+        except (OSError, http.client.HTTPException) as error:
+            raise _unreachable(url, error) from error
+        if hub_headers is None:
+            hub_headers = response.headers
+        if response.status not in _REDIRECTS:
+            return _Answer(response, hub_headers, from_hub)
+        location = response.headers.get("Location")
+        response.close()
+        if not location:
+            raise DownloadError(f"{_host(url)} sent a redirect without a target: try again later.")
+        url = urljoin(url, location)
+    raise DownloadError(f"{_host(url)} redirected too many times: try again later.")
+
+
+def _unreachable(url: str, error: BaseException) -> DownloadError:
+    reason: object = error.reason if isinstance(error, urllib.error.URLError) else error
+    host = _host(url)
+    if isinstance(reason, ssl.SSLError):
+        return DownloadError(
+            f"Could not make a secure connection to {host} ({reason}): "
+            "a proxy or antivirus program may be intercepting HTTPS."
+        )
+    if isinstance(reason, TimeoutError):
+        detail = "it did not answer in time"
+    else:
+        detail = str(reason) or type(reason).__name__
+    return DownloadError(f"Could not reach {host}: check the network connection ({detail}).")
+
+
+def _hub_error(
+    answer: _Answer, *, endpoint: str, repo_id: str, file: str | None, token: str | None
+) -> DownloadError:
+    """A failed Hub response as a message for a person.
+
+    The Hub names the error in ``X-Error-Code`` (as huggingface_hub reads
+    it): it answers 401 for a missing repository when no token is sent (so as
+    not to reveal private ones), and 401/403 "GatedRepo" for a license not
+    accepted. Errors from the CDN carry no such code.
+    """
+    status = answer.status
+    headers = answer.response.headers
+    code = headers.get("X-Error-Code", "")
+    detail = headers.get("X-Error-Message", "")
+    page = f"{endpoint}/{repo_id}"
+    if not answer.from_hub:
+        if status >= 500 or status == 429:
+            return DownloadError(f"The download server is busy (HTTP {status}): try again in a few minutes.")
+        return DownloadError(
+            f"The download server refused the file (HTTP {status}): try again; "
+            "if it keeps failing, the file may have changed on the Hub."
+        )
+    if code == "GatedRepo":
+        if token:
+            return DownloadError(
+                f"The model repository '{repo_id}' is gated and the account of HF_TOKEN has no access "
+                f"yet: accept its license on the Hub ({page}) with that account, then try again."
+            )
+        return DownloadError(
+            f"The model repository '{repo_id}' is gated: accept its license on the Hub ({page}) "
+            "and set HF_TOKEN to an access token of your account."
+        )
+    if code == "RepoNotFound" or (status == 404 and not code and file is None):
+        hint = "" if token else ": set HF_TOKEN to reach your private repositories"
+        return DownloadError(f"There is no model repository '{repo_id}' on the Hub (or it is private{hint}).")
+    if code == "EntryNotFound" or (status == 404 and not code):
+        return DownloadError(
+            f"'{file}' is not in the model repository '{repo_id}': it may have been renamed or "
+            "removed; reload the list of files."
+        )
+    if code == "RevisionNotFound":
+        return DownloadError(f"The model repository '{repo_id}' has no '{REVISION}' branch.")
+    if status == 401:
+        if token:
+            return DownloadError(
+                f"The Hub refused the access token in HF_TOKEN ({detail or 'HTTP 401'}): it is invalid "
+                f"or expired; create a new one at {endpoint}/settings/tokens."
+            )
+        return DownloadError(
+            f"The model repository '{repo_id}' is gated or private: accept its license on the Hub "
+            f"({page}) and set HF_TOKEN to an access token of your account."
+        )
+    if status == 403:
+        return DownloadError(
+            f"The Hub refused access to '{repo_id}' ({detail or 'HTTP 403'}). If it is gated, accept "
+            f"its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
+        )
+    if status == 429:
+        return DownloadError("The Hub is limiting requests from this network: wait a few minutes and try again.")
+    if status >= 500:
+        return DownloadError(f"The Hub has a problem right now (HTTP {status}): try again in a few minutes.")
+    return DownloadError(f"The Hub answered HTTP {status}{': ' + detail if detail else ''}.")
+
+
+# ---------------------------------------------------------------------------
+# Listing
+
+
+_LINK_NEXT_RE: Final = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?', re.IGNORECASE)
+
+
+def list_gguf_files(
+    repo_id: str, *, endpoint: str | None = None, token: str | None = None, timeout: float = 15
+) -> list[RemoteFile]:
+    """The ``.gguf`` files of a model repository (all folders), sorted by path.
+
+    Uses the Hub's tree API, ``GET {endpoint}/api/models/{repo}/tree/main
+    ?recursive=true``, following its ``Link: <...>; rel="next"`` pages. The
+    SHA-256 of an LFS file is its ``lfs.oid``. ``token`` defaults to
+    :func:`hub_token`. Raises :class:`DownloadError`; :class:`ValueError` for
+    a malformed ``repo_id``.
+    """
+    _check_repo_id(repo_id)
+    base = (endpoint or hub_endpoint()).rstrip("/")
+    token = token if token is not None else hub_token()
+    url: str | None = f"{base}/api/models/{quote(repo_id)}/tree/{REVISION}?recursive=true"
+    files: list[RemoteFile] = []
+    for _ in range(_MAX_TREE_PAGES):
+        if url is None:
+            break
+        answer = _get(url, token=token, timeout=timeout)
+        try:
+            if answer.status != 200:
+                raise _hub_error(answer, endpoint=base, repo_id=repo_id, file=None, token=token)
+            try:
+                payload = json.loads(answer.response.read())
+            except (OSError, http.client.HTTPException) as error:
+                raise DownloadError(
+                    f"The connection to {_host(base)} was interrupted while reading the list of files: try again."
+                ) from error
+            except ValueError as error:
+                raise DownloadError(
+                    f"{_host(base)} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
+                ) from error
+            files.extend(_gguf_entries(payload, base))
+            link = answer.response.headers.get("Link", "")
+        finally:
+            answer.close()
+        match = _LINK_NEXT_RE.search(link)
+        url = urljoin(url, match.group(1)) if match else None
+    return sorted(files, key=lambda f: f.path.lower())
+
+
+def _gguf_entries(payload: object, base: str) -> list[RemoteFile]:
+    if not isinstance(payload, list):
+        raise DownloadError(f"{_host(base)} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?")
+    found = []
+    for entry in payload:
+        if not isinstance(entry, dict) or entry.get("type") != "file":
+            continue
+        path, size = entry.get("path"), entry.get("size")
+        if not isinstance(path, str) or not path.lower().endswith(".gguf"):
+            continue
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            continue
+        lfs = entry.get("lfs")
+        oid = lfs.get("oid") if isinstance(lfs, dict) else None
+        sha256 = oid.lower() if isinstance(oid, str) and _SHA256_RE.fullmatch(oid.lower()) else None
+        found.append(RemoteFile(path=path, size=size, sha256=sha256, quant=quant_of(path)))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Downloading
+
+
+def _free_bytes(folder: Path) -> int:
+    """Free space where the download is written (a seam for the tests)."""
+    return shutil.disk_usage(folder).free
+
+
+def _write_all(file: BinaryIO, data: bytes) -> None:
+    """Writes all of ``data`` to an unbuffered file (raw writes may be partial)."""
+    view = memoryview(data)
+    while view:
+        written = file.write(view)
+        if not written:
+            raise OSError(errno.EIO, "the file accepted no bytes")
+        view = view[written:]
+
+
+def _megabytes(count: int) -> str:
+    return f"{max(1, math.ceil(count / _MEGABYTE)):,}"
+
+
+def _normalize_etag(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    return value.strip('"') or None
+
+
+_CONTENT_RANGE_RE: Final = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
+
+
+class _SpeedMeter:
+    """Recent transfer speed, from (time, bytes) samples over a sliding window."""
+
+    def __init__(self, done: int, window: float = _SPEED_WINDOW_S) -> None:
+        self._window = window
+        self._samples: deque[tuple[float, int]] = deque([(time.monotonic(), done)])
+
+    def add(self, done: int) -> float:
+        now = time.monotonic()
+        self._samples.append((now, done))
+        # Keep one sample older than the window so the span covers all of it.
+        while len(self._samples) > 2 and now - self._samples[1][0] >= self._window:
+            self._samples.popleft()
+        start, first = self._samples[0]
+        elapsed = now - start
+        return (done - first) / elapsed if elapsed > 0 else 0.0
+
+
+# Destination files being written in this process: a second Download of the
+# same file would append to the same part.
+_ACTIVE: set[Path] = set()
+_ACTIVE_LOCK = threading.Lock()
+
+
+class Download:
+    """One GGUF file from the Hub into ``dest_dir``, resumable.
+
+    Construct it with a :class:`RemoteFile` from :func:`list_gguf_files` (its
+    size and SHA-256 are what the download is checked against), then call
+    :meth:`run` on a worker thread. A failed or cancelled run keeps the
+    partial file; running a new ``Download`` of the same file later, even
+    after a restart, resumes it.
+    """
+
+    # Progress is reported at most this often (and at the start and the end):
+    # at full speed a read returns every few milliseconds.
+    progress_interval: ClassVar[float] = 0.1
+
+    def __init__(
+        self,
+        repo_id: str,
+        remote: RemoteFile,
+        dest_dir: Path,
+        *,
+        endpoint: str | None = None,
+        token: str | None = None,
+        chunk_size: int = 1 << 20,
+        timeout: float = 30,
+    ) -> None:
+        _check_repo_id(repo_id)
+        name = remote.name
+        # Files are flattened into the models folder: the name alone must be safe there.
+        if not name or name.startswith(".") or "\\" in name or name != name.strip():
+            raise ValueError(f"'{remote.path}' cannot be saved as a model file name.")
+        if chunk_size <= 0:
+            raise ValueError("chunk_size must be positive")
+        self.repo_id = repo_id
+        self.remote = remote
+        self.dest_dir = Path(dest_dir)
+        self.endpoint = (endpoint or hub_endpoint()).rstrip("/")
+        self._token = token if token is not None else hub_token()
+        self.chunk_size = chunk_size
+        self.timeout = timeout
+        self._etag: str | None = None  # the Hub's ETag of the file, kept in the sidecar
+
+    @property
+    def dest_path(self) -> Path:
+        return self.dest_dir / self.remote.name
+
+    @property
+    def partial_path(self) -> Path:
+        return self.dest_dir / f"{self.remote.name}.part"
+
+    @property
+    def sidecar_path(self) -> Path:
+        return self.dest_dir / f"{self.remote.name}.part.json"
+
+    @property
+    def url(self) -> str:
+        return f"{self.endpoint}/{quote(self.repo_id)}/resolve/{REVISION}/{quote(self.remote.path)}"
+
+    def run(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Path:
+        """Downloads (or finishes) the file and returns its path, once verified.
+
+        Raises :class:`DownloadCancelled` when ``cancel`` is set (checked
+        between reads) and :class:`DownloadError` otherwise; both keep the
+        partial file unless it is known to be bad.
+        """
+        cancel = cancel or threading.Event()
+        dest = self.dest_path.resolve()
+        with _ACTIVE_LOCK:
+            if dest in _ACTIVE:
+                raise DownloadError(f"'{self.remote.name}' is already being downloaded.")
+            _ACTIVE.add(dest)
+        try:
+            return self._run(progress, cancel)
+        finally:
+            with _ACTIVE_LOCK:
+                _ACTIVE.discard(dest)
+
+    # -- steps ---------------------------------------------------------------
+
+    def _run(self, progress: Callable[[Progress], None] | None, cancel: threading.Event) -> Path:
+        try:
+            self.dest_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DownloadError(f"Could not create the folder {self.dest_dir}: {error.strerror or error}.") from error
+        if self._already_downloaded(cancel):
+            return self.dest_path
+
+        offset = self._resume_offset()
+        total = self.remote.size
+        if progress is not None:
+            progress(Progress(offset, total, 0.0, None))
+        hasher = self._hash_part(offset, cancel)
+        if offset < total:
+            self._check_space(total - offset)
+            answer, offset, hasher = self._open(offset, hasher)
+            try:
+                self._stream(answer.response, offset, hasher, progress, cancel)
+            finally:
+                answer.close()
+        self._finish(hasher)
+        return self.dest_path
+
+    def _already_downloaded(self, cancel: threading.Event) -> bool:
+        """True if the destination already holds this very file (checked by hash)."""
+        dest = self.dest_path
+        try:
+            if not dest.is_file() or dest.stat().st_size != self.remote.size:
+                return False
+        except OSError:
+            return False
+        expected = self.remote.sha256
+        if expected is not None and self._hash_file(dest, self.remote.size, cancel).hexdigest() != expected:
+            return False  # another file by that name: the download replaces it at the end
+        self._discard_part()
+        return True
+
+    def _resume_offset(self) -> int:
+        """Bytes of a valid part to resume from (0: start afresh)."""
+        part = self.partial_path
+        try:
+            size = part.stat().st_size if part.is_file() else 0
+        except OSError:
+            size = 0
+        record = self._read_sidecar()
+        if size and record is not None and self._same_file(record) and size <= self.remote.size:
+            self._etag = record.get("etag") if isinstance(record.get("etag"), str) else None
+            return size
+        # No part, a part of something else (or of an older version of this
+        # file), or one without its record (the record is written first, so
+        # ours always have one): useless, removed. The new part is created
+        # once the server has answered well (_start_part), so that a failure
+        # before the first byte (offline, 404, gated) leaves nothing behind.
+        self._etag = None
+        self._discard_part()
+        return 0
+
+    def _same_file(self, record: dict[str, Any]) -> bool:
+        return (
+            record.get("version") == 1
+            and record.get("repo") == self.repo_id
+            and record.get("path") == self.remote.path
+            and record.get("size") == self.remote.size
+            and record.get("sha256") == self.remote.sha256
+        )
+
+    def _hash_part(self, offset: int, cancel: threading.Event) -> "hashlib._Hash":
+        # hashlib objects cannot be saved, so a resumed download hashes the bytes it already has.
+        if offset == 0:
+            return hashlib.sha256()
+        return self._hash_file(self.partial_path, offset, cancel)
+
+    def _hash_file(self, path: Path, length: int, cancel: threading.Event) -> "hashlib._Hash":
+        hasher = hashlib.sha256()
+        try:
+            with path.open("rb") as file:
+                left = length
+                while left > 0:
+                    if cancel.is_set():
+                        raise self._cancelled()
+                    block = file.read(min(_HASH_CHUNK, left))
+                    if not block:
+                        break
+                    hasher.update(block)
+                    left -= len(block)
+        except OSError as error:
+            raise DownloadError(f"Could not read {path}: {error.strerror or error}.") from error
+        return hasher
+
+    def _check_space(self, needed: int) -> None:
+        try:
+            free = _free_bytes(self.dest_dir)
+        except OSError:
+            return  # unknown: let the writes tell
+        if free < needed:
+            raise self._disk_full(needed)
+
+    def _open(self, offset: int, hasher: "hashlib._Hash") -> tuple[_Answer, int, "hashlib._Hash"]:
+        """The response to stream from, and the offset and hash state it continues.
+
+        Starts over (offset 0, empty part) when resuming is not possible: the
+        file changed on the Hub, the server ignored ``Range`` (200 instead of
+        206: appending its body would corrupt the file) or refused it (416).
+        """
+        for _ in range(3):
+            headers = {"Range": f"bytes={offset}-"} if offset else {}
+            answer = _get(self.url, token=self._token, timeout=self.timeout, headers=headers)
+            try:
+                restart = self._check_hub_headers(answer.hub_headers, resuming=offset > 0)
+                status = answer.status
+                if status == 200:
+                    # The whole file from byte 0, asked for or not (a server
+                    # that ignores Range): take it from the start.
+                    self._check_length(answer.response.headers)
+                    self._start_part()
+                    return answer, 0, hashlib.sha256()
+                if status == 206 and offset and not restart and self._content_range_ok(answer.response.headers, offset):
+                    self._write_sidecar()  # with the etag just seen
+                    return answer, offset, hasher
+                if status not in (206, 416) or not offset:
+                    raise _hub_error(
+                        answer, endpoint=self.endpoint, repo_id=self.repo_id, file=self.remote.path, token=self._token
+                    )
+                # A 206 for another version or the wrong bytes, or a 416: start over.
+            except BaseException:
+                answer.close()
+                raise
+            answer.close()
+            offset, hasher = 0, hashlib.sha256()
+        raise DownloadError(
+            f"The download server keeps sending the wrong part of '{self.remote.name}': try again later."
+        )
+
+    def _check_hub_headers(self, headers: Message, *, resuming: bool) -> bool:
+        """Compares the Hub's description of the file with ours; True to start over.
+
+        For an LFS file the Hub's ``X-Linked-Etag`` is its SHA-256: one that
+        differs from the listing means the file was replaced since it was
+        listed, and downloading would only fail the checksum at the end.
+        """
+        etag = _normalize_etag(headers.get("X-Linked-Etag") or headers.get("ETag"))
+        linked_size = headers.get("X-Linked-Size")
+        other_sha256 = (
+            self.remote.sha256 is not None
+            and etag is not None
+            and _SHA256_RE.fullmatch(etag) is not None
+            and etag != self.remote.sha256
+        )
+        other_size = linked_size is not None and linked_size.isdigit() and int(linked_size) != self.remote.size
+        if other_sha256 or other_size:
+            raise self._changed()
+        restart = resuming and self._etag is not None and etag is not None and etag != self._etag
+        if etag is not None:
+            self._etag = etag
+        return restart
+
+    def _content_range_ok(self, headers: Message, offset: int) -> bool:
+        match = _CONTENT_RANGE_RE.fullmatch((headers.get("Content-Range") or "").strip())
+        if match is None or int(match.group(1)) != offset:
+            return False
+        return match.group(3) == "*" or int(match.group(3)) == self.remote.size
+
+    def _check_length(self, headers: Message) -> None:
+        length = headers.get("Content-Length")
+        if length is not None and length.strip().isdigit() and int(length) != self.remote.size:
+            # The Hub's own headers matched (_check_hub_headers): most likely a
+            # network's sign-in page answering in place of the download server.
+            raise DownloadError(
+                f"The server sent {int(length):,} bytes for '{self.remote.name}' instead of "
+                f"{self.remote.size:,}: if this network has a sign-in page, sign in; otherwise "
+                "reload the list of files and try again."
+            )
+
+    def _stream(
+        self,
+        response: http.client.HTTPResponse,
+        offset: int,
+        hasher: "hashlib._Hash",
+        progress: Callable[[Progress], None] | None,
+        cancel: threading.Event,
+    ) -> None:
+        total = self.remote.size
+        done = offset
+        meter = _SpeedMeter(done)
+        speed = 0.0
+        last_report = time.monotonic()
+
+        def report() -> None:
+            if progress is not None:
+                left = (total - done) / speed if speed > 0 else (0.0 if done >= total else None)
+                progress(Progress(done, total, speed, left))
+
+        report()
+        try:
+            # Unbuffered: what write() returns is in the file, so after any
+            # failure the part's size is exactly the bytes received.
+            file = self.partial_path.open("r+b", buffering=0)
+        except OSError as error:
+            raise DownloadError(f"Could not write {self.partial_path}: {error.strerror or error}.") from error
+        with file:
+            try:
+                self._file_op(file.seek, offset, left=total - offset)
+                self._file_op(file.truncate, left=total - offset)
+                while done < total:
+                    if cancel.is_set():
+                        raise self._cancelled()
+                    try:
+                        # read1: at most one socket read, so a slow link still
+                        # reports progress and notices a cancel promptly.
+                        chunk = response.read1(min(self.chunk_size, total - done))
+                    except (OSError, http.client.HTTPException) as error:
+                        raise self._interrupted(str(error) or type(error).__name__) from error
+                    if not chunk:
+                        # http.client returns b"" when the server closes early.
+                        raise self._interrupted("the server closed the connection")
+                    self._file_op(_write_all, file, chunk, left=total - done)
+                    hasher.update(chunk)
+                    done += len(chunk)
+                    speed = meter.add(done)
+                    now = time.monotonic()
+                    if now - last_report >= self.progress_interval:
+                        last_report = now
+                        report()
+                # Written back now: a full disk may only show here.
+                self._file_op(os.fsync, file.fileno(), left=0)
+            except DownloadError:
+                # The part is kept for resuming: make it last.
+                try:
+                    os.fsync(file.fileno())
+                except OSError:
+                    pass
+                raise
+        report()
+
+    def _file_op(self, operation: Callable[..., object], *args: Any, left: int) -> None:
+        """Runs an operation on the part; an OSError becomes a DownloadError
+        (``left``: the bytes still to write, for the disk-full message)."""
+        try:
+            operation(*args)
+        except OSError as error:
+            if error.errno in _DISK_FULL:
+                raise self._disk_full(max(left, _MEGABYTE)) from error
+            raise DownloadError(f"Could not write {self.partial_path}: {error.strerror or error}.") from error
+
+    def _finish(self, hasher: "hashlib._Hash") -> None:
+        """Verifies the part and renames it into place (atomic on one file system)."""
+        if not self.partial_path.exists():
+            self._start_part()  # an empty file: nothing was requested
+        if self.remote.sha256 is not None and hasher.hexdigest() != self.remote.sha256:
+            self._discard_part()
+            raise DownloadError(
+                f"'{self.remote.name}' did not match the Hub's SHA-256; the file was removed, download it again."
+            )
+        try:
+            os.replace(self.partial_path, self.dest_path)
+        except OSError as error:
+            raise DownloadError(
+                f"Could not save {self.dest_path} ({error.strerror or error}): if that model is open, "
+                "close it and try again; the download is kept."
+            ) from error
+        self.sidecar_path.unlink(missing_ok=True)
+        _sync_folder(self.dest_dir)
+
+    # -- resume state ----------------------------------------------------------
+
+    def _read_sidecar(self) -> dict[str, Any] | None:
+        try:
+            record = json.loads(self.sidecar_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return record if isinstance(record, dict) else None
+
+    def _write_sidecar(self) -> None:
+        record = {
+            "version": 1,
+            "repo": self.repo_id,
+            "path": self.remote.path,
+            "size": self.remote.size,
+            "sha256": self.remote.sha256,
+            "etag": self._etag,
+        }
+        temporary = self.sidecar_path.with_name(self.sidecar_path.name + ".tmp")
+        try:
+            temporary.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+            os.replace(temporary, self.sidecar_path)
+        except OSError as error:
+            raise self._write_error(self.sidecar_path, error) from error
+
+    def _start_part(self) -> None:
+        """An empty part and its record; the record first, so a part always has one."""
+        self._write_sidecar()
+        self._truncate_part()
+
+    def _truncate_part(self) -> None:
+        try:
+            with self.partial_path.open("wb"):
+                pass
+        except OSError as error:
+            raise self._write_error(self.partial_path, error) from error
+
+    def _discard_part(self) -> None:
+        for path in (self.partial_path, self.sidecar_path):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    # -- messages ------------------------------------------------------------------
+
+    def _cancelled(self) -> DownloadCancelled:
+        return DownloadCancelled(
+            f"The download of '{self.remote.name}' was cancelled; it will resume where it stopped."
+        )
+
+    def _interrupted(self, reason: str) -> DownloadError:
+        return DownloadError(
+            f"The download of '{self.remote.name}' was interrupted ({reason}); "
+            "it will resume where it stopped when you try again."
+        )
+
+    def _changed(self) -> DownloadError:
+        return DownloadError(
+            f"'{self.remote.path}' has changed on the Hub since its list was loaded: "
+            "reload the list of files and download it again."
+        )
+
+    def _disk_full(self, needed: int) -> DownloadError:
+        try:
+            free = _free_bytes(self.dest_dir)
+        except OSError:
+            free = 0
+        return DownloadError(
+            f"The disk is full: {_megabytes(needed - free)} MB more are needed to download "
+            f"'{self.remote.name}' into {self.dest_dir}. Free some space and try again; "
+            "what is downloaded so far is kept."
+        )
+
+    def _write_error(self, path: Path, error: OSError) -> DownloadError:
+        if error.errno in _DISK_FULL:
+            return self._disk_full(self.remote.size)
+        return DownloadError(f"Could not write {path}: {error.strerror or error}.")
+
+
+def _sync_folder(folder: Path) -> None:
+    """Makes a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,164 @@
+"""`inkwell models list | info | download`: the model library from the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from app.core.gguf import GGUFError, GGUFInfo, read_gguf
+from app.core.hardware import available_memory_bytes, gpus
+from app.core.library import discover, default_search_folders, fit_label, format_size
+from app.core.paths import AppPaths, find_starter_model
+
+FIT_CONTEXT = 8192  # the context the fit labels assume, as the app's automatic default
+
+
+def add_parser(commands) -> None:
+    models = commands.add_parser("models", help="list, inspect and download GGUF models")
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="every GGUF Inkwell can use on this computer")
+    listing.add_argument("--json", action="store_true")
+    info = actions.add_parser("info", help="what a GGUF file is, read from its header")
+    info.add_argument("path", metavar="PATH")
+    info.add_argument("--json", action="store_true")
+    download = actions.add_parser("download", help="download a GGUF from the Hugging Face Hub")
+    download.add_argument("repo", metavar="REPO", help="a repo id (org/name) or a Hugging Face URL")
+    download.add_argument("file", metavar="FILE", nargs="?", help="the .gguf file; without it, the repo's files are listed")
+
+
+def run_models(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.cli import EXIT_USAGE
+
+    if args.models_command == "list":
+        return _list(args, paths)
+    if args.models_command == "info":
+        return _info(args)
+    if args.models_command == "download":
+        return _download(args, paths)
+    return EXIT_USAGE
+
+
+def _memory() -> tuple[int | None, int | None]:
+    devices = gpus()
+    return available_memory_bytes(), (devices[0].free_bytes if devices else None)
+
+
+def _describe(info: GGUFInfo, size: int) -> dict:
+    ram, vram = _memory()
+    label, why = fit_label(info, FIT_CONTEXT, ram, vram)
+    return {
+        "architecture": info.architecture,
+        "parameters": info.parameter_count,
+        "quantization": info.file_type,
+        "size_bytes": size,
+        "context_length": info.context_length,
+        "chat_template": bool(info.chat_template),
+        "fit": label,
+        "fit_explanation": why,
+    }
+
+
+def _list(args: argparse.Namespace, paths: AppPaths) -> int:
+    models = discover(default_search_folders(paths), starter=find_starter_model())
+    rows = []
+    for model in models:
+        row = {"name": model.name, "path": str(model.path), "source": model.source, "problem": model.problem}
+        if model.info is not None:
+            row.update(_describe(model.info, model.size_bytes))
+        else:
+            row["size_bytes"] = model.size_bytes
+        rows.append(row)
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No GGUF models found. Download one with: inkwell models download REPO FILE")
+        return 0
+    for row in rows:
+        if row["problem"]:
+            print(f"{row['name']}  [{row['source']}]  {format_size(row['size_bytes'])}  UNUSABLE: {row['problem']}")
+            continue
+        params = f"{row['parameters'] / 1e9:.2f}B" if row["parameters"] else "?"
+        print(
+            f"{row['name']}  [{row['source']}]  {row['architecture']}  {params}  {row['quantization'] or '?'}  "
+            f"{format_size(row['size_bytes'])}  context {row['context_length'] or '?'}  "
+            f"{'chat template' if row['chat_template'] else 'no chat template'}  {row['fit']}"
+        )
+        print(f"    {row['path']}")
+    return 0
+
+
+def _info(args: argparse.Namespace) -> int:
+    from app.cli import EXIT_USAGE
+
+    try:
+        info = read_gguf(args.path)
+    except GGUFError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    facts = {"name": info.path.stem, "path": str(info.path), **_describe(info, info.file_size)}
+    if args.json:
+        print(json.dumps(facts, indent=2, ensure_ascii=False))
+        return 0
+    for key, value in facts.items():
+        print(f"{key.replace('_', ' ')}: {value}")
+    return 0
+
+
+def _download(args: argparse.Namespace, paths: AppPaths) -> int:
+    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
+    from app.core.downloads import Download, DownloadCancelled, DownloadError, list_gguf_files, parse_repo_ref
+
+    try:
+        repo, file_from_url = parse_repo_ref(args.repo)
+    except ValueError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    wanted = args.file or file_from_url
+    try:
+        files = list_gguf_files(repo)
+    except DownloadError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    if not wanted:
+        if not files:
+            print(f"inkwell: {repo} has no GGUF files.", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"GGUF files in {repo} (choose one: inkwell models download {repo} FILE):")
+        for remote in files:
+            print(f"  {remote.path}  {format_size(remote.size)}  {remote.quant or ''}")
+        return 0
+    remote = next((f for f in files if f.path == wanted or Path(f.path).name == wanted), None)
+    if remote is None:
+        print(f"inkwell: {repo} has no file {wanted}. Run without FILE to list its GGUF files.", file=sys.stderr)
+        return EXIT_USAGE
+
+    cancel = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C keeps the part for resuming
+
+    def show(progress) -> None:
+        share = progress.done / progress.total if progress.total else 0
+        left = f"{progress.seconds_left:.0f} s left" if progress.seconds_left is not None else ""
+        bar = "#" * int(share * 30)
+        sys.stderr.write(
+            f"\r[{bar:<30}] {share:6.1%}  {format_size(progress.done)} of {format_size(progress.total)}  "
+            f"{format_size(int(progress.bytes_per_second))}/s  {left}   "
+        )
+        sys.stderr.flush()
+
+    paths.models_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        path = Download(repo, remote, paths.models_dir).run(progress=show, cancel=cancel)
+    except DownloadCancelled:
+        print("\ninkwell: download stopped; run the same command again to resume.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except DownloadError as error:
+        print(f"\ninkwell: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"\n{path}", file=sys.stderr)
+    print(path)
+    return 0
