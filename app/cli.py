@@ -167,7 +167,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_FAILED
     window.show()
-    model = resolve_model(args.model)
+    model = Path(args.model).expanduser() if args.model else (window.default_model() or find_starter_model())
     if model is None:
         window.chat_view.add_notice(NO_MODEL_MESSAGE.replace("pass --model PATH to", "use File → Open model… to choose"))
     else:

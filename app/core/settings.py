@@ -246,6 +246,11 @@ OPTIONS: tuple[Option, ...] = (
         "The sampler preset used to rewrite a passage.",
         "Rewrite preset", parse=_preset_name, allowed=_PRESET_NAME,
     ),
+    Option(
+        "models.default_path", str, "",
+        "The GGUF model Inkwell opens when it starts; empty means the starter model.",
+        "Default model", allowed="the path of a GGUF file, or nothing",
+    ),
 )
 
 _BY_KEY: dict[str, Option] = {opt.key: opt for opt in OPTIONS}

@@ -21,11 +21,13 @@ class EngineHost(QObject):
     failed = Signal(int, str)
     job_done = Signal(int, object)
     job_failed = Signal(int, str)
+    unloaded = Signal()
 
     # Internal: queued across to the worker's thread.
     _load_requested = Signal(str, object)
     _generate_requested = Signal(object, object)
     _job_requested = Signal(int, object)
+    _unload_requested = Signal()
 
     def __init__(self, parent: QObject | None = None, worker: EngineWorker | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +44,8 @@ class EngineHost(QObject):
         self._load_requested.connect(self._worker.load_model)
         self._generate_requested.connect(self._worker.generate)
         self._job_requested.connect(self._worker.run_job)
+        self._unload_requested.connect(self._worker.unload)
+        self._worker.unloaded.connect(self.unloaded)
         self._worker.loaded.connect(self._on_loaded)
         self._worker.load_failed.connect(self.load_failed)
         self._worker.chunk.connect(self.chunk)
@@ -58,6 +62,12 @@ class EngineHost(QObject):
         self.model_info = None
         self.loading.emit(str(path))
         self._load_requested.emit(str(path), params)
+
+    def unload_model(self) -> None:
+        """Frees the model's memory; ``unloaded`` follows."""
+        self.cancel()
+        self.model_info = None
+        self._unload_requested.emit()
 
     def generate(self, request: GenerationRequest) -> int:
         event = threading.Event()

@@ -23,6 +23,7 @@ class EngineWorker(QObject):
     failed = Signal(int, str)  # request_id, message
     job_done = Signal(int, object)
     job_failed = Signal(int, str)
+    unloaded = Signal()
 
     def __init__(self, backend_factory: Callable[[], LlamaBackend] = LlamaBackend) -> None:
         super().__init__()
@@ -89,6 +90,12 @@ class EngineWorker(QObject):
             self.job_failed.emit(job_id, str(error))
         else:
             self.job_done.emit(job_id, result)
+
+    @Slot()
+    def unload(self) -> None:
+        if self._backend is not None:
+            self._backend.unload()
+        self.unloaded.emit()
 
     @Slot()
     def close(self) -> None:

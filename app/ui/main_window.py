@@ -44,6 +44,7 @@ from app.ui.chat_input import ChatInput
 from app.ui.chat_view import ChatView, MessageItem
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
+from app.ui.models_page import ModelsPage
 from app.ui.rewrite_panel import RewritePanel
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.writing_desk import WritingDesk
@@ -179,6 +180,8 @@ class MainWindow(QMainWindow):
         self.mode_tabs.setAccessibleName("Mode")
         self.mode_tabs.addTab(splitter, "Chat")
         self.mode_tabs.addTab(self.writing_desk, "Writing")
+        self.models_page = ModelsPage(self.paths, str(self.settings.get("models.default_path")))
+        self.mode_tabs.addTab(self.models_page, "Models")
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addWidget(self.mode_tabs)
@@ -262,6 +265,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         action(view_menu, "&Chat", "chatModeAction", lambda: self.mode_tabs.setCurrentIndex(0), QKeySequence("Ctrl+1"))
         action(view_menu, "&Writing", "writingModeAction", lambda: self.mode_tabs.setCurrentIndex(1), QKeySequence("Ctrl+2"))
+        action(view_menu, "&Models", "modelsModeAction", lambda: self.mode_tabs.setCurrentIndex(2), QKeySequence("Ctrl+3"))
 
         help_menu = self.menuBar().addMenu("&Help")
         action(help_menu, "&About Inkwell", "aboutAction", self._about)
@@ -293,6 +297,11 @@ class MainWindow(QMainWindow):
         self.writing_desk.undo_offered.connect(self._offer_undo)
         self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
         self.rewrite_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.models_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.models_page.load_requested.connect(self.load_model)
+        self.models_page.unload_requested.connect(self.unload_model)
+        self.models_page.default_changed.connect(self._set_default_model)
+        self.host.unloaded.connect(self._on_unloaded)
         self.rewrite_panel.accepted.connect(self._on_rewrite_accepted)
         self.reload_button.clicked.connect(self._reload_model)
         self.host.job_done.connect(self._on_job_done)
@@ -311,6 +320,24 @@ class MainWindow(QMainWindow):
         self._model_path = str(path)
         self.reload_button.hide()
         self.host.load_model(str(path), self.load_params)
+
+    def unload_model(self) -> None:
+        if self.streaming is not None:
+            self.stop()
+        self.host.unload_model()
+
+    def _on_unloaded(self) -> None:
+        self.model_label.setText("No model")
+        self.gpu_label.clear()
+        self.context_label.clear()
+        self.models_page.set_loaded(None)
+        self.statusBar().showMessage("The model was unloaded; its memory is free.", 5000)
+
+    def _set_default_model(self, path: str) -> None:
+        settings = self.settings.copy()
+        settings.set("models.default_path", path)
+        self.apply_settings(settings)
+        self.statusBar().showMessage(f"{Path(path).name} opens when Inkwell starts.", 5000)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -820,6 +847,11 @@ class MainWindow(QMainWindow):
         self._undo = None
         self.undo_button.hide()
 
+    def default_model(self) -> Path | None:
+        """The model to open at start: the one set as default, while it exists."""
+        chosen = str(self.settings.get("models.default_path"))
+        return Path(chosen) if chosen and Path(chosen).is_file() else None
+
     @property
     def writing(self) -> bool:
         return self.mode_tabs.currentWidget() is self.writing_desk
@@ -911,6 +943,7 @@ class MainWindow(QMainWindow):
         self.load_progress.hide()
         self.model_label.setText(info.name)
         self.model_label.setToolTip(info.path)
+        self.models_page.set_loaded(info.path)
         self.gpu_label.setText(info.offload_summary)
         self.gpu_label.setToolTip(info.offload_note)
         if info.offload_note and "failed" in info.offload_note:
