@@ -41,12 +41,7 @@ def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText],
     try:
         return parse_presets(path.read_text(encoding="utf-8"), text_key, kind), None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        backup = path.with_name(path.name + ".unreadable")
-        try:
-            os.replace(path, backup)
-        except OSError:
-            backup = path
-        return [], f"Your {kind}s file could not be read ({error}); it was kept as {backup.name}."
+        return [], f"Your {kind}s file could not be read ({error}); it was kept as {keep_aside(path).name}."
 
 
 def merge_presets(builtin: list[NamedText], mine: list[NamedText]) -> list[tuple[NamedText, bool]]:
@@ -62,6 +57,21 @@ def save_user_preset(path: Path, text_key: str, kind: str, name: str, text: str)
     mine, _ = user_presets(path, text_key, kind)
     mine = [(n, t) for n, t in mine if n.casefold() != name.casefold()] + [(name, text)]
     write_json_atomically(path, [{"name": n, text_key: t} for n, t in mine])
+
+
+def keep_aside(path: Path, suffix: str = ".unreadable") -> Path:
+    """Moves a file that could not be read out of the way, so that the next save does not
+    destroy what the user wrote in it. Returns where it now is (``path`` if it could not move)."""
+    backup = path.with_name(path.name + suffix)
+    for n in range(2, 100):  # a second failure must not overwrite the first backup
+        if not backup.exists():
+            break
+        backup = path.with_name(f"{path.name}{suffix}-{n}")
+    try:
+        os.replace(path, backup)
+    except OSError:
+        return path
+    return backup
 
 
 def write_json_atomically(path: Path, data: object) -> None:

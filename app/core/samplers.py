@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from app.core.generation import SamplerSettings
-from app.core.presets import write_json_atomically
+from app.core.presets import keep_aside, write_json_atomically
 from app.core.resources import read_resource_text
 from app.core.settings import SettingsError
 
@@ -180,12 +179,7 @@ def _read_user(path: Path) -> tuple[list[dict[str, Any]], list[SamplerPreset], s
         raw, presets = _parse(path.read_text(encoding="utf-8"), builtin=False)
         return raw, presets, None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        backup = path.with_name(path.name + ".unreadable")
-        try:
-            os.replace(path, backup)
-        except OSError:
-            backup = path
-        return [], [], f"Your sampler presets file could not be read ({error}); it was kept as {backup.name}."
+        return [], [], f"Your sampler presets file could not be read ({error}); it was kept as {keep_aside(path).name}."
 
 
 def all_presets(config_dir: Path) -> tuple[list[SamplerPreset], str | None]:

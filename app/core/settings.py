@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.generation import LoadParams
-from app.core.presets import write_json_atomically
+from app.core.presets import keep_aside, write_json_atomically
 
 FILE_NAME = "settings.json"
 # Written into the file so that a later schema can recognise and upgrade an older file.
@@ -354,15 +353,8 @@ class Settings:
 def _keep_aside(path: Path, error: Exception) -> str:
     """Move an unreadable settings file out of the way, so that the next save does not destroy
     what the user (or a crash) left in it, and say so."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.name}.broken-{stamp}")
-    for n in range(2, 100):  # two failures within a second must not overwrite the first backup
-        if not backup.exists():
-            break
-        backup = path.with_name(f"{path.name}.broken-{stamp}-{n}")
-    try:
-        os.replace(path, backup)
-    except OSError:
+    backup = keep_aside(path, time.strftime(".broken-%Y%m%d-%H%M%S"))
+    if backup == path:
         return (f"Your settings file could not be read ({error}) and could not be moved aside; "
                 f"the default settings are used until it is fixed or replaced.")
     return (f"Your settings file could not be read ({error}); it was kept as {backup.name} "
