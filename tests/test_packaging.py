@@ -33,7 +33,23 @@ def test_wheel_maps_resources_into_the_package(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "app/resources/icons/inkwell.svg" in names
     assert "app/core/paths.py" in names
+    assert "app/models/catalog.toml" in names
+    assert "app/resources/presets/styles.json" in names
     assert not any(name.endswith(".gguf") for name in names)
+
+    # Installed (here: unpacked) away from the checkout, the package finds its own files.
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from app.core.resources import resources_dir; from app.core.library import load_catalog;"
+        "print(resources_dir()); print(len(load_catalog()))"
+    )
+    found = subprocess.run([sys.executable, "-c", probe, str(site)], capture_output=True, text=True,
+                           cwd=tmp_path, timeout=60)
+    assert found.returncode == 0, found.stderr
+    where, count = found.stdout.split()
+    assert where == str(site / "app" / "resources") and int(count) >= 10
 
 
 def test_data_dir_keeps_everything_under_one_folder(tmp_path):
