@@ -169,7 +169,7 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
     window.show()
     model = Path(args.model).expanduser() if args.model else (window.default_model() or find_starter_model())
     if model is None:
-        window.chat_view.add_notice(NO_MODEL_MESSAGE.replace("pass --model PATH to", "use File → Open model… to choose"))
+        window.show_welcome()
     else:
         window.load_model(model)
     code = app.exec()

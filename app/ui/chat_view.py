@@ -19,9 +19,9 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.core.markup import highlight_code, split_code_blocks, split_reasoning
+from app.ui.theme import code_background, code_style, role_color
 
 _ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Inkwell"}
-_ROLE_COLORS = {"user": "#2f6fb3", "assistant": "#7a4fb0", "notice": "#a05a00"}
 _STATUS_NOTES = {
     "interrupted": "Interrupted: Inkwell closed while this reply was being written.",
     "cancelled": "Stopped by you.",
@@ -196,7 +196,7 @@ class ChatView(QTextBrowser):
         cursor.setBlockFormat(block)
         label = QTextCharFormat()
         label.setFontWeight(QFont.Weight.Bold)
-        label.setForeground(QColor(_ROLE_COLORS.get(role, "#555555")))
+        label.setForeground(QColor(role_color(role)))
         cursor.insertText(_ROLE_LABELS.get(role, role), label)
         if aside:
             cursor.insertText(f"  · {aside}", self._small_format(italic=True))
@@ -225,8 +225,8 @@ class ChatView(QTextBrowser):
         cursor = self._end_cursor()
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
         cursor.insertHtml(
-            '<table width="100%" cellpadding="8" cellspacing="0" bgcolor="#f4f5f7"><tr><td>'
-            f'<pre style="font-family: monospace;">{highlight_code(code, language)}</pre>'
+            f'<table width="100%" cellpadding="8" cellspacing="0" bgcolor="{code_background()}"><tr><td>'
+            f'<pre style="font-family: monospace;">{highlight_code(code, language, code_style())}</pre>'
             "</td></tr></table>"
         )
         self._end_cursor().insertBlock(QTextBlockFormat(), QTextCharFormat())

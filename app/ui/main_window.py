@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QSplitter,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -35,7 +36,7 @@ from app.core.samplers import all_presets as all_sampler_presets
 from app.core.samplers import find_preset as find_sampler_preset
 from app.core.settings import FILE_NAME as SETTINGS_FILE
 from app.core.settings import Settings, load_params_from, option
-from app.core.paths import AppPaths
+from app.core.paths import AppPaths, find_starter_model
 from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.resources import resource_path
 from app.core.store import Message, Store, StoreError
@@ -45,6 +46,9 @@ from app.ui.chat_view import ChatView, MessageItem
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
 from app.ui.models_page import ModelsPage
+from app.ui.shortcuts_dialog import ShortcutsDialog
+from app.ui.theme import apply_theme
+from app.ui.welcome import WelcomePage
 from app.ui.rewrite_panel import RewritePanel
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.writing_desk import WritingDesk
@@ -95,6 +99,7 @@ class MainWindow(QMainWindow):
         self.store = Store(paths.data_dir / "inkwell.db")
         self.store.empty_trash(TRASH_KEPT_S)
 
+        apply_theme(str(self.settings.get("ui.theme")))
         self._build_widgets()
         self._build_status_bar()
         self._build_menus()
@@ -165,7 +170,11 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(persona_row)
         layout.addWidget(self.system_prompt_edit)
-        layout.addWidget(self.chat_view, 1)
+        self.welcome = WelcomePage(find_starter_model() is not None)
+        self.chat_stack = QStackedWidget()
+        self.chat_stack.addWidget(self.chat_view)
+        self.chat_stack.addWidget(self.welcome)
+        layout.addWidget(self.chat_stack, 1)
         layout.addLayout(banner_row)
         layout.addLayout(input_row)
 
@@ -268,6 +277,7 @@ class MainWindow(QMainWindow):
         action(view_menu, "&Models", "modelsModeAction", lambda: self.mode_tabs.setCurrentIndex(2), QKeySequence("Ctrl+3"))
 
         help_menu = self.menuBar().addMenu("&Help")
+        action(help_menu, "&Keyboard shortcuts", "shortcutsAction", self.show_shortcuts, QKeySequence("F1"))
         action(help_menu, "&About Inkwell", "aboutAction", self._about)
 
     def _connect(self) -> None:
@@ -298,6 +308,9 @@ class MainWindow(QMainWindow):
         self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
         self.rewrite_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.models_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.welcome.starter_requested.connect(lambda: self.load_model(find_starter_model()))
+        self.welcome.catalog_requested.connect(lambda: self.mode_tabs.setCurrentWidget(self.models_page))
+        self.welcome.open_requested.connect(self.choose_model)
         self.models_page.load_requested.connect(self.load_model)
         self.models_page.unload_requested.connect(self.unload_model)
         self.models_page.default_changed.connect(self._set_default_model)
@@ -321,6 +334,15 @@ class MainWindow(QMainWindow):
         self.reload_button.hide()
         self.host.load_model(str(path), self.load_params)
 
+    def show_welcome(self, message: str = "") -> None:
+        """No model is loaded: offer the ways to get one instead of an empty window."""
+        if message:
+            self.welcome.message.setText(message)
+        self.chat_stack.setCurrentWidget(self.welcome)
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(self.findChildren(QAction), self).exec()
+
     def unload_model(self) -> None:
         if self.streaming is not None:
             self.stop()
@@ -331,6 +353,7 @@ class MainWindow(QMainWindow):
         self.gpu_label.clear()
         self.context_label.clear()
         self.models_page.set_loaded(None)
+        self.show_welcome()
         self.statusBar().showMessage("The model was unloaded; its memory is free.", 5000)
 
     def _set_default_model(self, path: str) -> None:
@@ -366,8 +389,12 @@ class MainWindow(QMainWindow):
             settings.save(self.settings_path)
         except OSError as error:
             self._report(f"The settings could not be saved ({error.strerror or error}); they apply until you quit.")
+        theme_changed = settings.get("ui.theme") != self.settings.get("ui.theme")
         self.settings = settings
         self.load_params = load_params_from(settings)
+        if theme_changed:
+            apply_theme(str(settings.get("ui.theme")))
+            self.render_conversation()
         if reload_needed and self._model_path and self.host.model_info is not None:
             self.reload_button.show()
             self.statusBar().showMessage("Some engine settings apply when the model is loaded again.", 8000)
@@ -935,6 +962,7 @@ class MainWindow(QMainWindow):
             self.cancel_edit()
 
     def _on_loading(self, path: str) -> None:
+        self.chat_stack.setCurrentWidget(self.chat_view)
         self.model_label.setText(f"Loading {Path(path).name}…")
         self.context_label.clear()
         self.load_progress.show()
@@ -961,6 +989,8 @@ class MainWindow(QMainWindow):
         self.model_label.setText("No model")
         self.chat_view.add_notice(message)
         self.statusBar().showMessage("The model could not be loaded.", 6000)
+        if self.host.model_info is None:
+            self.show_welcome(message)
 
     def _about(self) -> None:
         QMessageBox.about(self, "About Inkwell", f"Inkwell {__version__}\nA private chat and writing assistant that runs language models on this computer.")

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from app.core.settings import OPTIONS, Option, Settings, SettingsError
 
-# Interface options (theme, language) join the dialog with the themes and translations that
-# use them; until then the dialog shows only what takes effect.
-_TABS = (("engine.", "Engine"), ("sampler.", "Samplers"))
+_TABS = (("engine.", "Engine"), ("sampler.", "Samplers"), ("ui.", "Interface"))
+# The language option joins the dialog with the translations that use it; the default model
+# is chosen on the Models page.
+_NOT_SHOWN = {"ui.language", "models.default_path"}
 _AUTOMATIC = {"engine.context_length": "Automatic", "engine.threads": "Automatic"}
 _CHOICE_LABELS = {
     "auto": "Auto", "on": "On", "off": "Off", "all": "All", "system": "Follow the system",
@@ -81,7 +82,8 @@ class SettingsDialog(QDialog):
 
     @staticmethod
     def shown_options() -> list[Option]:
-        return [option for option in OPTIONS if any(option.key.startswith(p) for p, _ in _TABS)]
+        return [option for option in OPTIONS
+                if option.key not in _NOT_SHOWN and any(option.key.startswith(p) for p, _ in _TABS)]
 
     def _make_widget(self, option: Option, sampler_names: list[str]) -> QWidget:
         value = self._settings.get(option.key)
