@@ -9,7 +9,7 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test llama gpu bench clean help
+.PHONY: run test setup setup-test llama gpu bench translations clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
@@ -26,7 +26,9 @@ test: setup-test
 bench: setup
 	$(BIN)/inkwell bench $(ARGS)
 
-setup: llama $(VENV)/.inkwell-installed $(VENV)/.starter-model-installed
+QM := resources/translations/inkwell_zh_CN.qm
+
+setup: llama $(VENV)/.inkwell-installed $(VENV)/.starter-model-installed $(QM)
 
 setup-test: setup $(VENV)/.test-deps-installed
 
@@ -41,6 +43,14 @@ llama: $(PY)
 $(VENV)/.inkwell-installed: pyproject.toml | $(PY) llama
 	$(PY) -m pip install --quiet -e .
 	@touch $@
+
+# The interface translations, compiled from their .ts sources by Qt's lrelease.
+$(QM): resources/translations/inkwell_zh_CN.ts | $(VENV)/.inkwell-installed
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+# After changing interface strings: refresh the .ts and list what still needs translating.
+translations: | $(VENV)/.inkwell-installed
+	$(PY) packaging/translations.py
 
 # Rebuilds llama-cpp-python with GPU support, failing clearly where no GPU is found.
 gpu: $(PY)

@@ -152,12 +152,14 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
 
     from app.core.store import StoreError
     from app.engine.host import EngineHost
+    from app.ui.i18n import install_language
     from app.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Inkwell")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("inkwell")
+    install_language(str(settings_for(args).get("ui.language")), paths.cache_dir)
     host = EngineHost()
     try:
         window = MainWindow(host, paths, load_params_for(args) if (args.n_ctx or args.threads) else None)

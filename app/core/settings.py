@@ -220,7 +220,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "ui.language", str, "system",
-        "The language of Inkwell's menus and messages. System follows the computer's language.",
+        "The language of Inkwell's menus and messages. System follows the computer's language. "
+        "Applies when Inkwell starts again.",
         "Language", choices=("system", "en", "zh_CN"),
     ),
     Option(

@@ -13,8 +13,8 @@ class ChatInput(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatInput")
-        self.setAccessibleName("Message")
-        self.setPlaceholderText("Write a message. Enter sends, Shift+Enter starts a new line.")
+        self.setAccessibleName(self.tr("Message"))
+        self.setPlaceholderText(self.tr("Write a message. Enter sends, Shift+Enter starts a new line."))
         self.setTabChangesFocus(True)
         # About four lines: the conversation keeps the room.
         lines = self.fontMetrics().lineSpacing() * 4

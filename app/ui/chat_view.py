@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 
-from PySide6.QtCore import QPoint, QUrl, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPoint, QUrl, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -21,12 +21,17 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from app.core.markup import highlight_code, split_code_blocks, split_reasoning
 from app.ui.theme import code_background, code_style, role_color
 
-_ROLE_LABELS = {"user": "You", "assistant": "Assistant", "system": "System", "notice": "Inkwell"}
+_ROLE_LABELS = {
+    "user": QT_TRANSLATE_NOOP("ChatView", "You"),
+    "assistant": QT_TRANSLATE_NOOP("ChatView", "Assistant"),
+    "system": QT_TRANSLATE_NOOP("ChatView", "System"),
+    "notice": QT_TRANSLATE_NOOP("ChatView", "Inkwell"),
+}
 _STATUS_NOTES = {
-    "interrupted": "Interrupted: Inkwell closed while this reply was being written.",
-    "cancelled": "Stopped by you.",
-    "length": "Stopped at the length limit.",
-    "error": "The reply failed.",
+    "interrupted": QT_TRANSLATE_NOOP("ChatView", "Interrupted: Inkwell closed while this reply was being written."),
+    "cancelled": QT_TRANSLATE_NOOP("ChatView", "Stopped by you."),
+    "length": QT_TRANSLATE_NOOP("ChatView", "Stopped at the length limit."),
+    "error": QT_TRANSLATE_NOOP("ChatView", "The reply failed."),
     "streaming": "",
 }
 ACTION_SCHEME = "inkwell"
@@ -49,11 +54,11 @@ class MessageItem:
 
 
 _ACTION_LABELS = {
-    "edit": "Edit",
-    "copy": "Copy",
-    "regenerate": "Regenerate",
-    "continue": "Continue",
-    "delete": "Delete",
+    "edit": QT_TRANSLATE_NOOP("ChatView", "Edit"),
+    "copy": QT_TRANSLATE_NOOP("ChatView", "Copy"),
+    "regenerate": QT_TRANSLATE_NOOP("ChatView", "Regenerate"),
+    "continue": QT_TRANSLATE_NOOP("ChatView", "Continue"),
+    "delete": QT_TRANSLATE_NOOP("ChatView", "Delete"),
 }
 
 
@@ -75,7 +80,7 @@ class ChatView(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatView")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
         self.setOpenLinks(False)
         self.setReadOnly(True)
         self.document().setDocumentMargin(12)
@@ -167,7 +172,7 @@ class ChatView(QTextBrowser):
     # -- rendering -----------------------------------------------------------------------
 
     def _insert_message(self, item: MessageItem) -> None:
-        self._start_message(item.role, None if item.in_context else "not in the model's context")
+        self._start_message(item.role, None if item.in_context else self.tr("not in the model's context"))
         content = item.content
         if item.role == "assistant":
             reasoning, content = split_reasoning(content)
@@ -181,8 +186,10 @@ class ChatView(QTextBrowser):
             elif segment.text:
                 self._insert_markdown(segment.text)
         if not content.strip() and item.role == "assistant" and item.status != "streaming":
-            self._insert_small("(empty reply)")
+            self._insert_small(self.tr("(empty reply)"))
         note = _STATUS_NOTES.get(item.status, "")
+        if note:
+            note = QCoreApplication.translate("ChatView", note)
         if note and not item.footer:  # the statistics line already says how a reply ended
             self._insert_small(note, italic=True)
         self._insert_actions(item)
@@ -197,7 +204,7 @@ class ChatView(QTextBrowser):
         label = QTextCharFormat()
         label.setFontWeight(QFont.Weight.Bold)
         label.setForeground(QColor(role_color(role)))
-        cursor.insertText(_ROLE_LABELS.get(role, role), label)
+        cursor.insertText(QCoreApplication.translate("ChatView", _ROLE_LABELS[role]) if role in _ROLE_LABELS else role, label)
         if aside:
             cursor.insertText(f"  · {aside}", self._small_format(italic=True))
         cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
@@ -208,7 +215,8 @@ class ChatView(QTextBrowser):
     def _insert_reasoning(self, message_id: int, text: str, finished: bool) -> None:
         expanded = message_id in self.expanded_reasoning
         words = len(text.split())
-        title = f"{'▾' if expanded else '▸'} Reasoning ({words} words{'' if finished else ', thinking…'})"
+        summary = self.tr("Reasoning ({words} words)") if finished else self.tr("Reasoning ({words} words, thinking…)")
+        title = ("▾ " if expanded else "▸ ") + summary.format(words=words)
         self._insert_html_block(f'<a href="{action_href("reasoning", message_id)}" style="color:#777777;">{escape(title)}</a>')
         if expanded:
             cursor = self._end_cursor()
@@ -217,9 +225,11 @@ class ChatView(QTextBrowser):
         self._end_cursor().insertBlock(QTextBlockFormat(), QTextCharFormat())
 
     def _insert_code(self, message_id: int, index: int, code: str, language: str) -> None:
+        language_label = escape(language or self.tr("code"))
+        copy_label = escape(self.tr("Copy code"))
         header = (
-            f'<span style="color:#777777;">{escape(language or "code")}</span> &nbsp; '
-            f'<a href="{action_href("copy-code", message_id, index)}" style="color:#777777;">Copy code</a>'
+            f'<span style="color:#777777;">{language_label}</span> &nbsp; '
+            f'<a href="{action_href("copy-code", message_id, index)}" style="color:#777777;">{copy_label}</a>'
         )
         self._insert_html_block(header)
         cursor = self._end_cursor()
@@ -242,7 +252,7 @@ class ChatView(QTextBrowser):
         for action in item.actions:
             links.append(
                 f'<a href="{action_href(action, item.message_id)}" style="color:#777777;">'
-                f"{_ACTION_LABELS[action]}</a>"
+                f"{escape(QCoreApplication.translate('ChatView', _ACTION_LABELS[action]))}</a>"
             )
         parts = [" &nbsp;·&nbsp; ".join(links)] if links else []
         if item.footer:

@@ -31,12 +31,12 @@ class GhostEditor(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("editor")
-        self.setAccessibleName("Draft")
+        self.setAccessibleName(self.tr("Draft"))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         font = QFont(self.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.0) * 1.15)
         self.setFont(font)
-        self.setPlaceholderText("Write here. Ctrl+Enter asks the model to continue from the cursor.")
+        self.setPlaceholderText(self.tr("Write here. Ctrl+Enter asks the model to continue from the cursor."))
         self._ghost = ""
         self._ghost_position = -1
         self._ghost_block = None

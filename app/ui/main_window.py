@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
     def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.setWindowTitle("Inkwell")
+        self.setWindowTitle(self.tr("Inkwell"))
         self.setWindowIcon(QIcon(str(resource_path("icons", "inkwell.svg"))))
         self.resize(1100, 720)
         self.host = host
@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         # Options given on the command line win over the saved settings for this run.
         self.load_params = load_params or load_params_from(self.settings)
         self.max_tokens: int | None = None  # when set, overrides the chat preset's reply length
-        self.backend_text = "Asking llama.cpp what it can use…"
+        self.backend_text = self.tr("Asking llama.cpp what it can use…")
         self._model_path: str | None = None
         self.conversation_id: int | None = None
         self.streaming: StreamingReply | None = None
@@ -121,36 +121,36 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.chat_view = ChatView()
         self.chat_input = ChatInput()
-        self.send_button = make_button("Send", "sendButton", "Send the message (Enter)")
-        self.stop_button = make_button("Stop", "stopButton", "Stop the reply (Esc)")
+        self.send_button = make_button(self.tr("Send"), "sendButton", self.tr("Send the message (Enter)"))
+        self.stop_button = make_button(self.tr("Stop"), "stopButton", self.tr("Stop the reply (Esc)"))
         self.stop_button.setEnabled(False)
 
         self.persona_chooser = QComboBox()
         self.persona_chooser.setObjectName("personaChooser")
-        self.persona_chooser.setAccessibleName("Persona")
-        self.persona_chooser.setToolTip("A persona sets the conversation's system prompt")
-        self.system_prompt_button = make_button("System prompt", "systemPromptButton", "Show or hide the system prompt")
+        self.persona_chooser.setAccessibleName(self.tr("Persona"))
+        self.persona_chooser.setToolTip(self.tr("A persona sets the conversation's system prompt"))
+        self.system_prompt_button = make_button(self.tr("System prompt"), "systemPromptButton", self.tr("Show or hide the system prompt"))
         self.system_prompt_button.setCheckable(True)
-        self.save_persona_button = make_button("Save as persona…", "savePersonaButton", "Keep this system prompt as a persona")
+        self.save_persona_button = make_button(self.tr("Save as persona…"), "savePersonaButton", self.tr("Keep this system prompt as a persona"))
         self.system_prompt_edit = QPlainTextEdit()
         self.system_prompt_edit.setObjectName("systemPromptEdit")
-        self.system_prompt_edit.setAccessibleName("System prompt")
-        self.system_prompt_edit.setPlaceholderText("Instructions the model follows in this conversation")
+        self.system_prompt_edit.setAccessibleName(self.tr("System prompt"))
+        self.system_prompt_edit.setPlaceholderText(self.tr("Instructions the model follows in this conversation"))
         self.system_prompt_edit.setMaximumHeight(90)
         self.system_prompt_edit.hide()
         self.save_persona_button.hide()
         self._load_personas()
 
         persona_row = QHBoxLayout()
-        persona_row.addWidget(QLabel("Persona:"))
+        persona_row.addWidget(QLabel(self.tr("Persona:")))
         persona_row.addWidget(self.persona_chooser)
         persona_row.addWidget(self.system_prompt_button)
         persona_row.addWidget(self.save_persona_button)
         persona_row.addStretch(1)
 
-        self.edit_banner = QLabel("Editing a message: sending keeps the earlier version as another branch.")
+        self.edit_banner = QLabel(self.tr("Editing a message: sending keeps the earlier version as another branch."))
         self.edit_banner.setObjectName("editBanner")
-        self.cancel_edit_button = make_button("Cancel edit", "cancelEditButton", "Stop editing (Esc)")
+        self.cancel_edit_button = make_button(self.tr("Cancel edit"), "cancelEditButton", self.tr("Stop editing (Esc)"))
         banner_row = QHBoxLayout()
         banner_row.addWidget(self.edit_banner, 1)
         banner_row.addWidget(self.cancel_edit_button)
@@ -186,18 +186,18 @@ class MainWindow(QMainWindow):
         self.writing_desk = WritingDesk(self.store, self.host)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
-        self.mode_tabs.setAccessibleName("Mode")
-        self.mode_tabs.addTab(splitter, "Chat")
-        self.mode_tabs.addTab(self.writing_desk, "Writing")
+        self.mode_tabs.setAccessibleName(self.tr("Mode"))
+        self.mode_tabs.addTab(splitter, self.tr("Chat"))
+        self.mode_tabs.addTab(self.writing_desk, self.tr("Writing"))
         self.models_page = ModelsPage(self.paths, str(self.settings.get("models.default_path")))
-        self.mode_tabs.addTab(self.models_page, "Models")
+        self.mode_tabs.addTab(self.models_page, self.tr("Models"))
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.addWidget(self.mode_tabs)
         self.setCentralWidget(central)
 
         self.rewrite_panel = RewritePanel(self.host, self.paths.config_dir)
-        self.rewrite_dock = QDockWidget("Rewrite", self)
+        self.rewrite_dock = QDockWidget(self.tr("Rewrite"), self)
         self.rewrite_dock.setObjectName("rewriteDock")
         self.rewrite_dock.setWidget(self.rewrite_panel)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.rewrite_dock)
@@ -206,7 +206,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(self.tr("No model"))
         self.model_label.setObjectName("modelLabel")
         self.context_label = QLabel("")
         self.context_label.setObjectName("contextLabel")
@@ -214,21 +214,21 @@ class MainWindow(QMainWindow):
         self.speed_label.setObjectName("speedLabel")
         self.context_meter = QProgressBar()
         self.context_meter.setObjectName("contextMeter")
-        self.context_meter.setAccessibleName("Context used")
+        self.context_meter.setAccessibleName(self.tr("Context used"))
         self.context_meter.setMaximumWidth(180)
-        self.context_meter.setFormat("context %p%")
+        self.context_meter.setFormat(self.tr("context %p%"))
         self.context_meter.setValue(0)
         self.load_progress = QProgressBar()
         self.load_progress.setObjectName("loadProgress")
-        self.load_progress.setAccessibleName("Model loading")
+        self.load_progress.setAccessibleName(self.tr("Model loading"))
         self.load_progress.setRange(0, 0)  # llama.cpp reports no load progress: show activity
         self.load_progress.setMaximumWidth(140)
         self.load_progress.hide()
         self.gpu_label = QLabel("")
         self.gpu_label.setObjectName("gpuLabel")
-        self.reload_button = make_button("Reload the model", "reloadButton", "Load the model again with the new engine settings")
+        self.reload_button = make_button(self.tr("Reload the model"), "reloadButton", self.tr("Load the model again with the new engine settings"))
         self.reload_button.hide()
-        self.undo_button = make_button("Undo", "undoButton", "Undo the deletion")
+        self.undo_button = make_button(self.tr("Undo"), "undoButton", self.tr("Undo the deletion"))
         self.undo_button.hide()
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
@@ -247,38 +247,38 @@ class MainWindow(QMainWindow):
             menu.addAction(act)
             return act
 
-        file_menu = self.menuBar().addMenu("&File")
-        action(file_menu, "&New conversation", "newConversationAction", self.new_conversation, QKeySequence.StandardKey.New)
-        action(file_menu, "&Open model…", "openModelAction", self.choose_model, QKeySequence.StandardKey.Open)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        action(file_menu, self.tr("&New conversation"), "newConversationAction", self.new_conversation, QKeySequence.StandardKey.New)
+        action(file_menu, self.tr("&Open model…"), "openModelAction", self.choose_model, QKeySequence.StandardKey.Open)
         file_menu.addSeparator()
-        action(file_menu, "Export as &Markdown…", "exportMarkdownAction", lambda: self.export_conversation(self.conversation_id, "markdown"))
-        action(file_menu, "Export as &JSON…", "exportJsonAction", lambda: self.export_conversation(self.conversation_id, "json"))
-        action(file_menu, "&Import conversation…", "importAction", self.import_conversation)
+        action(file_menu, self.tr("Export as &Markdown…"), "exportMarkdownAction", lambda: self.export_conversation(self.conversation_id, "markdown"))
+        action(file_menu, self.tr("Export as &JSON…"), "exportJsonAction", lambda: self.export_conversation(self.conversation_id, "json"))
+        action(file_menu, self.tr("&Import conversation…"), "importAction", self.import_conversation)
         file_menu.addSeparator()
-        action(file_menu, "&Settings…", "settingsAction", self.open_settings, QKeySequence("Ctrl+,"))
+        action(file_menu, self.tr("&Settings…"), "settingsAction", self.open_settings, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
-        action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.StandardKey.Quit)
+        action(file_menu, self.tr("&Quit"), "quitAction", self.close, QKeySequence.StandardKey.Quit)
 
-        chat_menu = self.menuBar().addMenu("&Chat")
-        action(chat_menu, "&Regenerate reply", "regenerateAction", self._regenerate_or_retry, QKeySequence("Ctrl+R"))
-        action(chat_menu, "&Continue reply", "continueAction", self.continue_last, QKeySequence("Ctrl+Shift+Return"))
-        action(chat_menu, "Previous alternative", "previousAlternativeAction", lambda: self._flip(-1), QKeySequence("Alt+Left"))
-        action(chat_menu, "Next alternative", "nextAlternativeAction", lambda: self._flip(1), QKeySequence("Alt+Right"))
-        action(chat_menu, "Copy last reply", "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
-        action(chat_menu, "Re&write selection…", "rewriteAction", self.open_rewrite, QKeySequence("Ctrl+Shift+R"))
+        chat_menu = self.menuBar().addMenu(self.tr("&Chat"))
+        action(chat_menu, self.tr("&Regenerate reply"), "regenerateAction", self._regenerate_or_retry, QKeySequence("Ctrl+R"))
+        action(chat_menu, self.tr("&Continue reply"), "continueAction", self.continue_last, QKeySequence("Ctrl+Shift+Return"))
+        action(chat_menu, self.tr("Previous alternative"), "previousAlternativeAction", lambda: self._flip(-1), QKeySequence("Alt+Left"))
+        action(chat_menu, self.tr("Next alternative"), "nextAlternativeAction", lambda: self._flip(1), QKeySequence("Alt+Right"))
+        action(chat_menu, self.tr("Copy last reply"), "copyReplyAction", self.copy_last_reply, QKeySequence("Ctrl+Shift+C"))
+        action(chat_menu, self.tr("Re&write selection…"), "rewriteAction", self.open_rewrite, QKeySequence("Ctrl+Shift+R"))
         chat_menu.addSeparator()
-        action(chat_menu, "Re&name", "renameAction", self._rename_current, QKeySequence("F2"))
-        action(chat_menu, "&Delete conversation", "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
-        action(chat_menu, "&Find conversation", "findAction", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
+        action(chat_menu, self.tr("Re&name"), "renameAction", self._rename_current, QKeySequence("F2"))
+        action(chat_menu, self.tr("&Delete conversation"), "deleteConversationAction", lambda: self.conversation_id and self.delete_conversation(self.conversation_id))
+        action(chat_menu, self.tr("&Find conversation"), "findAction", self.sidebar.search.setFocus, QKeySequence.StandardKey.Find)
 
-        view_menu = self.menuBar().addMenu("&View")
-        action(view_menu, "&Chat", "chatModeAction", lambda: self.mode_tabs.setCurrentIndex(0), QKeySequence("Ctrl+1"))
-        action(view_menu, "&Writing", "writingModeAction", lambda: self.mode_tabs.setCurrentIndex(1), QKeySequence("Ctrl+2"))
-        action(view_menu, "&Models", "modelsModeAction", lambda: self.mode_tabs.setCurrentIndex(2), QKeySequence("Ctrl+3"))
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        action(view_menu, self.tr("&Chat"), "chatModeAction", lambda: self.mode_tabs.setCurrentIndex(0), QKeySequence("Ctrl+1"))
+        action(view_menu, self.tr("&Writing"), "writingModeAction", lambda: self.mode_tabs.setCurrentIndex(1), QKeySequence("Ctrl+2"))
+        action(view_menu, self.tr("&Models"), "modelsModeAction", lambda: self.mode_tabs.setCurrentIndex(2), QKeySequence("Ctrl+3"))
 
-        help_menu = self.menuBar().addMenu("&Help")
-        action(help_menu, "&Keyboard shortcuts", "shortcutsAction", self.show_shortcuts, QKeySequence("F1"))
-        action(help_menu, "&About Inkwell", "aboutAction", self._about)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        action(help_menu, self.tr("&Keyboard shortcuts"), "shortcutsAction", self.show_shortcuts, QKeySequence("F1"))
+        action(help_menu, self.tr("&About Inkwell"), "aboutAction", self._about)
 
     def _connect(self) -> None:
         self.chat_input.submitted.connect(self.send)
@@ -349,18 +349,18 @@ class MainWindow(QMainWindow):
         self.host.unload_model()
 
     def _on_unloaded(self) -> None:
-        self.model_label.setText("No model")
+        self.model_label.setText(self.tr("No model"))
         self.gpu_label.clear()
         self.context_label.clear()
         self.models_page.set_loaded(None)
         self.show_welcome()
-        self.statusBar().showMessage("The model was unloaded; its memory is free.", 5000)
+        self.statusBar().showMessage(self.tr("The model was unloaded; its memory is free."), 5000)
 
     def _set_default_model(self, path: str) -> None:
         settings = self.settings.copy()
         settings.set("models.default_path", path)
         self.apply_settings(settings)
-        self.statusBar().showMessage(f"{Path(path).name} opens when Inkwell starts.", 5000)
+        self.statusBar().showMessage(self.tr("{name} opens when Inkwell starts.").format(name=Path(path).name), 5000)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         try:
             settings.save(self.settings_path)
         except OSError as error:
-            self._report(f"The settings could not be saved ({error.strerror or error}); they apply until you quit.")
+            self._report(self.tr("The settings could not be saved ({error}); they apply until you quit.").format(error=error.strerror or error))
         theme_changed = settings.get("ui.theme") != self.settings.get("ui.theme")
         self.settings = settings
         self.load_params = load_params_from(settings)
@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
             self.render_conversation()
         if reload_needed and self._model_path and self.host.model_info is not None:
             self.reload_button.show()
-            self.statusBar().showMessage("Some engine settings apply when the model is loaded again.", 8000)
+            self.statusBar().showMessage(self.tr("Some engine settings apply when the model is loaded again."), 8000)
 
     def _reload_model(self) -> None:
         if self._model_path:
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             self.backend_text = str(result)
 
     def choose_model(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF models (*.gguf);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf);;All files (*)"))
         if path:
             self.load_model(path)
 
@@ -455,13 +455,13 @@ class MainWindow(QMainWindow):
     def delete_conversation(self, conversation_id: int) -> None:
         if self.streaming and self.streaming.conversation_id == conversation_id:
             self.stop()
-        title = self.store.get_conversation(conversation_id).title or "Untitled conversation"
+        title = self.store.get_conversation(conversation_id).title or self.tr("Untitled conversation")
         if not self._write(lambda: self.store.delete_conversation(conversation_id)):
             return
         if conversation_id == self.conversation_id:
             self.new_conversation()
         self.refresh_list()
-        self._offer_undo(f"Deleted “{title}”.", lambda: self._restore_conversation(conversation_id))
+        self._offer_undo(self.tr("Deleted “{title}”.").format(title=title), lambda: self._restore_conversation(conversation_id))
 
     def _restore_conversation(self, conversation_id: int) -> None:
         self._write(lambda: self.store.restore_conversation(conversation_id))
@@ -475,10 +475,10 @@ class MainWindow(QMainWindow):
         if not text:
             return
         if self.streaming is not None:
-            self.statusBar().showMessage("A reply is still being written; press Esc to stop it.", 4000)
+            self.statusBar().showMessage(self.tr("A reply is still being written; press Esc to stop it."), 4000)
             return
         if self.host.model_info is None:
-            self.statusBar().showMessage("No model is loaded yet. Use File → Open model…", 5000)
+            self.statusBar().showMessage(self.tr("No model is loaded yet. Use File → Open model…"), 5000)
             return
         if self.conversation_id is None:
             conversation = self._write(lambda: self.store.create_conversation(
@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
             self._write(lambda: self.store.restore_message(message_id))
             self.render_conversation()
 
-        self._offer_undo("Message deleted.", undo)
+        self._offer_undo(self.tr("Message deleted."), undo)
 
     def copy_last_reply(self) -> None:
         last = self._last_message("assistant")
@@ -610,12 +610,12 @@ class MainWindow(QMainWindow):
             self.render_conversation()
         elif action == "copy":
             QGuiApplication.clipboard().setText(self.store.get_message(message_id).content)
-            self.statusBar().showMessage("Copied.", 2000)
+            self.statusBar().showMessage(self.tr("Copied."), 2000)
         elif action == "copy-code":
             blocks = code_blocks(self.store.get_message(message_id).content)
             if extra < len(blocks):
                 QGuiApplication.clipboard().setText(blocks[extra].text)
-                self.statusBar().showMessage("Code copied.", 2000)
+                self.statusBar().showMessage(self.tr("Code copied."), 2000)
         elif action == "regenerate":
             self.regenerate(message_id)
         elif action == "continue":
@@ -647,7 +647,7 @@ class MainWindow(QMainWindow):
             return
         self._write(lambda: self.store.update_message(
             reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
-        self.speed_label.setText(f"{stats.tokens_per_second:.1f} tok/s")
+        self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"))
         self._end_reply()
 
     def _on_failed(self, request_id: int, message: str) -> None:
@@ -724,15 +724,15 @@ class MainWindow(QMainWindow):
         stats = next((m.stats for m in reversed(path) if m.role == "assistant" and m.stats), None)
         if info is None or not stats:
             self.context_meter.setValue(0)
-            self.context_meter.setToolTip("How much of the model's context the conversation uses")
+            self.context_meter.setToolTip(self.tr("How much of the model's context the conversation uses"))
             return
         used = int(stats.get("prompt_tokens", 0)) + int(stats.get("generated_tokens", 0))
         self.context_meter.setRange(0, info.n_ctx)
         self.context_meter.setValue(min(used, info.n_ctx))
-        tip = f"{used:,} of {info.n_ctx:,} tokens of context used"
+        tip = self.tr("{used} of {total} tokens of context used").format(used=f"{used:,}", total=f"{info.n_ctx:,}")
         dropped = int(stats.get("dropped_messages", 0))
         if dropped:
-            tip += f"; the {dropped} oldest messages no longer fit and were left out"
+            tip += self.tr("; the {dropped} oldest messages no longer fit and were left out").format(dropped=dropped)
         self.context_meter.setToolTip(tip)
 
     def _last_message(self, role: str) -> Message | None:
@@ -783,13 +783,13 @@ class MainWindow(QMainWindow):
             self.system_prompt_edit.setFocus()
 
     def save_persona(self) -> None:
-        name, ok = QInputDialog.getText(self, "Save as persona", "Name of the persona:")
+        name, ok = QInputDialog.getText(self, self.tr("Save as persona"), self.tr("Name of the persona:"))
         if not ok or not name.strip():
             return
         try:
             save_user_persona(self.paths.config_dir, name, self.system_prompt_edit.toPlainText())
         except (OSError, ValueError) as error:
-            self._report(f"The persona could not be saved: {error}")
+            self._report(self.tr("The persona could not be saved: {error}").format(error=error))
             return
         self._load_personas()
         self.persona_chooser.setCurrentText(name.strip())
@@ -799,12 +799,12 @@ class MainWindow(QMainWindow):
 
     def export_conversation(self, conversation_id: int | None, kind: str) -> None:
         if conversation_id is None:
-            self.statusBar().showMessage("Open a conversation to export it.", 4000)
+            self.statusBar().showMessage(self.tr("Open a conversation to export it."), 4000)
             return
         conversation = self.store.get_conversation(conversation_id)
-        suffix, pattern = (".md", "Markdown (*.md)") if kind == "markdown" else (".json", "JSON (*.json)")
+        suffix, pattern = (".md", self.tr("Markdown (*.md)")) if kind == "markdown" else (".json", self.tr("JSON (*.json)"))
         default = str(Path.home() / f"{_safe_file_name(conversation.title or 'conversation')}{suffix}")
-        path, _ = QFileDialog.getSaveFileName(self, "Export conversation", default, pattern)
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export conversation"), default, pattern)
         if not path:
             return
         if kind == "markdown":
@@ -814,26 +814,26 @@ class MainWindow(QMainWindow):
         try:
             Path(path).write_text(text, encoding="utf-8")
         except OSError as error:
-            self._report(f"The conversation could not be exported to {path}: {error.strerror or error}")
+            self._report(self.tr("The conversation could not be exported to {path}: {error}").format(path=path, error=error.strerror or error))
             return
-        self.statusBar().showMessage(f"Exported to {path}", 5000)
+        self.statusBar().showMessage(self.tr("Exported to {path}").format(path=path), 5000)
 
     def import_conversation(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a conversation", str(Path.home()), "Inkwell conversations (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import a conversation"), str(Path.home()), self.tr("Inkwell conversations (*.json)"))
         if not path:
             return
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
             conversation = self.store.import_json(data)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            self._report(f"{Path(path).name} could not be read as a conversation: {error}")
+            self._report(self.tr("{name} could not be read as a conversation: {error}").format(name=Path(path).name, error=error))
             return
         except StoreError as error:
             self._report(str(error))
             return
         self.refresh_list()
         self.open_conversation(conversation.id)
-        self.statusBar().showMessage(f"Imported “{conversation.title}”.", 5000)
+        self.statusBar().showMessage(self.tr("Imported “{title}”.").format(title=conversation.title), 5000)
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -854,13 +854,13 @@ class MainWindow(QMainWindow):
 
     def _busy(self) -> bool:
         if self.streaming is not None:
-            self.statusBar().showMessage("Wait for the reply to finish, or press Esc to stop it.", 4000)
+            self.statusBar().showMessage(self.tr("Wait for the reply to finish, or press Esc to stop it."), 4000)
             return True
         return False
 
     def _offer_undo(self, text: str, undo) -> None:
         self._undo = undo
-        self.undo_button.setText(f"{text} Undo")
+        self.undo_button.setText(self.tr("{text} Undo").format(text=text))
         self.undo_button.show()
         self._undo_timer.start(UNDO_SHOWN_MS)
 
@@ -922,19 +922,19 @@ class MainWindow(QMainWindow):
             # A passage selected in the conversation, or nothing: paste mode.
             passage = self.chat_view.textCursor().selectedText().replace("\u2029", "\n") if not self.writing else ""
             self._rewrite_target = None
-            self.rewrite_panel.open_for(passage, accept_label="Copy")
+            self.rewrite_panel.open_for(passage, accept_label=self.tr("Copy"))
         self.rewrite_dock.show()
 
     def _on_rewrite_accepted(self, passage: str, rewrite: str) -> None:
         target = self._rewrite_target
         if target is None or target[0] == "copy":
             QGuiApplication.clipboard().setText(rewrite)
-            self.statusBar().showMessage("Rewrite copied.", 4000)
+            self.statusBar().showMessage(self.tr("Rewrite copied."), 4000)
             return
         kind, start, end = target
         edit = self.writing_desk.editor if kind == "editor" else self.chat_input
         if edit.toPlainText()[start:end] != passage:
-            self._report("The passage changed while it was being rewritten; select it again and retry.")
+            self._report(self.tr("The passage changed while it was being rewritten; select it again and retry."))
             return
         if kind == "editor":
             self.writing_desk.save()
@@ -949,7 +949,7 @@ class MainWindow(QMainWindow):
         self._rewrite_target = (kind, start, start + len(rewrite))
         if kind == "editor":
             self.writing_desk.save()
-        self.statusBar().showMessage("Rewrite accepted; Ctrl+Z restores the original.", 5000)
+        self.statusBar().showMessage(self.tr("Rewrite accepted; Ctrl+Z restores the original."), 5000)
 
     def _escape(self) -> None:
         if self.rewrite_panel.rewriting:
@@ -963,7 +963,7 @@ class MainWindow(QMainWindow):
 
     def _on_loading(self, path: str) -> None:
         self.chat_stack.setCurrentWidget(self.chat_view)
-        self.model_label.setText(f"Loading {Path(path).name}…")
+        self.model_label.setText(self.tr("Loading {name}…").format(name=Path(path).name))
         self.context_label.clear()
         self.load_progress.show()
 
@@ -976,24 +976,23 @@ class MainWindow(QMainWindow):
         self.gpu_label.setToolTip(info.offload_note)
         if info.offload_note and "failed" in info.offload_note:
             self.chat_view.add_notice(info.offload_note)  # never a silent fall-back
-        self.context_label.setText(f"context {info.n_ctx:,}")
+        self.context_label.setText(self.tr("context {size}").format(size=f"{info.n_ctx:,}"))
         if not info.has_chat_template:
             self.chat_view.add_notice(
-                f"{info.name} has no chat template, so Inkwell uses a plain "
-                "“User: / Assistant:” format. Replies may be less focused."
+                self.tr("{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.").format(name=info.name)
             )
-        self.statusBar().showMessage(f"Loaded {info.name}", 4000)
+        self.statusBar().showMessage(self.tr("Loaded {name}").format(name=info.name), 4000)
 
     def _on_load_failed(self, message: str) -> None:
         self.load_progress.hide()
-        self.model_label.setText("No model")
+        self.model_label.setText(self.tr("No model"))
         self.chat_view.add_notice(message)
-        self.statusBar().showMessage("The model could not be loaded.", 6000)
+        self.statusBar().showMessage(self.tr("The model could not be loaded."), 6000)
         if self.host.model_info is None:
             self.show_welcome(message)
 
     def _about(self) -> None:
-        QMessageBox.about(self, "About Inkwell", f"Inkwell {__version__}\nA private chat and writing assistant that runs language models on this computer.")
+        QMessageBox.about(self, self.tr("About Inkwell"), self.tr("Inkwell {version}\nA private chat and writing assistant that runs language models on this computer.").format(version=__version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         reply = self.streaming

@@ -131,25 +131,25 @@ class ModelsPage(QWidget):
             self.catalog = load_catalog()
         except (OSError, ValueError) as error:
             self.catalog = []
-            self.message.emit(f"The model catalog could not be read: {error}")
+            self.message.emit(self.tr("The model catalog could not be read: {error}").format(error=error))
         self._build()
         self.refresh()
 
     # -- building ------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.model_list = _list("modelList", "Models on this computer")
+        self.model_list = _list("modelList", self.tr("Models on this computer"))
         self.details = QLabel("")
         self.details.setObjectName("modelDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.load_button = make_button("Load", "loadModelButton", "Load this model")
-        self.unload_button = make_button("Unload", "unloadModelButton", "Free the memory the model uses")
-        self.default_button = make_button("Set as default", "defaultModelButton", "Open this model when Inkwell starts")
-        self.reveal_button = make_button("Show in folder", "revealModelButton", "Open the folder that holds the file")
-        self.delete_button = make_button("Delete…", "deleteModelButton", "Delete a model that Inkwell downloaded")
-        self.import_button = make_button("Add a GGUF…", "importModelButton", "Use a GGUF file from another folder (or drop one here)")
-        self.refresh_button = make_button("Refresh", "refreshModelsButton", "Look for models again")
+        self.load_button = make_button(self.tr("Load"), "loadModelButton", self.tr("Load this model"))
+        self.unload_button = make_button(self.tr("Unload"), "unloadModelButton", self.tr("Free the memory the model uses"))
+        self.default_button = make_button(self.tr("Set as default"), "defaultModelButton", self.tr("Open this model when Inkwell starts"))
+        self.reveal_button = make_button(self.tr("Show in folder"), "revealModelButton", self.tr("Open the folder that holds the file"))
+        self.delete_button = make_button(self.tr("Delete…"), "deleteModelButton", self.tr("Delete a model that Inkwell downloaded"))
+        self.import_button = make_button(self.tr("Add a GGUF…"), "importModelButton", self.tr("Use a GGUF file from another folder (or drop one here)"))
+        self.refresh_button = make_button(self.tr("Refresh"), "refreshModelsButton", self.tr("Look for models again"))
         actions = QHBoxLayout()
         for button in (self.load_button, self.unload_button, self.default_button, self.reveal_button, self.delete_button):
             actions.addWidget(button)
@@ -157,36 +157,36 @@ class ModelsPage(QWidget):
         local_tools.addWidget(self.import_button)
         local_tools.addWidget(self.refresh_button)
         local_tools.addStretch(1)
-        local = QGroupBox("On this computer")
+        local = QGroupBox(self.tr("On this computer"))
         local_layout = QVBoxLayout(local)
         local_layout.addLayout(local_tools)
         local_layout.addWidget(self.model_list, 2)
         local_layout.addWidget(self.details, 1)
         local_layout.addLayout(actions)
 
-        self.catalog_list = _list("catalogList", "Recommended models")
-        self.catalog_download_button = make_button("Download", "downloadButton", "Download the chosen model")
+        self.catalog_list = _list("catalogList", self.tr("Recommended models"))
+        self.catalog_download_button = make_button(self.tr("Download"), "downloadButton", self.tr("Download the chosen model"))
         self.repo_input = QLineEdit()
         self.repo_input.setObjectName("repoInput")
-        self.repo_input.setAccessibleName("Hugging Face repo or address")
-        self.repo_input.setPlaceholderText("Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF")
-        self.list_files_button = make_button("List files", "listFilesButton", "List the repo's GGUF files")
-        self.remote_list = _list("remoteFileList", "GGUF files in the repo")
-        self.remote_download_button = make_button("Download file", "downloadFileButton", "Download the chosen file")
+        self.repo_input.setAccessibleName(self.tr("Hugging Face repo or address"))
+        self.repo_input.setPlaceholderText(self.tr("Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF"))
+        self.list_files_button = make_button(self.tr("List files"), "listFilesButton", self.tr("List the repo's GGUF files"))
+        self.remote_list = _list("remoteFileList", self.tr("GGUF files in the repo"))
+        self.remote_download_button = make_button(self.tr("Download file"), "downloadFileButton", self.tr("Download the chosen file"))
         self.progress = QProgressBar()
         self.progress.setObjectName("downloadProgress")
-        self.progress.setAccessibleName("Download progress")
+        self.progress.setAccessibleName(self.tr("Download progress"))
         self.progress.hide()
         self.progress_label = QLabel("")
         self.progress_label.setObjectName("downloadStatus")
-        self.cancel_button = make_button("Cancel", "cancelDownloadButton", "Stop the download; downloading again resumes it")
+        self.cancel_button = make_button(self.tr("Cancel"), "cancelDownloadButton", self.tr("Stop the download; downloading again resumes it"))
         self.cancel_button.hide()
         repo_row = QHBoxLayout()
         repo_row.addWidget(self.repo_input, 1)
         repo_row.addWidget(self.list_files_button)
-        online = QGroupBox("Download")
+        online = QGroupBox(self.tr("Download"))
         online_layout = QVBoxLayout(online)
-        online_layout.addWidget(QLabel("Recommended for laptops (the label says whether it fits this computer):"))
+        online_layout.addWidget(QLabel(self.tr("Recommended for laptops (the label says whether it fits this computer):")))
         online_layout.addWidget(self.catalog_list, 2)
         online_layout.addWidget(self.catalog_download_button)
         online_layout.addLayout(repo_row)
@@ -244,11 +244,11 @@ class ModelsPage(QWidget):
         self.model_list.clear()
         for model in models:
             if model.problem:
-                text = f"{model.name} — cannot be used"
+                text = self.tr("{name} — cannot be used").format(name=model.name)
             else:
                 label, _ = model_fit(model, FIT_CONTEXT, ram, vram)
-                marks = " · loaded" if str(model.path) == self.loaded_path else ""
-                marks += " · default" if str(model.path) == self.default_path else ""
+                marks = " · " + self.tr("loaded") if str(model.path) == self.loaded_path else ""
+                marks += " · " + self.tr("default") if str(model.path) == self.default_path else ""
                 text = f"{model.name}   {format_size(model.size_bytes)} · {label}{marks}"
             item = QListWidgetItem(text)
             item.setToolTip(model.problem or str(model.path))
@@ -264,7 +264,8 @@ class ModelsPage(QWidget):
         for entry in self.catalog:
             label, why = catalog_fit(entry, FIT_CONTEXT, ram, vram)
             item = QListWidgetItem(f"{entry.name}   {format_size(entry.size_bytes)} · {label} · {entry.good_for}")
-            item.setToolTip(f"{entry.repo}/{entry.file}\n{why}\nLicense: {entry.license}; languages: {', '.join(entry.languages)}")
+            item.setToolTip(f"{entry.repo}/{entry.file}\n{why}\n" + self.tr("License: {license}; languages: {languages}").format(
+                license=entry.license, languages=", ".join(entry.languages)))
             self.catalog_list.addItem(item)
 
     def selected(self) -> ModelFile | None:
@@ -282,18 +283,24 @@ class ModelsPage(QWidget):
             self.details.clear()
             return
         if model.problem:
-            self.details.setText(f"{model.path}\n\nThis file cannot be used: {model.problem}")
+            self.details.setText(f"{model.path}\n\n" + self.tr("This file cannot be used: {problem}").format(problem=model.problem))
             return
         info = model.info
         label, why = model_fit(model, FIT_CONTEXT, *self.memory)
-        params = f"{info.parameter_count / 1e9:.2f} B" if info.parameter_count else "unknown"
+        unknown = self.tr("unknown")
+        params = f"{info.parameter_count / 1e9:.2f} B" if info.parameter_count else unknown
+        size = format_size(model.size_bytes)
+        if len(model.parts) > 1:
+            size = self.tr("{size} in {parts} parts").format(size=size, parts=len(model.parts))
+        template = self.tr("yes") if info.chat_template else self.tr("no (a base model: plain continuation)")
         self.details.setText("\n".join([
             f"{model.name}  ({model.source})",
-            f"Architecture: {info.architecture or 'unknown'} · parameters: {params} · quantization: {info.file_type or 'unknown'}",
-            f"Size: {format_size(model.size_bytes)}{f' in {len(model.parts)} parts' if len(model.parts) > 1 else ''}"
-            f" · trained context: {info.context_length or 'unknown'} tokens",
-            f"Chat template: {'yes' if info.chat_template else 'no (a base model: plain continuation)'}",
-            f"Memory: {label}: {why}",
+            self.tr("Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}").format(
+                architecture=info.architecture or unknown, parameters=params, quantization=info.file_type or unknown),
+            self.tr("Size: {size} · trained context: {context} tokens").format(
+                size=size, context=info.context_length or unknown),
+            self.tr("Chat template: {answer}").format(answer=template),
+            self.tr("Memory: {label}: {why}").format(label=label, why=why),
             str(model.path),
         ]))
 
@@ -319,9 +326,9 @@ class ModelsPage(QWidget):
         if model is None or not model.deletable:
             return
         answer = QMessageBox.question(
-            self, "Delete model",
-            f"Delete {model.name} ({format_size(model.size_bytes)}) from Inkwell's models folder? "
-            "It can be downloaded again.",
+            self, self.tr("Delete model"),
+            self.tr("Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.").format(
+                name=model.name, size=format_size(model.size_bytes)),
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -329,9 +336,9 @@ class ModelsPage(QWidget):
             for part in model.parts:
                 part.unlink(missing_ok=True)
         except OSError as error:
-            self.message.emit(f"{model.name} could not be deleted: {error.strerror or error}")
+            self.message.emit(self.tr("{name} could not be deleted: {error}").format(name=model.name, error=error.strerror or error))
             return
-        self.message.emit(f"Deleted {model.name}.")
+        self.message.emit(self.tr("Deleted {name}.").format(name=model.name))
         self.refresh()
 
     def add_file(self, path: str) -> None:
@@ -340,12 +347,12 @@ class ModelsPage(QWidget):
         try:
             write_json_atomically(self.paths.config_dir / ADDED_FILE, [str(p) for p in added])
         except OSError as error:
-            self.message.emit(f"The model could not be added: {error.strerror or error}")
+            self.message.emit(self.tr("The model could not be added: {error}").format(error=error.strerror or error))
             return
         self.refresh()
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Add a GGUF model", str(Path.home()), "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf)"))
         if path:
             self.add_file(path)
 
@@ -364,7 +371,7 @@ class ModelsPage(QWidget):
     def _download_catalog_entry(self) -> None:
         row = self.catalog_list.currentRow()
         if not 0 <= row < len(self.catalog):
-            self.message.emit("Choose a model in the list first.")
+            self.message.emit(self.tr("Choose a model in the list first."))
             return
         entry: CatalogEntry = self.catalog[row]
         self.repo_input.setText(entry.repo)
@@ -378,7 +385,7 @@ class ModelsPage(QWidget):
             self.message.emit(str(error))
             return
         wanted = then_download or file_name
-        self.progress_label.setText(f"Asking the Hub about {repo}…")
+        self.progress_label.setText(self.tr("Asking the Hub about {repo}…").format(repo=repo))
         self._listing = Background(lambda: list_gguf_files(repo), (DownloadError,))
         self._listing.done.connect(lambda files: self._on_listed(repo, files, wanted, bool(then_download)))
         self._listing.failed.connect(self._on_list_failed)
@@ -393,22 +400,24 @@ class ModelsPage(QWidget):
         self.remote_list.clear()
         for remote in files:
             self.remote_list.addItem(f"{remote.path}   {format_size(remote.size)}   {remote.quant or ''}")
-        self.progress_label.setText(f"{len(files)} GGUF files in {repo}." if files else f"{repo} has no GGUF files.")
+        self.progress_label.setText(
+            self.tr("{count} GGUF files in {repo}.").format(count=len(files), repo=repo) if files
+            else self.tr("{repo} has no GGUF files.").format(repo=repo))
         match = next((i for i, f in enumerate(files) if f.path == wanted), None)
         if match is not None:
             self.remote_list.setCurrentRow(match)
             if download:
                 self._download_remote()
         elif download:
-            self.message.emit(f"{repo} no longer has {wanted}; pick a file from its list.")
+            self.message.emit(self.tr("{repo} no longer has {file}; pick a file from its list.").format(repo=repo, file=wanted))
 
     def _download_remote(self) -> None:
         row = self.remote_list.currentRow()
         if self.runner is not None:
-            self.message.emit("A download is already running.")
+            self.message.emit(self.tr("A download is already running."))
             return
         if not 0 <= row < len(self.remote_files):
-            self.message.emit("Choose a file to download first.")
+            self.message.emit(self.tr("Choose a file to download first."))
             return
         self.paths.models_dir.mkdir(parents=True, exist_ok=True)
         self.runner = DownloadRunner(Download(self.remote_repo, self.remote_files[row], self.paths.models_dir))
@@ -418,7 +427,7 @@ class ModelsPage(QWidget):
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self.progress_label.setText(f"Downloading {self.remote_files[row].name}…")
+        self.progress_label.setText(self.tr("Downloading {name}…").format(name=self.remote_files[row].name))
         self.runner.start()
 
     def cancel_download(self) -> None:
@@ -428,18 +437,20 @@ class ModelsPage(QWidget):
     def _on_progress(self, progress: Progress) -> None:
         self.progress.setRange(0, 1000)
         self.progress.setValue(int(1000 * progress.done / progress.total) if progress.total else 0)
-        left = f", {progress.seconds_left:.0f} s left" if progress.seconds_left is not None else ""
+        left = (self.tr(", {seconds} s left").format(seconds=f"{progress.seconds_left:.0f}")
+                if progress.seconds_left is not None else "")
         self.progress_label.setText(
-            f"{format_size(progress.done)} of {format_size(progress.total)} · "
-            f"{format_size(int(progress.bytes_per_second))}/s{left}"
+            self.tr("{done} of {total} · {speed}/s{left}").format(
+                done=format_size(progress.done), total=format_size(progress.total),
+                speed=format_size(int(progress.bytes_per_second)), left=left)
         )
 
     def _on_downloaded(self, path: str) -> None:
-        self._end_download(f"Downloaded and verified {Path(path).name}.")
+        self._end_download(self.tr("Downloaded and verified {name}.").format(name=Path(path).name))
         self.refresh()
 
     def _on_download_failed(self, message: str, cancelled: bool) -> None:
-        self._end_download("Download stopped; download it again to resume." if cancelled else message)
+        self._end_download(self.tr("Download stopped; download it again to resume.") if cancelled else message)
 
     def _end_download(self, text: str) -> None:
         self.runner = None

@@ -60,37 +60,37 @@ class RewritePanel(QWidget):
         self.job: RewriteJob | None = None
         # The window passes the preset the settings choose for rewriting.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
-        self.accept_label = "Accept"
+        self.accept_label = self.tr("Accept")
 
         self.style_chooser = QComboBox()
         self.style_chooser.setObjectName("styleChooser")
-        self.style_chooser.setAccessibleName("Style")
+        self.style_chooser.setAccessibleName(self.tr("Style"))
         self.instruction = QLineEdit()
         self.instruction.setObjectName("rewriteInstruction")
-        self.instruction.setAccessibleName("Extra instruction")
-        self.instruction.setPlaceholderText("Optional: “make it sadder”, “shorter, keep the names”…")
+        self.instruction.setAccessibleName(self.tr("Extra instruction"))
+        self.instruction.setPlaceholderText(self.tr("Optional: “make it sadder”, “shorter, keep the names”…"))
         self.source = QPlainTextEdit()
         self.source.setObjectName("rewriteSource")
-        self.source.setAccessibleName("Passage to rewrite")
-        self.source.setPlaceholderText("Select a passage and press Ctrl+Shift+R, or paste text here.")
+        self.source.setAccessibleName(self.tr("Passage to rewrite"))
+        self.source.setPlaceholderText(self.tr("Select a passage and press Ctrl+Shift+R, or paste text here."))
         self.source.setMaximumHeight(120)
         self.diff = QTextBrowser()
         self.diff.setObjectName("rewriteDiff")
-        self.diff.setAccessibleName("Rewrite and changes")
-        self.start_button = make_button("Rewrite", "startRewriteButton", "Rewrite the passage in the chosen style")
-        self.accept_button = make_button("Accept", "acceptRewriteButton", "Replace the passage with this rewrite")
-        self.retry_button = make_button("Retry", "retryRewriteButton", "Another rewrite; flip between them with ◀ ▶")
-        self.discard_button = make_button("Discard", "discardRewriteButton", "Close without changing anything")
-        self.previous_button = make_button("◀", "rewritePreviousButton", "Previous rewrite")
-        self.next_button = make_button("▶", "rewriteNextButton", "Next rewrite")
-        self.previous_button.setAccessibleName("Previous rewrite")
-        self.next_button.setAccessibleName("Next rewrite")
+        self.diff.setAccessibleName(self.tr("Rewrite and changes"))
+        self.start_button = make_button(self.tr("Rewrite"), "startRewriteButton", self.tr("Rewrite the passage in the chosen style"))
+        self.accept_button = make_button(self.tr("Accept"), "acceptRewriteButton", self.tr("Replace the passage with this rewrite"))
+        self.retry_button = make_button(self.tr("Retry"), "retryRewriteButton", self.tr("Another rewrite; flip between them with ◀ ▶"))
+        self.discard_button = make_button(self.tr("Discard"), "discardRewriteButton", self.tr("Close without changing anything"))
+        self.previous_button = make_button("◀", "rewritePreviousButton", self.tr("Previous rewrite"))
+        self.next_button = make_button("▶", "rewriteNextButton", self.tr("Next rewrite"))
+        self.previous_button.setAccessibleName(self.tr("Previous rewrite"))
+        self.next_button.setAccessibleName(self.tr("Next rewrite"))
         self.alternative_label = QLabel("")
         self.alternative_label.setObjectName("rewriteAlternativeLabel")
-        self.save_style_button = make_button("Save as style…", "saveStyleButton", "Keep the instruction as a style of your own")
+        self.save_style_button = make_button(self.tr("Save as style…"), "saveStyleButton", self.tr("Keep the instruction as a style of your own"))
 
         style_row = QHBoxLayout()
-        style_row.addWidget(QLabel("Style"))
+        style_row.addWidget(QLabel(self.tr("Style")))
         style_row.addWidget(self.style_chooser, 1)
         style_row.addWidget(self.save_style_button)
         flip_row = QHBoxLayout()
@@ -141,27 +141,29 @@ class RewritePanel(QWidget):
         extra = self.instruction.text().strip()
         instruction = f"{style.instruction} Also: {extra}" if style else extra
         if not extra:
-            self.message.emit("Write an instruction first, e.g. “shorter, keep the names”.")
+            self.message.emit(self.tr("Write an instruction first, e.g. “shorter, keep the names”."))
             return
-        name, ok = QInputDialog.getText(self, "Save as style", "Name of the style:")
+        name, ok = QInputDialog.getText(self, self.tr("Save as style"), self.tr("Name of the style:"))
         if not ok or not name.strip():
             return
         try:
             save_user_style(self.config_dir, name, instruction)
         except (OSError, ValueError) as error:
-            self.message.emit(f"The style could not be saved: {error}")
+            self.message.emit(self.tr("The style could not be saved: {error}").format(error=error))
             return
         self.reload_styles()
         self.style_chooser.setCurrentText(name.strip())
         self.instruction.clear()
-        self.message.emit(f"Saved the style “{name.strip()}”.")
+        self.message.emit(self.tr("Saved the style “{name}”.").format(name=name.strip()))
 
-    def open_for(self, passage: str, before: str = "", after: str = "", accept_label: str = "Accept") -> None:
+    def open_for(self, passage: str, before: str = "", after: str = "", accept_label: str | None = None) -> None:
         """Shows ``passage`` ready to rewrite; ``before``/``after`` are context for the model."""
         self.cancel()
         self.job = RewriteJob(passage, before, after) if passage.strip() else None
         self.source.setPlainText(passage)
         self.source.setReadOnly(bool(passage.strip()))
+        if accept_label is None:
+            accept_label = self.tr("Accept")
         self.accept_label = accept_label
         self.accept_button.setText(accept_label)
         self.diff.clear()
@@ -172,7 +174,7 @@ class RewritePanel(QWidget):
         """Writes a rewrite (another alternative when there already is one)."""
         passage = self.source.toPlainText()
         if not passage.strip():
-            self.message.emit("There is nothing to rewrite: select a passage or paste one here.")
+            self.message.emit(self.tr("There is nothing to rewrite: select a passage or paste one here."))
             return
         if self.job is None or self.job.passage != passage:
             self.job = RewriteJob(passage)
@@ -180,15 +182,15 @@ class RewritePanel(QWidget):
             return
         info = self.host.model_info
         if info is None:
-            self.message.emit("No model is loaded yet. Use File → Open model…")
+            self.message.emit(self.tr("No model is loaded yet. Use File → Open model…"))
             return
         style = self.styles.get(self.style_chooser.currentText())
         instruction = self.instruction.text().strip()
         # The rewrite is about as long as the passage: both must fit the context.
         if 2 * estimate_tokens(passage) + PROMPT_OVERHEAD_TOKENS > info.n_ctx:
             self.message.emit(
-                f"The passage is too long to rewrite with this model's context ({info.n_ctx:,} tokens). "
-                "Select a shorter passage, or load the model with a larger context."
+                self.tr("The passage is too long to rewrite with this model's context ({tokens} tokens). "
+                        "Select a shorter passage, or load the model with a larger context.").format(tokens=f"{info.n_ctx:,}")
             )
             return
         messages = build_rewrite_messages(passage, style, instruction, self.job.before, self.job.after)
@@ -263,7 +265,7 @@ class RewritePanel(QWidget):
             job.alternatives.pop()
             job.shown = max(0, len(job.alternatives) - 1)
             if stats.finish_reason != "cancelled":
-                self.message.emit("The model returned nothing usable; try Retry or another style.")
+                self.message.emit(self.tr("The model returned nothing usable; try Retry or another style."))
         else:
             job.alternatives[job.shown] = cleaned
         self._show_diff()
@@ -298,4 +300,5 @@ class RewritePanel(QWidget):
         count = len(job.alternatives) if job else 0
         self.previous_button.setEnabled(ready and job.shown > 0)
         self.next_button.setEnabled(ready and job.shown < count - 1)
-        self.alternative_label.setText(f"{job.shown + 1}/{count}" if ready and count > 1 else "")
+        self.alternative_label.setText(
+            self.tr("{shown}/{count}").format(shown=job.shown + 1, count=count) if ready and count > 1 else "")

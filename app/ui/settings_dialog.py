@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,15 +18,41 @@ from PySide6.QtWidgets import (
 
 from app.core.settings import OPTIONS, Option, Settings, SettingsError
 
-_TABS = (("engine.", "Engine"), ("sampler.", "Samplers"), ("ui.", "Interface"))
-# The language option joins the dialog with the translations that use it; the default model
-# is chosen on the Models page.
-_NOT_SHOWN = {"ui.language", "models.default_path"}
-_AUTOMATIC = {"engine.context_length": "Automatic", "engine.threads": "Automatic"}
-_CHOICE_LABELS = {
-    "auto": "Auto", "on": "On", "off": "Off", "all": "All", "system": "Follow the system",
-    "light": "Light", "dark": "Dark", "en": "English", "zh_CN": "简体中文", "f16": "f16", "q8_0": "q8_0", "q4_0": "q4_0",
+_CONTEXT = "SettingsDialog"
+_TABS = (
+    ("engine.", QT_TRANSLATE_NOOP("SettingsDialog", "Engine")),
+    ("sampler.", QT_TRANSLATE_NOOP("SettingsDialog", "Samplers")),
+    ("ui.", QT_TRANSLATE_NOOP("SettingsDialog", "Interface")),
+)
+# The default model is chosen on the Models page.
+_NOT_SHOWN = {"models.default_path"}
+_AUTOMATIC = {
+    "engine.context_length": QT_TRANSLATE_NOOP("SettingsDialog", "Automatic"),
+    "engine.threads": QT_TRANSLATE_NOOP("SettingsDialog", "Automatic"),
 }
+_CHOICE_LABELS = {
+    "auto": QT_TRANSLATE_NOOP("SettingsDialog", "Auto"),
+    "on": QT_TRANSLATE_NOOP("SettingsDialog", "On"),
+    "off": QT_TRANSLATE_NOOP("SettingsDialog", "Off"),
+    "all": QT_TRANSLATE_NOOP("SettingsDialog", "All"),
+    "system": QT_TRANSLATE_NOOP("SettingsDialog", "Follow the system"),
+    "light": QT_TRANSLATE_NOOP("SettingsDialog", "Light"),
+    "dark": QT_TRANSLATE_NOOP("SettingsDialog", "Dark"),
+    # Language names are shown in their own language, never translated.
+    "en": "English", "zh_CN": "简体中文",
+    "f16": "f16", "q8_0": "q8_0", "q4_0": "q4_0",
+}
+_UNTRANSLATED_CHOICES = {"en", "zh_CN", "f16", "q8_0", "q4_0"}
+
+
+def _translate(text: str) -> str:
+    return QCoreApplication.translate(_CONTEXT, text)
+
+
+def choice_label(choice: str) -> str:
+    """The shown label of a choice value (the value itself is what the settings keep)."""
+    label = _CHOICE_LABELS.get(choice, choice)
+    return label if choice in _UNTRANSLATED_CHOICES or choice not in _CHOICE_LABELS else _translate(label)
 
 
 def widget_name(key: str) -> str:
@@ -40,8 +66,8 @@ class SettingsDialog(QDialog):
     def __init__(self, settings: Settings, sampler_names: list[str], backend_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
-        self.setWindowTitle("Settings")
-        self.setAccessibleName("Settings")
+        self.setWindowTitle(self.tr("Settings"))
+        self.setAccessibleName(self.tr("Settings"))
         self.resize(560, 480)
         self._settings = settings
         self.result_settings: Settings | None = None
@@ -52,13 +78,13 @@ class SettingsDialog(QDialog):
         for prefix, title in _TABS:
             page = QWidget()
             forms[prefix] = QFormLayout(page)
-            tabs.addTab(page, title)
+            tabs.addTab(page, _translate(title))
         for option in self.shown_options():
             prefix = next(p for p, _ in _TABS if option.key.startswith(p))
             widget = self._make_widget(option, sampler_names)
             widget.setObjectName(widget_name(option.key))
             widget.setAccessibleName(option.label)
-            widget.setToolTip(option.help + ("\nApplies when the model is loaded again." if option.needs_reload else ""))
+            widget.setToolTip(option.help + ("\n" + self.tr("Applies when the model is loaded again.") if option.needs_reload else ""))
             self.widgets[option.key] = widget
             forms[prefix].addRow(option.label, widget)
         self.backend_info = QLabel(backend_text)
@@ -99,7 +125,7 @@ class SettingsDialog(QDialog):
         if option.choices:
             combo = QComboBox()
             for choice in option.choices:
-                combo.addItem(_CHOICE_LABELS.get(choice, choice), choice)
+                combo.addItem(choice_label(choice), choice)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             return combo
         if option.type is int:
@@ -107,7 +133,7 @@ class SettingsDialog(QDialog):
             spin.setRange(int(option.minimum if option.minimum is not None else 0),
                           int(option.maximum if option.maximum is not None else 2**31 - 1))
             if option.key in _AUTOMATIC:
-                spin.setSpecialValueText(_AUTOMATIC[option.key])
+                spin.setSpecialValueText(_translate(_AUTOMATIC[option.key]))
             if option.key == "engine.context_length":
                 spin.setSingleStep(1024)  # from Automatic (0) straight to a usable length
             spin.setValue(int(value))

@@ -3,20 +3,21 @@ keys that work inside a widget."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 # Keys handled by a widget rather than by an action, so the actions cannot list them.
 WIDGET_KEYS = (
-    ("Enter", "Send the message (message box); accept the proposed text (draft)"),
-    ("Shift+Enter", "New line in the message box"),
-    ("Esc", "Stop the model; discard the proposed text; cancel an edit"),
-    ("Ctrl+Enter", "Continue the draft at the cursor"),
-    ("Tab", "Accept the proposed text"),
-    ("Ctrl+Right", "Accept the next word of the proposed text"),
-    ("Left / Right", "Flip between a reply's alternatives (in the conversation)"),
-    ("F2", "Rename the conversation or draft"),
-    ("Delete", "Delete the chosen conversation or draft (with Undo)"),
+    ("Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "Send the message (message box); accept the proposed text (draft)")),
+    ("Shift+Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "New line in the message box")),
+    ("Esc", QT_TRANSLATE_NOOP("ShortcutsDialog", "Stop the model; discard the proposed text; cancel an edit")),
+    ("Ctrl+Enter", QT_TRANSLATE_NOOP("ShortcutsDialog", "Continue the draft at the cursor")),
+    ("Tab", QT_TRANSLATE_NOOP("ShortcutsDialog", "Accept the proposed text")),
+    ("Ctrl+Right", QT_TRANSLATE_NOOP("ShortcutsDialog", "Accept the next word of the proposed text")),
+    ("Left / Right", QT_TRANSLATE_NOOP("ShortcutsDialog", "Flip between a reply's alternatives (in the conversation)")),
+    ("F2", QT_TRANSLATE_NOOP("ShortcutsDialog", "Rename the conversation or draft")),
+    ("Delete", QT_TRANSLATE_NOOP("ShortcutsDialog", "Delete the chosen conversation or draft (with Undo)")),
 )
 
 
@@ -24,16 +25,17 @@ class ShortcutsDialog(QDialog):
     def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.resize(560, 520)
         rows = [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.text().replace("&", ""))
                 for a in actions if not a.shortcut().isEmpty()]
-        rows += [(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys, what)
+        rows += [(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys,
+                  QCoreApplication.translate("ShortcutsDialog", what))
                  for keys, what in WIDGET_KEYS]
         self.table = QTableWidget(len(rows), 2)
         self.table.setObjectName("shortcutsTable")
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([self.tr("Keys"), self.tr("Action")])
         self.table.verticalHeader().hide()
         for row, (keys, what) in enumerate(rows):
             self.table.setItem(row, 0, QTableWidgetItem(keys))

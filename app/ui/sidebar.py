@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-UNTITLED = "New conversation"
+UNTITLED = QT_TRANSLATE_NOOP("Sidebar", "New conversation")
 
 
 class ConversationList(QListWidget):
@@ -46,16 +46,17 @@ class Sidebar(QWidget):
         self.setObjectName("sidebar")
         self.search = QLineEdit()
         self.search.setObjectName("conversationSearch")
-        self.search.setAccessibleName("Search conversations")
-        self.search.setPlaceholderText("Search conversations")
+        self.search.setAccessibleName(self.tr("Search conversations"))
+        self.search.setPlaceholderText(self.tr("Search conversations"))
         self.search.setClearButtonEnabled(True)
-        self.new_button = QPushButton("New")
+        self.new_button = QPushButton(self.tr("New"))
         self.new_button.setObjectName("newConversationButton")
-        self.new_button.setAccessibleName("New conversation")
-        self.new_button.setToolTip(f"New conversation ({QKeySequence(QKeySequence.StandardKey.New).toString(QKeySequence.SequenceFormat.NativeText)})")
+        self.new_button.setAccessibleName(self.tr("New conversation"))
+        self.new_button.setToolTip(self.tr("New conversation ({shortcut})").format(
+            shortcut=QKeySequence(QKeySequence.StandardKey.New).toString(QKeySequence.SequenceFormat.NativeText)))
         self.list = ConversationList()
         self.list.setObjectName("conversationList")
-        self.list.setAccessibleName("Conversations")
+        self.list.setAccessibleName(self.tr("Conversations"))
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -82,10 +83,11 @@ class Sidebar(QWidget):
         self._filling = True
         try:
             self.list.clear()
+            untitled = QCoreApplication.translate("Sidebar", UNTITLED)
             for conversation_id, title, tooltip in rows:
-                item = QListWidgetItem(title or UNTITLED)
+                item = QListWidgetItem(title or untitled)
                 item.setData(Qt.ItemDataRole.UserRole, conversation_id)
-                item.setToolTip(tooltip or title or UNTITLED)
+                item.setToolTip(tooltip or title or untitled)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.list.addItem(item)
                 if conversation_id == current_id:
@@ -130,13 +132,13 @@ class Sidebar(QWidget):
             return
         conversation_id = item.data(Qt.ItemDataRole.UserRole)
         menu = QMenu(self)
-        rename = QAction("Rename", menu)
+        rename = QAction(self.tr("Rename"), menu)
         rename.triggered.connect(lambda: self.list.editItem(item))
-        export_md = QAction("Export as Markdown…", menu)
+        export_md = QAction(self.tr("Export as Markdown…"), menu)
         export_md.triggered.connect(lambda: self.export_requested.emit(conversation_id, "markdown"))
-        export_json = QAction("Export as JSON…", menu)
+        export_json = QAction(self.tr("Export as JSON…"), menu)
         export_json.triggered.connect(lambda: self.export_requested.emit(conversation_id, "json"))
-        delete = QAction("Delete", menu)
+        delete = QAction(self.tr("Delete"), menu)
         delete.triggered.connect(lambda: self.delete_requested.emit(conversation_id))
         for action in (rename, export_md, export_json, delete):
             menu.addAction(action)

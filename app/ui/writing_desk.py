@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,22 @@ from app.ui.widgets import make_button
 
 AUTOSAVE_DELAY_MS = 700  # a crash or power cut loses at most this much typing
 REVISION_INTERVAL_S = 10 * 60  # while writing, a revision at most this often
-UNTITLED = "Untitled draft"
+UNTITLED = QT_TRANSLATE_NOOP("WritingDesk", "Untitled draft")
+_LENGTH_NAMES = {
+    "short": QT_TRANSLATE_NOOP("WritingDesk", "Short"),
+    "paragraph": QT_TRANSLATE_NOOP("WritingDesk", "Paragraph"),
+    "long": QT_TRANSLATE_NOOP("WritingDesk", "Long"),
+}
+
+
+def _untitled() -> str:
+    return QCoreApplication.translate("WritingDesk", UNTITLED)
+
+
+def _length_name(name: str) -> str:
+    if name in _LENGTH_NAMES:
+        return QCoreApplication.translate("WritingDesk", _LENGTH_NAMES[name])
+    return name.capitalize()
 
 
 @dataclass
@@ -87,12 +102,12 @@ class WritingDesk(QWidget):
     def _build(self) -> None:
         self.document_list = DocumentList()
         self.document_list.setObjectName("documentList")
-        self.document_list.setAccessibleName("Drafts")
+        self.document_list.setAccessibleName(self.tr("Drafts"))
         self.document_list.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.document_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.document_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.document_list.setMinimumWidth(150)
-        self.new_button = make_button("New draft", "newDocumentButton", "Start a new draft")
+        self.new_button = make_button(self.tr("New draft"), "newDocumentButton", self.tr("Start a new draft"))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -100,26 +115,26 @@ class WritingDesk(QWidget):
         left_layout.addWidget(self.document_list, 1)
 
         self.editor = GhostEditor()
-        self.continue_button = make_button("Continue", "continueButton", "Continue the draft at the cursor (Ctrl+Enter)")
-        self.retry_button = make_button("Another", "retryButton", "Propose another continuation here (Ctrl+R)")
-        self.accept_button = make_button("Accept", "acceptButton", "Keep the proposed text (Tab)")
-        self.stop_button = make_button("Stop", "writingStopButton", "Stop writing (Esc)")
+        self.continue_button = make_button(self.tr("Continue"), "continueButton", self.tr("Continue the draft at the cursor (Ctrl+Enter)"))
+        self.retry_button = make_button(self.tr("Another"), "retryButton", self.tr("Propose another continuation here (Ctrl+R)"))
+        self.accept_button = make_button(self.tr("Accept"), "acceptButton", self.tr("Keep the proposed text (Tab)"))
+        self.stop_button = make_button(self.tr("Stop"), "writingStopButton", self.tr("Stop writing (Esc)"))
         self.length_chooser = QComboBox()
         self.length_chooser.setObjectName("lengthChooser")
-        self.length_chooser.setAccessibleName("Continuation length")
+        self.length_chooser.setAccessibleName(self.tr("Continuation length"))
         for name, tokens in LENGTHS.items():
-            self.length_chooser.addItem(f"{name.capitalize()} (~{tokens} tokens)", tokens)
+            self.length_chooser.addItem(self.tr("{name} (~{tokens} tokens)").format(name=_length_name(name), tokens=tokens), tokens)
         self.length_chooser.setCurrentIndex(list(LENGTHS).index("paragraph"))
         self.mode_chooser = QComboBox()
         self.mode_chooser.setObjectName("modeChooser")
-        self.mode_chooser.setAccessibleName("Prompt style")
-        self.mode_chooser.addItem("Continue the text as is", "plain")
-        self.mode_chooser.addItem("Ask the model to continue the story", "instruct")
-        self.mode_chooser.setToolTip("Base models can only continue the text as is")
+        self.mode_chooser.setAccessibleName(self.tr("Prompt style"))
+        self.mode_chooser.addItem(self.tr("Continue the text as is"), "plain")
+        self.mode_chooser.addItem(self.tr("Ask the model to continue the story"), "instruct")
+        self.mode_chooser.setToolTip(self.tr("Base models can only continue the text as is"))
         self.alternative_label = QLabel("")
         self.alternative_label.setObjectName("alternativeLabel")
-        self.revisions_button = make_button("Revisions…", "revisionsButton", "Browse and restore earlier versions")
-        self.rewrite_button = make_button("Rewrite…", "rewriteButton", "Rewrite the selection in another style (Ctrl+Shift+R)")
+        self.revisions_button = make_button(self.tr("Revisions…"), "revisionsButton", self.tr("Browse and restore earlier versions"))
+        self.rewrite_button = make_button(self.tr("Rewrite…"), "rewriteButton", self.tr("Rewrite the selection in another style (Ctrl+Shift+R)"))
 
         tools = QHBoxLayout()
         for widget in (self.continue_button, self.retry_button, self.accept_button, self.stop_button,
@@ -129,7 +144,7 @@ class WritingDesk(QWidget):
         tools.addWidget(self.rewrite_button)
         tools.addWidget(self.revisions_button)
 
-        self.word_count = QLabel("0 words")
+        self.word_count = QLabel(self.tr("{words} words").format(words=0))
         self.word_count.setObjectName("wordCount")
         self.context_info = QLabel("")
         self.context_info.setObjectName("contextInfo")
@@ -145,23 +160,23 @@ class WritingDesk(QWidget):
         center_layout.addWidget(self.editor, 1)
         center_layout.addLayout(bottom)
 
-        self.memory_edit = _note_edit("memoryEdit", "Memory", "Characters, setting, style: placed before the draft every time.")
-        self.note_edit = _note_edit("authorsNoteEdit", "Author's note", "A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.")
+        self.memory_edit = _note_edit("memoryEdit", self.tr("Memory"), self.tr("Characters, setting, style: placed before the draft every time."))
+        self.note_edit = _note_edit("authorsNoteEdit", self.tr("Author's note"), self.tr("A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor."))
         self.word_target = QSpinBox()
         self.word_target.setObjectName("wordTarget")
-        self.word_target.setAccessibleName("Word target")
+        self.word_target.setAccessibleName(self.tr("Word target"))
         self.word_target.setRange(0, 10_000_000)
         self.word_target.setSingleStep(500)
-        self.word_target.setSpecialValueText("none")
+        self.word_target.setSpecialValueText(self.tr("none"))
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("Memory"))
+        right_layout.addWidget(QLabel(self.tr("Memory")))
         right_layout.addWidget(self.memory_edit, 2)
-        right_layout.addWidget(QLabel("Author's note"))
+        right_layout.addWidget(QLabel(self.tr("Author's note")))
         right_layout.addWidget(self.note_edit, 1)
         target_row = QHBoxLayout()
-        target_row.addWidget(QLabel("Word target"))
+        target_row.addWidget(QLabel(self.tr("Word target")))
         target_row.addWidget(self.word_target)
         right_layout.addLayout(target_row)
 
@@ -208,7 +223,7 @@ class WritingDesk(QWidget):
         try:
             self.document_list.clear()
             for document in self.store.list_documents():
-                item = QListWidgetItem(document.title or UNTITLED)
+                item = QListWidgetItem(document.title or _untitled())
                 item.setData(Qt.ItemDataRole.UserRole, document.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.document_list.addItem(item)
@@ -276,7 +291,7 @@ class WritingDesk(QWidget):
         if document_id == self.document_id:
             self.save()
             self._end_session()
-        title = self.store.get_document(document_id).title or UNTITLED
+        title = self.store.get_document(document_id).title or _untitled()
         if not self._write(lambda: self.store.delete_document(document_id)):
             return
         if document_id == self.document_id:
@@ -294,7 +309,7 @@ class WritingDesk(QWidget):
             self.refresh_documents()
             self.open_document(document_id)
 
-        self.undo_offered.emit(f"Deleted “{title}”.", undo)
+        self.undo_offered.emit(self.tr("Deleted “{title}”.").format(title=title), undo)
 
     def start_rename(self) -> None:
         item = self.document_list.currentItem()
@@ -341,7 +356,8 @@ class WritingDesk(QWidget):
     def _update_word_count(self) -> None:
         words = count_words(self.editor.toPlainText())
         target = self.word_target.value()
-        text = f"{words:,} words" if not target else f"{words:,} / {target:,} words"
+        text = (self.tr("{words} words").format(words=f"{words:,}") if not target
+                else self.tr("{words} / {target} words").format(words=f"{words:,}", target=f"{target:,}"))
         self.word_count.setText(text)
 
     # -- continuing ----------------------------------------------------------------------
@@ -383,10 +399,10 @@ class WritingDesk(QWidget):
 
     def _busy(self) -> bool:
         if self.host.model_info is None:
-            self.message.emit("No model is loaded yet. Use File → Open model…")
+            self.message.emit(self.tr("No model is loaded yet. Use File → Open model…"))
             return True
         if self.session is not None and self.session.request_id is not None:
-            self.message.emit("The model is still writing; press Esc to stop it.")
+            self.message.emit(self.tr("The model is still writing; press Esc to stop it."))
             return True
         return False
 
@@ -426,7 +442,7 @@ class WritingDesk(QWidget):
         if not text.strip():
             session.alternatives.pop()
             session.shown = max(0, len(session.alternatives) - 1)
-            self.message.emit("The model proposed nothing here; try again or write a little more.")
+            self.message.emit(self.tr("The model proposed nothing here; try again or write a little more."))
         if session.alternatives:
             self.editor.show_ghost(session.position, session.alternatives[session.shown])
         else:
@@ -475,7 +491,7 @@ class WritingDesk(QWidget):
         """Shades the part of the draft the model no longer sees, and says how much it saw."""
         if visible_from <= 0:
             self.editor.setExtraSelections([])
-            self.context_info.setText("The model saw the whole draft before the cursor.")
+            self.context_info.setText(self.tr("The model saw the whole draft before the cursor."))
             return
         selection = QTextEdit.ExtraSelection()
         cursor = QTextCursor(self.editor.document())
@@ -487,7 +503,8 @@ class WritingDesk(QWidget):
         self.editor.setExtraSelections([selection])
         seen = count_words(self.editor.toPlainText()[visible_from:position])
         self.context_info.setText(
-            f"The model saw the last {seen:,} words before the cursor; the shaded start did not fit its context."
+            self.tr("The model saw the last {seen} words before the cursor; the shaded start did not fit its context.")
+            .format(seen=f"{seen:,}")
         )
 
     def _on_model_loaded(self, info) -> None:
@@ -504,7 +521,7 @@ class WritingDesk(QWidget):
         self.accept_button.setEnabled(not writing and self.editor.has_ghost and bool(self.editor.ghost_text))
         self.stop_button.setEnabled(writing)
         if session is not None and len(session.alternatives) > 1:
-            self.alternative_label.setText(f"{session.shown + 1}/{len(session.alternatives)}  (Alt+←/→)")
+            self.alternative_label.setText(self.tr("{shown}/{count}  (Alt+←/→)").format(shown=session.shown + 1, count=len(session.alternatives)))
         else:
             self.alternative_label.clear()
 
@@ -522,7 +539,7 @@ class WritingDesk(QWidget):
                 self.editor.setPlainText(document.body)
                 self._loading = False
                 self._update_word_count()
-                self.message.emit("The draft was restored; the version before it is kept as a revision.")
+                self.message.emit(self.tr("The draft was restored; the version before it is kept as a revision."))
 
     def _write(self, change: Callable):
         try:
@@ -540,24 +557,25 @@ class RevisionsDialog(QDialog):
     def __init__(self, store: Store, document_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("revisionsDialog")
-        self.setWindowTitle("Revisions")
+        self.setWindowTitle(self.tr("Revisions"))
         self.resize(720, 480)
         self.chosen: int | None = None
         self.revisions = store.list_revisions(document_id)
         self.list = QListWidget()
         self.list.setObjectName("revisionList")
-        self.list.setAccessibleName("Revisions")
+        self.list.setAccessibleName(self.tr("Revisions"))
         for revision in self.revisions:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(revision.created_at))
-            item = QListWidgetItem(f"{stamp} · {count_words(revision.body):,} words · {revision.reason}")
+            item = QListWidgetItem(self.tr("{stamp} · {words} words · {reason}").format(
+                stamp=stamp, words=f"{count_words(revision.body):,}", reason=revision.reason))
             item.setData(Qt.ItemDataRole.UserRole, revision.id)
             self.list.addItem(item)
         self.preview = QPlainTextEdit()
         self.preview.setObjectName("revisionPreview")
-        self.preview.setAccessibleName("Revision text")
+        self.preview.setAccessibleName(self.tr("Revision text"))
         self.preview.setReadOnly(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton("Restore this version", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = buttons.addButton(self.tr("Restore this version"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.restore_button.setObjectName("restoreRevisionButton")
         self.restore_button.setEnabled(False)
         buttons.accepted.connect(self.accept)
@@ -568,7 +586,7 @@ class RevisionsDialog(QDialog):
         body.addWidget(self.preview, 2)
         layout = QVBoxLayout(self)
         if not self.revisions:
-            layout.addWidget(QLabel("No earlier versions yet. One is kept each time you accept a continuation."))
+            layout.addWidget(QLabel(self.tr("No earlier versions yet. One is kept each time you accept a continuation.")))
         layout.addLayout(body)
         layout.addWidget(buttons)
 
