@@ -138,10 +138,3 @@ class ModelInfo:
     n_threads: int = 0
     file_type: str | None = None
     parameter_count: int = 0
-
-    @property
-    def offload_summary(self) -> str:
-        if self.gpu_layers <= 0:
-            return "CPU only"
-        size = f", {self.gpu_bytes / 1e9:.1f} GB" if self.gpu_bytes else ""
-        return f"{self.gpu_layers} of {self.total_layers} layers on GPU ({self.gpu_name or self.backend}{size})"

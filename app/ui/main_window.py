@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QT_TRANSLATE_NOOP, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -972,7 +972,7 @@ class MainWindow(QMainWindow):
         self.model_label.setText(info.name)
         self.model_label.setToolTip(info.path)
         self.models_page.set_loaded(info.path)
-        self.gpu_label.setText(info.offload_summary)
+        self.gpu_label.setText(_offload_summary(info))
         self.gpu_label.setToolTip(info.offload_note)
         if info.offload_note and "failed" in info.offload_note:
             self.chat_view.add_notice(info.offload_note)  # never a silent fall-back
@@ -1005,13 +1005,43 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+_FINISH = {
+    "stop": QT_TRANSLATE_NOOP("MainWindow", "complete"),
+    "length": QT_TRANSLATE_NOOP("MainWindow", "stopped at the length limit"),
+    "cancelled": QT_TRANSLATE_NOOP("MainWindow", "stopped by you"),
+}
+
+
 def _stats_footer(message: Message) -> str:
+    """The line under a reply, in the interface's language."""
     if message.role != "assistant" or not message.stats:
         return ""
     try:
-        return GenerationStats(**message.stats).summary()
+        stats = GenerationStats(**message.stats)
     except TypeError:
         return ""
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("MainWindow", text)
+
+    parts = [
+        tr("{tokens} tokens").format(tokens=stats.generated_tokens),
+        tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"),
+        tr("first token {seconds} s").format(seconds=f"{stats.time_to_first_token:.2f}"),
+        tr("prompt {prompt} ({cached} cached)").format(prompt=stats.prompt_tokens, cached=stats.cached_tokens),
+        tr(_FINISH[stats.finish_reason]),
+    ]
+    if stats.dropped_messages:
+        parts.append(tr("{count} oldest messages left out to fit the context").format(count=stats.dropped_messages))
+    return " · ".join(parts)
+
+
+def _offload_summary(info: ModelInfo) -> str:
+    if info.gpu_layers <= 0:
+        return QCoreApplication.translate("MainWindow", "CPU only")
+    size = f", {info.gpu_bytes / 1e9:.1f} GB" if info.gpu_bytes else ""
+    return QCoreApplication.translate("MainWindow", "{layers} of {total} layers on GPU ({device})").format(
+        layers=info.gpu_layers, total=info.total_layers, device=f"{info.gpu_name or info.backend}{size}")
 
 
 def _safe_file_name(title: str) -> str:

@@ -1,6 +1,34 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name />
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1028" />
+        <source>{tokens} tokens</source>
+        <translation>{tokens} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1029" />
+        <source>{speed} tok/s</source>
+        <translation>{speed} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1030" />
+        <source>first token {seconds} s</source>
+        <translation>首个词元 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1031" />
+        <source>prompt {prompt} ({cached} cached)</source>
+        <translation>提示 {prompt}（缓存 {cached}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1035" />
+        <source>{count} oldest messages left out to fit the context</source>
+        <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+    </message>
+</context>
+<context>
     <name>ChatInput</name>
     <message>
         <location filename="../../app/ui/chat_input.py" line="16" />
@@ -622,6 +650,31 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1009" />
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1010" />
+        <source>stopped at the length limit</source>
+        <translation>已达长度上限</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1011" />
+        <source>stopped by you</source>
+        <translation>已由你停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1041" />
+        <source>CPU only</source>
+        <translation>仅 CPU</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1043" />
+        <source>{layers} of {total} layers on GPU ({device})</source>
+        <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
+    </message>
 </context>
 <context>
     <name>ModelsPage</name>
@@ -1137,54 +1190,54 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>界面</translation>
     </message>
     <message>
+        <location filename="../../app/ui/settings_dialog.py" line="30" />
         <location filename="../../app/ui/settings_dialog.py" line="31" />
-        <location filename="../../app/ui/settings_dialog.py" line="32" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="35" />
+        <location filename="../../app/ui/settings_dialog.py" line="34" />
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="36" />
+        <location filename="../../app/ui/settings_dialog.py" line="35" />
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="37" />
+        <location filename="../../app/ui/settings_dialog.py" line="36" />
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="38" />
+        <location filename="../../app/ui/settings_dialog.py" line="37" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="39" />
+        <location filename="../../app/ui/settings_dialog.py" line="38" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="40" />
+        <location filename="../../app/ui/settings_dialog.py" line="39" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="41" />
+        <location filename="../../app/ui/settings_dialog.py" line="40" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
+        <location filename="../../app/ui/settings_dialog.py" line="69" />
         <location filename="../../app/ui/settings_dialog.py" line="70" />
-        <location filename="../../app/ui/settings_dialog.py" line="71" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="88" />
+        <location filename="../../app/ui/settings_dialog.py" line="87" />
         <source>Applies when the model is loaded again.</source>
         <translation>重新加载模型后生效。</translation>
     </message>
