@@ -136,10 +136,16 @@ class HeadlessEngine:
         self.host.shutdown()
 
 
-def _read_text(source: str, what: str) -> str:
-    """A file's text, or standard input for '-'. Raises ValueError with a clear message."""
-    if source == "-":
-        return sys.stdin.read()
+def _read_text(source: str, what: str, needed_for: str = "") -> str:
+    """A file's text, or standard input for '-'. Raises ValueError with a clear message, also
+    for an empty text when it is ``needed_for`` something ("continue", "rewrite")."""
+    text = sys.stdin.read() if source == "-" else _read_file(source, what)
+    if needed_for and not text.strip():
+        raise ValueError(f"the {what} is empty; there is nothing to {needed_for}.")
+    return text
+
+
+def _read_file(source: str, what: str) -> str:
     try:
         return Path(source).expanduser().read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -229,13 +235,10 @@ def run_continue(args: argparse.Namespace) -> int:
     from app.cli import EXIT_USAGE
 
     try:
-        draft = _read_text(args.file, "draft")
+        draft = _read_text(args.file, "draft", "continue")
         memory = _read_text(args.memory, "memory") if args.memory else ""
     except ValueError as error:
         print(f"inkwell: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if not draft.strip():
-        print("inkwell: the draft is empty; there is nothing to continue.", file=sys.stderr)
         return EXIT_USAGE
     source = ContinuationSource(draft, memory, args.note or "", "instruct" if args.instruct else "plain")
     return _stream(args, lambda _info: GenerationRequest(
@@ -265,12 +268,9 @@ def run_rewrite(args: argparse.Namespace, paths) -> int:
         print("inkwell: give the passage as FILE, or '-' to read standard input.", file=sys.stderr)
         return EXIT_USAGE
     try:
-        passage = _read_text(args.file, "passage")
+        passage = _read_text(args.file, "passage", "rewrite")
     except ValueError as error:
         print(f"inkwell: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if not passage.strip():
-        print("inkwell: the passage is empty; there is nothing to rewrite.", file=sys.stderr)
         return EXIT_USAGE
     messages = build_rewrite_messages(passage, style, args.instruction or "")
     max_tokens = args.max_tokens or rewrite_max_tokens(passage)

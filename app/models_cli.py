@@ -11,10 +11,9 @@ from pathlib import Path
 
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.hardware import available_memory_bytes, gpus
-from app.core.library import discover, default_search_folders, fit_label, format_size
+from app.core.library import FIT_CONTEXT, discover, default_search_folders, fit_label, format_size
 from app.core.paths import AppPaths, find_starter_model
 
-FIT_CONTEXT = 8192  # the context the fit labels assume, as the app's automatic default
 
 
 def add_parser(commands) -> None:

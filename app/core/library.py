@@ -82,6 +82,10 @@ _SPLIT_RE: Final = re.compile(
 # ==========================================================================
 
 
+# The context the fit labels assume: the app's automatic context length.
+FIT_CONTEXT = 8192
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """A model Inkwell offers to download (one ``[[model]]`` of the catalog).

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.core.downloads import Download, DownloadCancelled, DownloadError, Progress, RemoteFile, list_gguf_files, parse_repo_ref
 from app.core.hardware import available_memory_bytes, gpus
 from app.core.library import (
+    FIT_CONTEXT,
     CatalogEntry,
     ModelFile,
     catalog_fit,
@@ -39,7 +40,6 @@ from app.core.paths import AppPaths, find_starter_model
 from app.core.presets import write_json_atomically
 from app.ui.widgets import make_button
 
-FIT_CONTEXT = 8192
 ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used in place
 
 
