@@ -15,8 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "inkwell_zh_CN.ts"
 
 
-def sources() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for p in (ROOT / "app" / "ui").glob("*.py"))
+# The interface, and the core and engine whose messages it shows (marked with QT_TRANSLATE_NOOP).
+SOURCE_FOLDERS = ("app/ui", "app/core", "app/engine")
+
+
+def sources(root: Path = ROOT) -> list[str]:
+    return sorted(str(p.relative_to(root)) for folder in SOURCE_FOLDERS for p in (root / folder).glob("*.py"))
 
 
 def update(ts: Path = TS) -> None:

@@ -6,13 +6,27 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from PySide6.QtWidgets import QPushButton
+import importlib.util
+import json
 
-from app.ui.i18n import chosen_language, install_language
+from PySide6.QtWidgets import QPushButton, QSpinBox
+
+from app.core.library import FIT_TEXT, Fit
+from app.core.presets import BUILTIN_NAMES
+from app.core.resources import read_resource_text
+from app.core.samplers import builtin_presets as builtin_sampler_presets
+from app.core.settings import option
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
+from app.ui.i18n import chosen_language, install_language, translated
+from app.ui.settings_dialog import SettingsDialog, widget_name
 
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "inkwell_zh_CN.ts"
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+# Where visible text is written: the interface, and the core and engine whose messages it shows
+# (the folders packaging/translations.py hands to lupdate).
+SOURCE_FOLDERS = ("app/ui", "app/core", "app/engine")
+CORE_CONTEXTS = {"Engine", "GGUF", "Library", "Presets", "Rewrite", "Settings", "Store"}
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -28,17 +42,48 @@ def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
 def test_every_visible_string_has_a_chinese_translation(tmp_path):
     fresh = tmp_path / "fresh.ts"
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
-    sources = sorted(str(p) for p in (ROOT / "app" / "ui").glob("*.py"))
+    sources = sorted(str(p) for folder in SOURCE_FOLDERS for p in (ROOT / folder).glob("*.py"))
     subprocess.run([str(lupdate), "-silent", *sources, "-ts", str(fresh)], check=True, timeout=120)
     in_code = messages(fresh)
     translated = messages(TS)
-    assert len(in_code) > 150
+    assert len(in_code) > 300
+    assert CORE_CONTEXTS <= {context for context, _ in in_code}, "core messages are not found by lupdate"
     missing = [key for key in in_code if key not in translated]
     assert missing == [], f"strings in the code but not in {TS.name}: {missing[:10]}"
     empty = [key for key, m in translated.items()
              if key in in_code and (not (m.findtext("translation") or "").strip()
                                     or m.find("translation").get("type") == "unfinished")]
     assert empty == [], f"untranslated: {empty[:10]}"
+
+
+def test_packaging_updates_from_the_same_folders():
+    # Loaded by path: `import packaging` would find the pip library of that name.
+    spec = importlib.util.spec_from_file_location("translations_script", ROOT / "packaging" / "translations.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.SOURCE_FOLDERS == SOURCE_FOLDERS
+
+
+def test_shipped_preset_names_are_listed_for_translation():
+    shipped = {item["name"] for file in ("personas.json", "styles.json", "samplers.json")
+               for item in json.loads(read_resource_text("presets", file))}
+    assert shipped == set(BUILTIN_NAMES)
+
+
+def test_translatable_reads_as_english_and_translates_with_its_values(qapp, app_paths):
+    inner = QT_TRANSLATE_NOOP("Library", "{free} free").format(free="3 GB")
+    message = QT_TRANSLATE_NOOP("Library", "{need}, but only {free}").format(need="needs 5 GB", free=inner)
+    assert message == "needs 5 GB, but only 3 GB free" and str(message) == message
+    assert translated("typed by a user {not a placeholder}") == "typed by a user {not a placeholder}"
+    assert translated(ValueError(QT_TRANSLATE_NOOP("Presets", "A persona needs a name."))) == "A persona needs a name."
+    try:
+        install_language("zh_CN", app_paths.cache_dir)
+        assert translated(message) == "needs 5 GB，但只有可用 3 GB"  # the inner text translated too
+        assert translated(ValueError(QT_TRANSLATE_NOOP("Presets", "A persona needs a name."))) == "角色需要一个名称。"
+        assert translated(Translatable("Presets", "My own persona")) == "My own persona"
+        assert translated(FIT_TEXT[Fit.WONT_FIT]) == "内存不足"
+    finally:
+        install_language("en", app_paths.cache_dir)
 
 
 def test_translations_keep_placeholders():
@@ -63,5 +108,35 @@ def test_chinese_interface(qapp, make_window, app_paths):
         assert titles[0] == "文件(&F)"
         assert window.findChild(QPushButton, "sendButton").text() == "发送"
         assert window.mode_tabs.tabText(1) != "Writing"
+    finally:
+        install_language("en", app_paths.cache_dir)
+
+
+def test_core_messages_in_the_chinese_interface(qtbot, make_window, app_paths, bad_model_files):
+    try:
+        install_language("zh_CN", app_paths.cache_dir)
+        window = make_window(app_paths, load=False)
+        with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
+            window.load_model(bad_model_files["truncated"])
+        shown = window.chat_view.toPlainText()
+        assert "“truncated.gguf”不完整" in shown and "incomplete" not in shown
+        # Built-in personas are shown translated but stored under their own name.
+        chooser = window.persona_chooser
+        index = chooser.findData("Think step by step")
+        assert chooser.itemText(index) == "逐步思考"
+        chooser.setCurrentIndex(index)
+        chooser.activated.emit(index)
+        assert window._chosen_persona() == "Think step by step"
+
+        names = [preset.name for preset in builtin_sampler_presets()] + ["Mine"]  # "Mine": a user's own
+        dialog = SettingsDialog(window.settings, names, "", window)
+        qtbot.addWidget(dialog)
+        context = dialog.findChild(QSpinBox, widget_name("engine.context_length"))
+        assert context.accessibleName() == "上下文长度"
+        assert context.toolTip().startswith("模型一次能看到的词元数")
+        presets = dialog.widgets["sampler.chat"]
+        assert [presets.itemText(i) for i in range(presets.count())] == ["聊天（均衡）", "创意写作", "精确 / 改写", "Mine"]
+        assert dialog.value_of("sampler.chat") == "Chat (balanced)"
+        assert option("engine.context_length").label == "Context length"  # the CLI's English is untouched
     finally:
         install_language("en", app_paths.cache_dir)

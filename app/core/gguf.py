@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
+
 __all__ = [
     "GGML_TYPES",
     "GGUFArraySummary",
@@ -362,18 +364,18 @@ class GGUFInfo:
 # Messages
 # --------------------------------------------------------------------------
 
-_REDOWNLOAD: Final = "the download was probably interrupted; download it again."
+_REDOWNLOAD: Final = QT_TRANSLATE_NOOP("GGUF", "the download was probably interrupted; download it again.")
 
 
-def _truncated_message(name: str) -> str:
-    return f"'{name}' is incomplete — {_REDOWNLOAD}"
+def _truncated_message(name: str) -> Translatable:
+    return QT_TRANSLATE_NOOP("GGUF", "'{name}' is incomplete — {advice}").format(name=name, advice=_REDOWNLOAD)
 
 
-def _corrupt_message(name: str, detail: str) -> str:
-    return (
-        f"'{name}' is corrupt ({detail}). "
+def _corrupt_message(name: str, detail: str) -> Translatable:
+    return QT_TRANSLATE_NOOP(
+        "GGUF", "'{name}' is corrupt ({detail}). "
         "Download it again; if that does not help, the file itself is broken."
-    )
+    ).format(name=name, detail=detail)
 
 
 def _show(text: str) -> str:
@@ -386,43 +388,42 @@ def _show(text: str) -> str:
 def _format_mb(n_bytes: int) -> str:
     mb = n_bytes / 1_000_000
     if mb < 0.1:
-        return "less than 0.1 MB"
+        return QT_TRANSLATE_NOOP("GGUF", "less than 0.1 MB")
     return f"{mb:,.1f} MB"
 
 
-def _not_gguf_message(name: str, head: bytes) -> str:
+def _not_gguf_message(name: str, head: bytes) -> Translatable:
     """Bad magic: say what the file seems to be, when that is recognisable."""
     # Pre-GGUF llama.cpp formats wrote their magic as a little-endian uint32,
     # so on disk 'ggjt' reads "tjgg"; accept either order to be safe.
     old_magics = (b"ggml", b"ggjt", b"ggmf", b"lmgg", b"tjgg", b"fmgg")
     if head[:4] in old_magics:
-        return (
-            f"'{name}' is a model in the old GGML/GGJT format, which llama.cpp "
+        return QT_TRANSLATE_NOOP(
+            "GGUF", "'{name}' is a model in the old GGML/GGJT format, which llama.cpp "
             "no longer loads. Download a GGUF (.gguf) version of this model, "
             "e.g. from Hugging Face, or convert it with llama.cpp's conversion "
             "scripts."
-        )
-    base = (
-        f"'{name}' is not a GGUF model file (it does not start with the GGUF "
+        ).format(name=name)
+    base = QT_TRANSLATE_NOOP(
+        "GGUF", "'{name}' is not a GGUF model file (it does not start with the GGUF "
         "signature). Inkwell runs GGUF models: download a .gguf file, e.g. "
         "from Hugging Face."
-    )
+    ).format(name=name)
     text_start = head.lstrip()[:64].lower()
     if text_start.startswith((b"<!doctype", b"<html", b"<?xml", b"<head")):
-        return base + (
-            " It looks like a saved web page: use the file's download link, "
-            "not the page that shows it."
-        )
-    if text_start.startswith(b"version https://git-lfs"):
-        return base + (
-            " It is a Git LFS pointer, not the model itself: download the "
-            "file directly, or run `git lfs pull`."
-        )
-    if head.startswith(b"PK\x03\x04"):
-        return base + " It is a ZIP archive (e.g. a PyTorch checkpoint)."
-    if len(head) >= 9 and head[8:9] == b"{":
-        return base + " It looks like a safetensors file, which must be converted first."
-    return base
+        hint = QT_TRANSLATE_NOOP(
+            "GGUF", "It looks like a saved web page: use the file's download link, not the page that shows it.")
+    elif text_start.startswith(b"version https://git-lfs"):
+        hint = QT_TRANSLATE_NOOP(
+            "GGUF", "It is a Git LFS pointer, not the model itself: download the "
+            "file directly, or run `git lfs pull`.")
+    elif head.startswith(b"PK\x03\x04"):
+        hint = QT_TRANSLATE_NOOP("GGUF", "It is a ZIP archive (e.g. a PyTorch checkpoint).")
+    elif len(head) >= 9 and head[8:9] == b"{":
+        hint = QT_TRANSLATE_NOOP("GGUF", "It looks like a safetensors file, which must be converted first.")
+    else:
+        return base
+    return QT_TRANSLATE_NOOP("GGUF", "{problem} {hint}").format(problem=base, hint=hint)
 
 
 # --------------------------------------------------------------------------
@@ -537,7 +538,7 @@ class _Parser:
     def string_length(self) -> int:
         length = self.u64()
         if length > _MAX_STRING_LENGTH:
-            raise self.corrupt(f"it claims a text of {length:,} bytes")
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims a text of {count} bytes").format(count=f"{length:,}"))
         return length
 
     def raw_string(self) -> bytes:
@@ -548,7 +549,7 @@ class _Parser:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise self.corrupt("a metadata key is not valid text") from None
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "a metadata key is not valid text")) from None
 
     def string_value(self) -> str:
         # Values are decoded leniently: llama.cpp does not validate them, and
@@ -597,27 +598,28 @@ class _Parser:
         raise self.unknown_value_type(key, vtype)
 
     def unknown_value_type(self, key: str, vtype: int) -> GGUFError:
-        return GGUFError(
-            f"'{self._name}' is corrupt or was made by a newer tool: metadata "
-            f"'{_show(key)}' has an unknown value type ({vtype}). Download the file "
+        return GGUFError(QT_TRANSLATE_NOOP(
+            "GGUF", "'{name}' is corrupt or was made by a newer tool: metadata "
+            "'{key}' has an unknown value type ({type}). Download the file "
             "again, or look for a version made for current llama.cpp."
-        )
+        ).format(name=self._name, key=_show(key), type=vtype))
 
     def array(self, key: str) -> object:
         elem_type = self.u32()
         count = self.u64()
         if elem_type == _T_ARRAY:
             # Valid per the spec, but llama.cpp refuses nested arrays.
-            raise GGUFError(
-                f"'{self._name}' cannot be loaded: metadata '{_show(key)}' is an "
+            raise GGUFError(QT_TRANSLATE_NOOP(
+                "GGUF", "'{name}' cannot be loaded: metadata '{key}' is an "
                 "array of arrays, which llama.cpp does not support. Look for "
                 "another GGUF file of this model."
-            )
+            ).format(name=self._name, key=_show(key)))
         st = _SCALARS.get(elem_type)
         if st is None and elem_type != _T_STRING:
             raise self.unknown_value_type(key, elem_type)
         if count > _MAX_ARRAY_LENGTH:
-            raise self.corrupt(f"metadata '{_show(key)}' claims {count:,} elements")
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "metadata '{key}' claims {count} elements").format(
+                key=_show(key), count=f"{count:,}"))
         # Every element takes at least this many bytes; a count that cannot
         # fit in the rest of the file means the file was cut short.
         min_size = 8 if st is None else st.size
@@ -655,37 +657,38 @@ class _Parser:
         if version in _SUPPORTED_VERSIONS:
             return version
         if int.from_bytes(raw_version, "big") in (1, 2, 3):
-            raise GGUFError(
-                f"'{self._name}' is a big-endian GGUF file, which Inkwell does "
+            raise GGUFError(QT_TRANSLATE_NOOP(
+                "GGUF", "'{name}' is a big-endian GGUF file, which Inkwell does "
                 "not support. Download the standard (little-endian) GGUF file "
                 "of this model."
-            )
+            ).format(name=self._name))
         if version == 1:
-            raise GGUFError(
-                f"'{self._name}' uses GGUF version 1, which is too old to "
+            raise GGUFError(QT_TRANSLATE_NOOP(
+                "GGUF", "'{name}' uses GGUF version 1, which is too old to "
                 "load. Download a newer GGUF file of this model."
-            )
-        raise GGUFError(
-            f"'{self._name}' uses GGUF version {version}, which Inkwell does "
+            ).format(name=self._name))
+        raise GGUFError(QT_TRANSLATE_NOOP(
+            "GGUF", "'{name}' uses GGUF version {version}, which Inkwell does "
             "not support (it reads versions 2 and 3). The file may be corrupt "
             "or made by a newer tool: download it again or update Inkwell."
-        )
+        ).format(name=self._name, version=version))
 
     def parse(self, path: Path) -> GGUFInfo:
         version = self.check_magic_and_version()
         tensor_count = self.u64()
         kv_count = self.u64()
         if tensor_count > _MAX_COUNT:
-            raise self.corrupt(f"it claims {tensor_count:,} tensors")
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims {count} tensors").format(count=f"{tensor_count:,}"))
         if kv_count > _MAX_COUNT:
-            raise self.corrupt(f"it claims {kv_count:,} metadata entries")
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims {count} metadata entries").format(
+                count=f"{kv_count:,}"))
 
         metadata: dict[str, object] = {}
         alignment = _DEFAULT_ALIGNMENT
         for _ in range(kv_count):
             key = self.key()
             if key in metadata:
-                raise self.corrupt(f"metadata '{_show(key)}' appears twice")
+                raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "metadata '{key}' appears twice").format(key=_show(key)))
             vtype = self.u32()
             value = self.value(key, vtype)
             metadata[key] = value
@@ -693,9 +696,10 @@ class _Parser:
                 # llama.cpp reads this with an assertion on the type, which
                 # aborts the whole program; catch it here instead.
                 if vtype != _T_UINT32 or not isinstance(value, int):
-                    raise self.corrupt(f"'{_ALIGNMENT_KEY}' is not a UINT32")
+                    raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "'{key}' is not a UINT32").format(key=_ALIGNMENT_KEY))
                 if value <= 0 or value & (value - 1):
-                    raise self.corrupt(f"alignment {value} is not a power of two")
+                    raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "alignment {value} is not a power of two").format(
+                        value=value))
                 alignment = value
 
         seen_names: set[bytes] = set()
@@ -707,40 +711,44 @@ class _Parser:
             raw_name = self.raw_string()
             tensor_name = raw_name.decode("utf-8", errors="replace")
             if raw_name in seen_names:
-                raise self.corrupt(f"tensor '{_show(tensor_name)}' appears twice")
+                raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' appears twice").format(
+                    tensor=_show(tensor_name)))
             seen_names.add(raw_name)
             n_dims = self.u32()
             if n_dims > _MAX_DIMS:
-                raise self.corrupt(f"tensor '{_show(tensor_name)}' claims {n_dims:,} dimensions")
+                raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' claims {count} dimensions").format(
+                    tensor=_show(tensor_name), count=f"{n_dims:,}"))
             dims = [self.u64() for _ in range(n_dims)]
             ggml_type = self.u32()
             offset = self.u64()
 
             type_info = GGML_TYPES.get(ggml_type)
             if type_info is None:
-                raise GGUFError(
-                    f"'{self._name}' is corrupt or uses a tensor type Inkwell "
-                    f"does not know (type {ggml_type} in tensor "
-                    f"'{_show(tensor_name)}'), perhaps from a newer llama.cpp. "
+                raise GGUFError(QT_TRANSLATE_NOOP(
+                    "GGUF", "'{name}' is corrupt or uses a tensor type Inkwell "
+                    "does not know (type {type} in tensor "
+                    "'{tensor}'), perhaps from a newer llama.cpp. "
                     "Download it again, or look for a file with a common "
                     "quantisation such as Q4_K_M."
-                )
+                ).format(name=self._name, type=ggml_type, tensor=_show(tensor_name)))
             type_name, block_size, type_size = type_info
             n_elements = 1
             for dim in dims:
                 n_elements *= dim
                 if n_elements > _MAX_ELEMENTS:
-                    raise self.corrupt(f"tensor '{_show(tensor_name)}' has impossible dimensions")
+                    raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' has impossible dimensions").format(
+                        tensor=_show(tensor_name)))
             # ggml stores rows as whole blocks (ggml_row_size); a row that
             # does not fill its blocks cannot come from a real quantiser.
             first_dim = dims[0] if dims else 1
             if first_dim % block_size:
-                raise self.corrupt(
-                    f"tensor '{_show(tensor_name)}' has rows of {first_dim} elements, "
-                    f"not a multiple of {type_name}'s block of {block_size}"
-                )
+                raise self.corrupt(QT_TRANSLATE_NOOP(
+                    "GGUF", "tensor '{tensor}' has rows of {count} elements, "
+                    "not a multiple of {type}'s block of {block}"
+                ).format(tensor=_show(tensor_name), count=first_dim, type=type_name, block=block_size))
             if offset % alignment:
-                raise self.corrupt(f"tensor '{_show(tensor_name)}' is not aligned")
+                raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' is not aligned").format(
+                    tensor=_show(tensor_name)))
             n_bytes = n_elements // block_size * type_size
             max_end = max(max_end, offset + n_bytes)
             parameter_count += n_elements
@@ -755,13 +763,12 @@ class _Parser:
         data_offset = _align_up(header_end, alignment) if tensor_count else header_end
         data_end = data_offset + max_end if tensor_count else header_end
         if data_end > _MAX_DATA_END:
-            raise self.corrupt("its tensor offsets point far beyond any real model")
+            raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "its tensor offsets point far beyond any real model"))
         if self._size < data_end:
             missing = data_end - self._size
-            raise GGUFError(
-                f"'{self._name}' is incomplete — {_format_mb(missing)} of model "
-                f"data are missing; {_REDOWNLOAD}"
-            )
+            raise GGUFError(QT_TRANSLATE_NOOP(
+                "GGUF", "'{name}' is incomplete — {size} of model data are missing; {advice}"
+            ).format(name=self._name, size=_format_mb(missing), advice=_REDOWNLOAD))
         return GGUFInfo(
             path=path,
             version=version,
@@ -797,39 +804,42 @@ def read_gguf(path: str | os.PathLike[str]) -> GGUFInfo:
         # directory fails with a misleading "permission denied".
         st = os.stat(file_path)
         if stat.S_ISDIR(st.st_mode):
-            raise GGUFError(
-                f"'{name}' is a folder, not a model file. Choose the .gguf file inside it."
-            )
+            raise _folder_error(name)
         if not stat.S_ISREG(st.st_mode):
-            raise GGUFError(f"'{name}' is not a regular file. Choose a .gguf model file.")
+            raise GGUFError(QT_TRANSLATE_NOOP("GGUF", "'{name}' is not a regular file. Choose a .gguf model file.").format(
+                name=name))
         with open(file_path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size == 0:
-                raise GGUFError(
-                    f"'{name}' is empty (0 bytes). The download probably "
-                    "failed; download it again."
-                )
+                raise GGUFError(QT_TRANSLATE_NOOP(
+                    "GGUF", "'{name}' is empty (0 bytes). The download probably failed; download it again."
+                ).format(name=name))
             return _Parser(f, size, name).parse(file_path)
     except GGUFError:
         raise
     except (FileNotFoundError, NotADirectoryError):
-        raise GGUFError(
-            f"'{name}' was not found. Check that the file still exists at "
-            f"{file_path} or choose the model again."
-        ) from None
+        raise GGUFError(QT_TRANSLATE_NOOP(
+            "GGUF", "'{name}' was not found. Check that the file still exists at "
+            "{path} or choose the model again."
+        ).format(name=name, path=str(file_path))) from None
     except IsADirectoryError:
-        raise GGUFError(
-            f"'{name}' is a folder, not a model file. Choose the .gguf file inside it."
-        ) from None
+        raise _folder_error(name) from None
     except PermissionError:
-        raise GGUFError(
-            f"Inkwell is not allowed to read '{name}' (permission denied). "
+        raise GGUFError(QT_TRANSLATE_NOOP(
+            "GGUF", "Inkwell is not allowed to read '{name}' (permission denied). "
             "Check the file's permissions, or move it to a folder you own."
-        ) from None
+        ).format(name=name)) from None
     except OSError as exc:
         reason = exc.strerror or str(exc) or type(exc).__name__
-        raise GGUFError(f"'{name}' could not be read: {reason}.") from exc
+        raise GGUFError(QT_TRANSLATE_NOOP("GGUF", "'{name}' could not be read: {reason}.").format(
+            name=name, reason=reason)) from exc
     except (struct.error, UnicodeError, ValueError, OverflowError) as exc:
         # Should not happen (the parser checks sizes before decoding), but
         # the promise is: only GGUFError leaves this function.
-        raise GGUFError(_corrupt_message(name, f"unreadable header: {exc}")) from exc
+        raise GGUFError(_corrupt_message(name, QT_TRANSLATE_NOOP("GGUF", "unreadable header: {error}").format(
+            error=str(exc)))) from exc
+
+
+def _folder_error(name: str) -> GGUFError:
+    return GGUFError(QT_TRANSLATE_NOOP(
+        "GGUF", "'{name}' is a folder, not a model file. Choose the .gguf file inside it.").format(name=name))

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Final
 
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.offload import KV_BYTES_PER_ELEMENT, memory_needed
+from app.core.translatable import QT_TRANSLATE_NOOP, message_of
 
 try:  # Python 3.11+
     import tomllib
@@ -499,23 +500,26 @@ def _not_a_model(info: GGUFInfo, file_name: str) -> str | None:
     """
     kind = info.metadata.get("general.type")
     if info.architecture == "clip" or kind == "mmproj":
-        return (
-            f"'{file_name}' is the image part (projector) of a vision model, "
-            "not a model to chat with."
-        )
+        return QT_TRANSLATE_NOOP(
+            "Library", "'{name}' is the image part (projector) of a vision model, not a model to chat with."
+        ).format(name=file_name)
     if kind == "adapter":
-        return f"'{file_name}' is a LoRA adapter for another model, not a model on its own."
+        return QT_TRANSLATE_NOOP(
+            "Library", "'{name}' is a LoRA adapter for another model, not a model on its own.").format(name=file_name)
     return None
 
 
 def _missing_message(found: _Found) -> str:
     numbers = ", ".join(str(i) for i in found.missing)
-    word = "part" if len(found.missing) == 1 else "parts"
-    return (
-        f"'{_model_name(found.path.name)}' is incomplete: missing {word} {numbers} "
-        f"of {found.count}. A model split into {found.count} files needs all of "
+    if len(found.missing) == 1:
+        missing = QT_TRANSLATE_NOOP("Library", "missing part {numbers} of {count}")
+    else:
+        missing = QT_TRANSLATE_NOOP("Library", "missing parts {numbers} of {count}")
+    return QT_TRANSLATE_NOOP(
+        "Library", "'{name}' is incomplete: {missing}. A model split into {count} files needs all of "
         "them in one folder; download the missing ones."
-    )
+    ).format(name=_model_name(found.path.name), missing=missing.format(numbers=numbers, count=found.count),
+             count=found.count)
 
 
 def _inspect(found: _Found) -> ModelFile:
@@ -526,7 +530,7 @@ def _inspect(found: _Found) -> ModelFile:
         try:
             info = read_gguf(found.path)
         except GGUFError as exc:
-            problem = str(exc)
+            problem = message_of(exc)
         else:
             problem = _not_a_model(info, found.path.name)
     if found.missing:
@@ -616,38 +620,50 @@ CATALOG_SIZE_FACTOR: Final = 1.1
 KV_BYTES_PER_TOKEN_PER_BILLION: Final = 64 * 1024
 
 
-def _context_text(n_ctx: int) -> str:
-    return f" at {n_ctx:,} tokens of context" if n_ctx > 0 else ""
+# The labels in the interface's words (a Fit's value is also what the CLI prints).
+FIT_TEXT: Final = {
+    Fit.FITS: QT_TRANSLATE_NOOP("Library", "fits"),
+    Fit.TIGHT: QT_TRANSLATE_NOOP("Library", "tight"),
+    Fit.WONT_FIT: QT_TRANSLATE_NOOP("Library", "won't fit"),
+    Fit.UNKNOWN: QT_TRANSLATE_NOOP("Library", "unknown"),
+}
 
 
 def _judge(
     needed: int, n_ctx: int, available_ram: int | None, free_vram: int | None
 ) -> tuple[Fit, str]:
     """The label and its explanation for ``needed`` bytes against free memory."""
-    need = f"needs about {format_size(needed)}{_context_text(n_ctx)}"
+    if n_ctx > 0:
+        need = QT_TRANSLATE_NOOP("Library", "needs about {size} at {context} tokens of context").format(
+            size=format_size(needed), context=f"{n_ctx:,}")
+    else:
+        need = QT_TRANSLATE_NOOP("Library", "needs about {size}").format(size=format_size(needed))
     if available_ram is None and free_vram is None:
-        return Fit.UNKNOWN, f"{need}; Inkwell could not read this computer's free memory"
+        return Fit.UNKNOWN, QT_TRANSLATE_NOOP(
+            "Library", "{need}; Inkwell could not read this computer's free memory").format(need=need)
 
     ram = max(available_ram or 0, 0)
     vram = max(free_vram or 0, 0)
     free = ram + vram
     if available_ram is not None and free_vram is not None:
-        free_text = f"{format_size(free)} free ({format_size(ram)} RAM + {format_size(vram)} GPU)"
+        free_text = QT_TRANSLATE_NOOP("Library", "{free} free ({ram} RAM + {vram} GPU)").format(
+            free=format_size(free), ram=format_size(ram), vram=format_size(vram))
     elif free_vram is not None:
-        free_text = f"{format_size(free)} free on the GPU"
+        free_text = QT_TRANSLATE_NOOP("Library", "{free} free on the GPU").format(free=format_size(free))
     else:
-        free_text = f"{format_size(free)} free"
+        free_text = QT_TRANSLATE_NOOP("Library", "{free} free").format(free=format_size(free))
 
     if needed <= FIT_FRACTION * free:
-        return Fit.FITS, f"{need}; {free_text}"
+        return Fit.FITS, QT_TRANSLATE_NOOP("Library", "{need}; {free}").format(need=need, free=free_text)
     if needed <= free:
-        return Fit.TIGHT, (
-            f"{need}, close to the {free_text}; close other programs or use a shorter context"
-        )
+        return Fit.TIGHT, QT_TRANSLATE_NOOP(
+            "Library", "{need}, close to the {free}; close other programs or use a shorter context"
+        ).format(need=need, free=free_text)
     if available_ram is None:
         # Only the GPU's memory is known; the model may still fit in RAM.
-        return Fit.UNKNOWN, f"{need}; {free_text}, and Inkwell could not read the free RAM"
-    return Fit.WONT_FIT, f"{need}, but only {free_text}"
+        return Fit.UNKNOWN, QT_TRANSLATE_NOOP(
+            "Library", "{need}; {free}, and Inkwell could not read the free RAM").format(need=need, free=free_text)
+    return Fit.WONT_FIT, QT_TRANSLATE_NOOP("Library", "{need}, but only {free}").format(need=need, free=free_text)
 
 
 def fit_label(
@@ -694,7 +710,7 @@ def model_fit(
     """:func:`fit_label` for a discovered model; "unknown" with the problem
     when its header could not be read."""
     if model.info is None:
-        return Fit.UNKNOWN, model.problem or "the model file could not be read"
+        return Fit.UNKNOWN, model.problem or QT_TRANSLATE_NOOP("Library", "the model file could not be read")
     total = model.size_bytes if len(model.parts) > 1 else None
     return fit_label(model.info, n_ctx, available_ram, free_vram, kv_type, total_bytes=total)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.presets import builtin_presets, merge_presets, save_user_preset, user_presets
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 USER_FILE = "personas.json"
 _KEY, _KIND = "system_prompt", "persona"
@@ -32,6 +33,6 @@ def all_personas(config_dir: Path) -> tuple[list[Persona], str | None]:
 def save_user_persona(config_dir: Path, name: str, system_prompt: str) -> Persona:
     name = name.strip()
     if not name:
-        raise ValueError("A persona needs a name.")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "A persona needs a name."))
     save_user_preset(config_dir / USER_FILE, _KEY, _KIND, name, system_prompt)
     return Persona(name, system_prompt)

@@ -8,10 +8,42 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Final
 
 from app.core.resources import read_resource_text
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
 
 NamedText = tuple[str, str]  # (name, text)
+
+# The names of the presets shipped in resources/presets, listed for pyside6-lupdate, which reads
+# Python but not JSON (tests/test_translations.py keeps this list and the files in step).
+BUILTIN_NAMES: Final = (
+    QT_TRANSLATE_NOOP("Presets", "Assistant"),
+    QT_TRANSLATE_NOOP("Presets", "Think step by step"),
+    QT_TRANSLATE_NOOP("Presets", "Concise"),
+    QT_TRANSLATE_NOOP("Presets", "Writing coach"),
+    QT_TRANSLATE_NOOP("Presets", "Translator (English ↔ 中文)"),
+    QT_TRANSLATE_NOOP("Presets", "中文助手"),
+    QT_TRANSLATE_NOOP("Presets", "Formal"),
+    QT_TRANSLATE_NOOP("Presets", "Casual"),
+    QT_TRANSLATE_NOOP("Presets", "Vivid"),
+    QT_TRANSLATE_NOOP("Presets", "Simpler"),
+    QT_TRANSLATE_NOOP("Presets", "Academic"),
+    QT_TRANSLATE_NOOP("Presets", "Persuasive"),
+    QT_TRANSLATE_NOOP("Presets", "Fix grammar only"),
+    QT_TRANSLATE_NOOP("Presets", "Chat (balanced)"),
+    QT_TRANSLATE_NOOP("Presets", "Creative writing"),
+    QT_TRANSLATE_NOOP("Presets", "Precise / rewrite"),
+)
+
+
+# "Your personas file…": the kinds as the interface says them.
+_KINDS_TEXT: Final = {"persona": QT_TRANSLATE_NOOP("Presets", "personas"), "style": QT_TRANSLATE_NOOP("Presets", "styles")}
+
+
+def builtin_name(name: str) -> Translatable:
+    """A shipped preset's name: the interface shows it translated, a user's stays as typed."""
+    return Translatable("Presets", name)
 
 
 def parse_presets(text: str, text_key: str, kind: str) -> list[NamedText]:
@@ -30,7 +62,7 @@ def parse_presets(text: str, text_key: str, kind: str) -> list[NamedText]:
 
 
 def builtin_presets(file_name: str, text_key: str, kind: str) -> list[NamedText]:
-    return parse_presets(read_resource_text("presets", file_name), text_key, kind)
+    return [(builtin_name(name), text) for name, text in parse_presets(read_resource_text("presets", file_name), text_key, kind)]
 
 
 def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText], str | None]:
@@ -41,7 +73,8 @@ def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText],
     try:
         return parse_presets(path.read_text(encoding="utf-8"), text_key, kind), None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return [], f"Your {kind}s file could not be read ({error}); it was kept as {keep_aside(path).name}."
+        return [], QT_TRANSLATE_NOOP("Presets", "Your {kinds} file could not be read ({error}); it was kept as {file}.").format(
+            kinds=_KINDS_TEXT.get(kind, f"{kind}s"), error=str(error), file=keep_aside(path).name)
 
 
 def merge_presets(builtin: list[NamedText], mine: list[NamedText]) -> list[tuple[NamedText, bool]]:

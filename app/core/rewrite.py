@@ -20,6 +20,7 @@ from pathlib import Path
 from app.core.generation import ChatMessage
 from app.core.markup import split_reasoning
 from app.core.presets import builtin_presets, merge_presets, save_user_preset, user_presets
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 # The story writer's definitions of a CJK character, a word character and a reader's cut
 # points, so that word counts, context cuts and diffs agree on what a word and a sentence are.
@@ -62,9 +63,9 @@ def save_user_style(config_dir: Path, name: str, instruction: str) -> Style:
     atomically."""
     name, instruction = name.strip(), instruction.strip()
     if not name:
-        raise ValueError("A style needs a name.")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "A style needs a name."))
     if not instruction:
-        raise ValueError("A style needs an instruction.")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "A style needs an instruction."))
     save_user_preset(config_dir / USER_FILE, _KEY, _KIND, name, instruction)
     return Style(name, instruction)
 
@@ -97,9 +98,9 @@ def build_rewrite_messages(
     text around it, given so the rewrite fits in; they are marked as not to be rewritten."""
     instruction = instruction.strip()
     if style is None and not instruction:
-        raise ValueError("Choose a style or write an instruction.")
+        raise ValueError(QT_TRANSLATE_NOOP("Rewrite", "Choose a style or write an instruction."))
     if not passage.strip():
-        raise ValueError("There is nothing to rewrite.")
+        raise ValueError(QT_TRANSLATE_NOOP("Rewrite", "There is nothing to rewrite."))
     asks = [style.instruction] if style is not None else []
     if instruction:
         asks.append(f"Also: {instruction}" if asks else instruction)

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from app.core.generation import SamplerSettings
-from app.core.presets import keep_aside, write_json_atomically
+from app.core.presets import builtin_name, keep_aside, write_json_atomically
 from app.core.resources import read_resource_text
 from app.core.settings import SettingsError
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 USER_FILE = "samplers.json"
 
@@ -131,7 +132,7 @@ def _from_json(item: object, builtin: bool) -> SamplerPreset:
     """One preset from its JSON object; ValueError with a message for a person otherwise."""
     if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
         raise ValueError("every sampler preset needs a name")
-    name = item["name"].strip()
+    name = builtin_name(item["name"].strip()) if builtin else item["name"].strip()
     if builtin:  # our own file: be strict, so that a typo in a field name cannot go unnoticed
         missing = [key for key in _FIELD_NAMES if key not in item]
         extra = [key for key in item if key not in _FIELD_NAMES]
@@ -179,7 +180,9 @@ def _read_user(path: Path) -> tuple[list[dict[str, Any]], list[SamplerPreset], s
         raw, presets = _parse(path.read_text(encoding="utf-8"), builtin=False)
         return raw, presets, None
     except (OSError, UnicodeDecodeError, ValueError) as error:
-        return [], [], f"Your sampler presets file could not be read ({error}); it was kept as {keep_aside(path).name}."
+        return [], [], QT_TRANSLATE_NOOP(
+            "Presets", "Your sampler presets file could not be read ({error}); it was kept as {file}."
+        ).format(error=str(error), file=keep_aside(path).name)
 
 
 def all_presets(config_dir: Path) -> tuple[list[SamplerPreset], str | None]:

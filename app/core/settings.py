@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.core.generation import LoadParams
 from app.core.presets import keep_aside, write_json_atomically
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
 
 FILE_NAME = "settings.json"
 # Written into the file so that a later schema can recognise and upgrade an older file.
@@ -35,7 +36,7 @@ class Option:
     key: str
     type: type  # int, float, bool or str
     default: object
-    help: str
+    help: str  # help, label and allowed are Translatable, which the interface shows translated
     label: str
     minimum: float | None = None
     maximum: float | None = None
@@ -51,17 +52,26 @@ class Option:
         if self.allowed:
             return self.allowed
         if self.choices:
-            return "one of " + ", ".join(f'"{choice}"' for choice in self.choices)
+            return QT_TRANSLATE_NOOP("Settings", "one of {choices}").format(
+                choices=", ".join(f'"{choice}"' for choice in self.choices))
         if self.type is bool:
-            return "true or false"
-        kind = "a whole number" if self.type is int else "a number"
-        if self.minimum is not None and self.maximum is not None:
-            return f"{kind} from {_number(self.minimum)} to {_number(self.maximum)}"
-        if self.minimum is not None:
-            return f"{kind} of at least {_number(self.minimum)}"
-        if self.maximum is not None:
-            return f"{kind} of at most {_number(self.maximum)}"
-        return "some text" if self.type is str else kind
+            return QT_TRANSLATE_NOOP("Settings", "true or false")
+        if self.type is str:
+            return QT_TRANSLATE_NOOP("Settings", "some text")
+        whole = self.type is int
+        low, high = self.minimum, self.maximum
+        if low is not None and high is not None:
+            template = (QT_TRANSLATE_NOOP("Settings", "a whole number from {low} to {high}") if whole
+                        else QT_TRANSLATE_NOOP("Settings", "a number from {low} to {high}"))
+        elif low is not None:
+            template = (QT_TRANSLATE_NOOP("Settings", "a whole number of at least {low}") if whole
+                        else QT_TRANSLATE_NOOP("Settings", "a number of at least {low}"))
+        elif high is not None:
+            template = (QT_TRANSLATE_NOOP("Settings", "a whole number of at most {high}") if whole
+                        else QT_TRANSLATE_NOOP("Settings", "a number of at most {high}"))
+        else:
+            return QT_TRANSLATE_NOOP("Settings", "a whole number") if whole else QT_TRANSLATE_NOOP("Settings", "a number")
+        return template.format(low=_number(low) if low is not None else "", high=_number(high) if high is not None else "")
 
     def coerce(self, raw: object) -> object:
         """The value to store for ``raw`` (which may be text, as a dialog or the command line
@@ -76,9 +86,8 @@ class Option:
                 if self.maximum is not None and value > self.maximum:
                     raise ValueError("too large")
         except (TypeError, ValueError):
-            raise SettingsError(
-                f"{self.label} ({self.key}) must be {self.describe_allowed()}; {raw!r} is not allowed."
-            ) from None
+            raise SettingsError(QT_TRANSLATE_NOOP("Settings", "{label} ({key}) must be {allowed}; {value} is not allowed.").format(
+                label=self.label, key=self.key, allowed=self.describe_allowed(), value=repr(raw))) from None
         return value
 
 
@@ -173,83 +182,83 @@ def _preset_name(raw: object) -> str:
     return value.strip()
 
 
-_PRESET_NAME = "the name of a sampler preset"
+_PRESET_NAME = QT_TRANSLATE_NOOP("Settings", "the name of a sampler preset")
 
 OPTIONS: tuple[Option, ...] = (
     Option(
         "engine.context_length", int, 0,
-        "How many tokens the model can see at once: the conversation or draft plus the reply. "
+        QT_TRANSLATE_NOOP("Settings", "How many tokens the model can see at once: the conversation or draft plus the reply. "
         "0 means automatic: the model's trained length, at most 8192, and less if memory is short. "
-        "Longer contexts need more memory.",
-        "Context length", minimum=0, maximum=1_048_576, needs_reload=True, parse=_context_length,
-        allowed="0 (automatic) or a whole number from 256 to 1048576",
+        "Longer contexts need more memory."),
+        QT_TRANSLATE_NOOP("Settings", "Context length"), minimum=0, maximum=1_048_576, needs_reload=True, parse=_context_length,
+        allowed=QT_TRANSLATE_NOOP("Settings", "0 (automatic) or a whole number from 256 to 1048576"),
     ),
     Option(
         "engine.threads", int, 0,
-        "How many CPU threads compute the model. 0 means automatic: one per physical core.",
-        "CPU threads", minimum=0, maximum=512, needs_reload=True,
+        QT_TRANSLATE_NOOP("Settings", "How many CPU threads compute the model. 0 means automatic: one per physical core."),
+        QT_TRANSLATE_NOOP("Settings", "CPU threads"), minimum=0, maximum=512, needs_reload=True,
     ),
     Option(
         "engine.batch_size", int, 512,
-        "How many prompt tokens are processed in one step. Larger is faster on a GPU and uses more memory.",
-        "Batch size", minimum=32, maximum=8192, needs_reload=True,
+        QT_TRANSLATE_NOOP("Settings", "How many prompt tokens are processed in one step. Larger is faster on a GPU and uses more memory."),
+        QT_TRANSLATE_NOOP("Settings", "Batch size"), minimum=32, maximum=8192, needs_reload=True,
     ),
     Option(
         "engine.flash_attention", str, "auto",
-        "Flash attention is faster and uses less memory where the hardware supports it. "
-        "Auto lets llama.cpp decide.",
-        "Flash attention", choices=("auto", "on", "off"), needs_reload=True,
+        QT_TRANSLATE_NOOP("Settings", "Flash attention is faster and uses less memory where the hardware supports it. "
+        "Auto lets llama.cpp decide."),
+        QT_TRANSLATE_NOOP("Settings", "Flash attention"), choices=("auto", "on", "off"), needs_reload=True,
     ),
     Option(
         "engine.kv_cache_type", str, "f16",
-        "How the model's working memory (the KV cache) is stored. q8_0 and q4_0 use less memory "
-        "at a small cost in quality; quantized types need flash attention.",
-        "KV cache type", choices=("f16", "q8_0", "q4_0"), needs_reload=True,
+        QT_TRANSLATE_NOOP("Settings", "How the model's working memory (the KV cache) is stored. q8_0 and q4_0 use less memory "
+        "at a small cost in quality; quantized types need flash attention."),
+        QT_TRANSLATE_NOOP("Settings", "KV cache type"), choices=("f16", "q8_0", "q4_0"), needs_reload=True,
     ),
     Option(
         "engine.mmap", bool, True,
-        "Map the model file into memory instead of reading it: faster to load and shared with the "
-        "system's file cache. Turn off if the model is on a slow or network drive.",
-        "Memory-map the model", needs_reload=True,
+        QT_TRANSLATE_NOOP("Settings", "Map the model file into memory instead of reading it: faster to load and shared with the "
+        "system's file cache. Turn off if the model is on a slow or network drive."),
+        QT_TRANSLATE_NOOP("Settings", "Memory-map the model"), needs_reload=True,
     ),
     Option(
         "engine.gpu_offload", str, "auto",
-        "How much of the model runs on the GPU: auto (as much as fits), all, off, or a number of layers.",
-        "GPU offload", needs_reload=True, parse=_gpu_offload,
-        allowed='"auto", "all", "off" or a number of layers (0 or more)',
+        QT_TRANSLATE_NOOP("Settings", "How much of the model runs on the GPU: auto (as much as fits), all, off, or a number of layers."),
+        QT_TRANSLATE_NOOP("Settings", "GPU offload"), needs_reload=True, parse=_gpu_offload,
+        allowed=QT_TRANSLATE_NOOP("Settings", '"auto", "all", "off" or a number of layers (0 or more)'),
     ),
     Option(
         "ui.language", str, "system",
-        "The language of Inkwell's menus and messages. System follows the computer's language. "
-        "Applies when Inkwell starts again.",
-        "Language", choices=("system", "en", "zh_CN"),
+        QT_TRANSLATE_NOOP("Settings", "The language of Inkwell's menus and messages. System follows the computer's language. "
+        "Applies when Inkwell starts again."),
+        QT_TRANSLATE_NOOP("Settings", "Language"), choices=("system", "en", "zh_CN"),
     ),
     Option(
         "ui.theme", str, "system",
-        "Light or dark colours. System follows the computer's setting.",
-        "Theme", choices=("system", "light", "dark"),
+        QT_TRANSLATE_NOOP("Settings", "Light or dark colours. System follows the computer's setting."),
+        QT_TRANSLATE_NOOP("Settings", "Theme"), choices=("system", "light", "dark"),
     ),
     # Names of presets: which ones exist is only known at run time (the user adds their own), so
     # these accept any name; whoever applies them falls back to the default when one is missing.
     Option(
         "sampler.chat", str, "Chat (balanced)",
-        "The sampler preset used for new chats.",
-        "Chat preset", parse=_preset_name, allowed=_PRESET_NAME,
+        QT_TRANSLATE_NOOP("Settings", "The sampler preset used for new chats."),
+        QT_TRANSLATE_NOOP("Settings", "Chat preset"), parse=_preset_name, allowed=_PRESET_NAME,
     ),
     Option(
         "sampler.writing", str, "Creative writing",
-        "The sampler preset used to continue a draft.",
-        "Writing preset", parse=_preset_name, allowed=_PRESET_NAME,
+        QT_TRANSLATE_NOOP("Settings", "The sampler preset used to continue a draft."),
+        QT_TRANSLATE_NOOP("Settings", "Writing preset"), parse=_preset_name, allowed=_PRESET_NAME,
     ),
     Option(
         "sampler.rewrite", str, "Precise / rewrite",
-        "The sampler preset used to rewrite a passage.",
-        "Rewrite preset", parse=_preset_name, allowed=_PRESET_NAME,
+        QT_TRANSLATE_NOOP("Settings", "The sampler preset used to rewrite a passage."),
+        QT_TRANSLATE_NOOP("Settings", "Rewrite preset"), parse=_preset_name, allowed=_PRESET_NAME,
     ),
     Option(
         "models.default_path", str, "",
-        "The GGUF model Inkwell opens when it starts; empty means the starter model.",
-        "Default model", allowed="the path of a GGUF file, or nothing",
+        QT_TRANSLATE_NOOP("Settings", "The GGUF model Inkwell opens when it starts; empty means the starter model."),
+        QT_TRANSLATE_NOOP("Settings", "Default model"), allowed=QT_TRANSLATE_NOOP("Settings", "the path of a GGUF file, or nothing"),
     ),
 )
 
@@ -295,12 +304,12 @@ class Settings:
             try:
                 settings.set(key, raw)
             except SettingsError as error:
-                invalid.append(str(error))
+                invalid.append(message_of(error))
         if not invalid:
             return settings, None
-        return settings, "Some settings were not valid and were reset to their defaults:\n" + "\n".join(
-            f"• {problem}" for problem in invalid
-        )
+        return settings, QT_TRANSLATE_NOOP(
+            "Settings", "Some settings were not valid and were reset to their defaults:\n{problems}"
+        ).format(problems=joined([Translatable("", "• {problem}", {"problem": problem}) for problem in invalid]))
 
     def get(self, key: str) -> object:
         return self._values[option(key).key]
@@ -356,10 +365,12 @@ def _keep_aside(path: Path, error: Exception) -> str:
     what the user (or a crash) left in it, and say so."""
     backup = keep_aside(path, time.strftime(".broken-%Y%m%d-%H%M%S"))
     if backup == path:
-        return (f"Your settings file could not be read ({error}) and could not be moved aside; "
-                f"the default settings are used until it is fixed or replaced.")
-    return (f"Your settings file could not be read ({error}); it was kept as {backup.name} "
-            f"and the default settings are used.")
+        return QT_TRANSLATE_NOOP(
+            "Settings", "Your settings file could not be read ({error}) and could not be moved aside; "
+            "the default settings are used until it is fixed or replaced.").format(error=str(error))
+    return QT_TRANSLATE_NOOP(
+        "Settings", "Your settings file could not be read ({error}); it was kept as {file} "
+        "and the default settings are used.").format(error=str(error), file=backup.name)
 
 
 def reload_labels(keys: Iterable[str]) -> list[str]:

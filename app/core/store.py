@@ -51,7 +51,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeGuard, TypeVar
+from typing import Any, Final, Generic, NamedTuple, TypeGuard, TypeVar
+
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -334,35 +336,30 @@ def _is_damage(error: sqlite3.Error) -> bool:
 def _store_error(error: sqlite3.Error, action: str, path: Path) -> StoreError:
     code = _primary_code(error)
     if code == _SQLITE_FULL:
-        text = (
-            f"The disk is full, so Inkwell could not {action}; nothing was saved for that "
-            "change. Free some disk space and try again."
-        )
+        text = QT_TRANSLATE_NOOP(
+            "Store", "The disk is full, so Inkwell could not {action}; nothing was saved for that "
+            "change. Free some disk space and try again.")
     elif code in (_SQLITE_READONLY, _SQLITE_PERM):
-        text = (
-            f"Inkwell could not {action}: its database {path} is read-only. Check that you "
-            "may write to that file and its folder."
-        )
+        text = QT_TRANSLATE_NOOP(
+            "Store", "Inkwell could not {action}: its database {path} is read-only. Check that you "
+            "may write to that file and its folder.")
     elif code == _SQLITE_CANTOPEN:
-        text = (
-            f"Inkwell could not {action}: it cannot open its database {path}. Check that "
-            "the folder exists and that you may write to it."
-        )
+        text = QT_TRANSLATE_NOOP(
+            "Store", "Inkwell could not {action}: it cannot open its database {path}. Check that "
+            "the folder exists and that you may write to it.")
     elif code in (_SQLITE_BUSY, _SQLITE_LOCKED):
-        text = (
-            f"Inkwell could not {action}: its database is in use by another program. Is "
-            "Inkwell already running?"
-        )
+        text = QT_TRANSLATE_NOOP(
+            "Store", "Inkwell could not {action}: its database is in use by another program. Is "
+            "Inkwell already running?")
     elif code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-        text = (
-            f"Inkwell could not {action}: its database {path} is damaged. Restart Inkwell "
-            "to repair it (a copy of the damaged file is kept)."
-        )
+        text = QT_TRANSLATE_NOOP(
+            "Store", "Inkwell could not {action}: its database {path} is damaged. Restart Inkwell "
+            "to repair it (a copy of the damaged file is kept).")
     elif code == _SQLITE_IOERR:
-        text = f"Inkwell could not {action} because of a disk error ({error}). Check the disk."
+        text = QT_TRANSLATE_NOOP("Store", "Inkwell could not {action} because of a disk error ({error}). Check the disk.")
     else:
-        text = f"Inkwell could not {action} ({error})."
-    return StoreError(text)
+        text = QT_TRANSLATE_NOOP("Store", "Inkwell could not {action} ({error}).")
+    return StoreError(text.format(action=action, path=str(path), error=str(error)))
 
 
 class _Damaged(Exception):
@@ -499,6 +496,11 @@ def _excerpt(text: str, needle: str) -> str:
         stop = space if space != -1 else stop
     excerpt = " ".join(text[begin:stop].split())
     return ("…" if begin > 0 else "") + excerpt + ("…" if stop < len(text) else "")
+
+
+# The kinds of listed rows, as messages name them.
+_NOUNS: Final = {"conversation": QT_TRANSLATE_NOOP("Store", "conversation"),
+                 "document": QT_TRANSLATE_NOOP("Store", "document")}
 
 
 def _plural(count: int, noun: str) -> str:
@@ -790,15 +792,17 @@ _LIST = _Kind("a list", lambda v: isinstance(v, list))
 
 
 def _bad_export(detail: str) -> StoreError:
-    return StoreError(f"This Inkwell conversation export is damaged or incomplete: {detail}.")
+    return StoreError(QT_TRANSLATE_NOOP("Store", "This Inkwell conversation export is damaged or incomplete: {detail}.").format(
+        detail=detail))
 
 
 def _field(data: Mapping[str, Any], key: str, kind: _Kind, where: str = "") -> Any:
     if key not in data:
-        raise _bad_export(f'the field "{where}{key}" is missing')
+        raise _bad_export(QT_TRANSLATE_NOOP("Store", 'the field "{field}" is missing').format(field=f"{where}{key}"))
     value = data[key]
     if not kind.accepts(value):
-        raise _bad_export(f'the field "{where}{key}" should be {kind.description}')
+        raise _bad_export(QT_TRANSLATE_NOOP("Store", 'the field "{field}" should be {kind}').format(
+            field=f"{where}{key}", kind=kind.description))
     return value
 
 
@@ -806,16 +810,15 @@ def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], i
     """Check an export strictly. Returns the conversation's fields, its messages with
     parents before children, and the current leaf's (old) id."""
     if not isinstance(data, dict):
-        raise StoreError("This is not an Inkwell conversation export (it is not a JSON object).")
+        raise StoreError(QT_TRANSLATE_NOOP("Store", "This is not an Inkwell conversation export (it is not a JSON object)."))
     if data.get("format") != EXPORT_FORMAT:
-        raise StoreError(
-            f'This is not an Inkwell conversation export (its "format" is not "{EXPORT_FORMAT}").'
-        )
+        raise StoreError(QT_TRANSLATE_NOOP(
+            "Store", 'This is not an Inkwell conversation export (its "format" is not "{format}").'
+        ).format(format=EXPORT_FORMAT))
     version = _field(data, "version", _ID)
     if version > EXPORT_VERSION:
-        raise StoreError(
-            "This conversation was exported by a newer Inkwell. Update Inkwell to import it."
-        )
+        raise StoreError(QT_TRANSLATE_NOOP(
+            "Store", "This conversation was exported by a newer Inkwell. Update Inkwell to import it."))
     if version < 1:
         raise _bad_export(f'its "version" {version} is not a known version')
     conversation = {key: _field(data, key, _TEXT) for key in ("title", "system_prompt", "persona")}
@@ -914,10 +917,10 @@ class Store:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(
-                f"Inkwell cannot create the folder {folder} for its database "
-                f"({error.strerror or error}). Check that you may write there."
-            ) from error
+            raise StoreError(QT_TRANSLATE_NOOP(
+                "Store", "Inkwell cannot create the folder {folder} for its database "
+                "({error}). Check that you may write there."
+            ).format(folder=str(folder), error=error.strerror or str(error))) from error
 
         damaged_copy: Path | None = None
         try:
@@ -927,7 +930,7 @@ class Store:
             conn = self._connect()
         self._conn = conn
         try:
-            with self._sqlite_errors("open its database"):
+            with self._sqlite_errors(QT_TRANSLATE_NOOP("Store", "open its database")):
                 # Where WAL cannot work (some network drives) SQLite keeps its rollback
                 # journal: slower, but every transaction is just as atomic.
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -936,7 +939,7 @@ class Store:
             self._migrate()
             if damaged_copy is not None:
                 self.recovery_report = self._recover_from(damaged_copy)
-            with self._transaction("open its database") as conn:
+            with self._transaction(QT_TRANSLATE_NOOP("Store", "open its database")) as conn:
                 # Also proves at once that the file can be written.
                 conn.execute(
                     "UPDATE messages SET status = 'interrupted', updated_at = ? "
@@ -964,7 +967,7 @@ class Store:
     # --- opening ---
 
     def _connect(self) -> sqlite3.Connection:
-        with self._sqlite_errors("open its database"):
+        with self._sqlite_errors(QT_TRANSLATE_NOOP("Store", "open its database")):
             # isolation_level=None: no implicit transactions; _transaction() makes them.
             conn = sqlite3.connect(self.db_path, isolation_level=None, timeout=5.0)
             conn.create_function(_FOLD_FUNCTION, 1, _fold, deterministic=True)
@@ -990,14 +993,14 @@ class Store:
             raise
 
     def _newer_error(self) -> StoreError:
-        return StoreError(
-            f"The database {self.db_path} was written by a newer version of Inkwell. "
+        return StoreError(QT_TRANSLATE_NOOP(
+            "Store", "The database {path} was written by a newer version of Inkwell. "
             "Update Inkwell to open it (the file was left as it is)."
-        )
+        ).format(path=str(self.db_path)))
 
     def _migrate(self) -> None:
         while True:
-            with self._transaction("upgrade its database") as conn:
+            with self._transaction(QT_TRANSLATE_NOOP("Store", "upgrade its database")) as conn:
                 # Read inside the transaction: another process may have just upgraded it.
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 if version > len(MIGRATIONS):
@@ -1021,11 +1024,10 @@ class Store:
                 if source.exists():
                     os.replace(source, f"{copy}{suffix}")
         except OSError as error:
-            raise StoreError(
-                f"Inkwell's database {self.db_path} is damaged, and Inkwell could not move it "
-                f"aside to start a new one ({error.strerror or error}). Check that you may "
-                "write to its folder."
-            ) from error
+            raise StoreError(QT_TRANSLATE_NOOP(
+                "Store", "Inkwell's database {path} is damaged, and Inkwell could not move it "
+                "aside to start a new one ({error}). Check that you may write to its folder."
+            ).format(path=str(self.db_path), error=error.strerror or str(error))) from error
         return copy
 
     def _recover_from(self, copy: Path) -> str:
@@ -1050,7 +1052,7 @@ class Store:
                 "nothing could be recovered from it, so Inkwell started with an empty database."
             )
         try:
-            with self._transaction("save what was recovered") as conn:
+            with self._transaction(QT_TRANSLATE_NOOP("Store", "save what was recovered")) as conn:
                 found = _insert_salvaged(conn, tables)
         except StoreError as error:
             return intro + f"its contents could not be copied into a new database: {error}"
@@ -1069,7 +1071,7 @@ class Store:
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise StoreError("The conversation store is closed.")
+            raise StoreError(QT_TRANSLATE_NOOP("Store", "The conversation store is closed."))
         return self._conn
 
     @contextmanager
@@ -1161,9 +1163,10 @@ class Store:
     def _listed(self, kind: _Listed[_Row], *, in_trash: bool) -> list[_Row]:
         """Not in the trash: most recently updated first. In it: most recently deleted first."""
         if in_trash:
-            action, where, order = "read the trash", "IS NOT NULL", "deleted_at"
+            action, where, order = QT_TRANSLATE_NOOP("Store", "read the trash"), "IS NOT NULL", "deleted_at"
         else:
-            action, where, order = f"read the {kind.noun}s", "IS NULL", "updated_at"
+            action = QT_TRANSLATE_NOOP("Store", "read the {noun}s").format(noun=_NOUNS[kind.noun])
+            where, order = "IS NULL", "updated_at"
         with self._reading(action) as conn:
             rows = conn.execute(
                 f"{kind.select} WHERE deleted_at {where} ORDER BY {order} DESC, id DESC"
@@ -1174,21 +1177,21 @@ class Store:
         """A second delete keeps the first date, so the trash keeps its order and age."""
         self._update_row(
             kind,
-            f"move the {kind.noun} to the trash",
+            QT_TRANSLATE_NOOP("Store", "move the {noun} to the trash").format(noun=_NOUNS[kind.noun]),
             row_id,
             "deleted_at = coalesce(deleted_at, ?)",
             (time.time(),),
         )
 
     def _restore_from_trash(self, kind: _Listed[Any], row_id: int) -> None:
-        self._update_row(kind, f"restore the {kind.noun}", row_id, "deleted_at = NULL", ())
+        self._update_row(kind, QT_TRANSLATE_NOOP("Store", "restore the {noun}").format(noun=_NOUNS[kind.noun]), row_id, "deleted_at = NULL", ())
 
     def empty_trash(self, older_than_s: float = 0) -> int:
         """Delete for good the conversations and documents in the trash for at least
         ``older_than_s`` seconds, with their messages and revisions. Returns how many
         conversations and documents, together."""
         cutoff = time.time() - older_than_s
-        with self._transaction("empty the trash") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "empty the trash")) as conn:
             # Messages and revisions follow by ON DELETE CASCADE.
             return sum(
                 conn.execute(
@@ -1204,7 +1207,7 @@ class Store:
         self, title: str = "", system_prompt: str = "", persona: str = ""
     ) -> Conversation:
         now = time.time()
-        with self._transaction("save the new conversation") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the new conversation")) as conn:
             conversation_id = _insert(conn, "conversations", {
                 "title": " ".join(title.split()),
                 "system_prompt": system_prompt,
@@ -1216,7 +1219,7 @@ class Store:
 
     def get_conversation(self, conversation_id: int) -> Conversation:
         """Any conversation, including one in the trash."""
-        with self._reading("read the conversation") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the conversation")) as conn:
             return self._conversation(conn, conversation_id)
 
     def list_conversations(self) -> list[Conversation]:
@@ -1229,7 +1232,7 @@ class Store:
         needle = query.strip().casefold()
         if not needle:
             return [SearchHit(conversation, "") for conversation in self.list_conversations()]
-        with self._reading("search the conversations") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "search the conversations")) as conn:
             rows = conn.execute(_SEARCH_SQL, {"needle": needle}).fetchall()
         hits = []
         for *columns, first_match in rows:
@@ -1243,13 +1246,13 @@ class Store:
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         title = " ".join(title.split())
         self._update_row(
-            _CONVERSATIONS, "rename the conversation", conversation_id, "title = ?", (title,)
+            _CONVERSATIONS, QT_TRANSLATE_NOOP("Store", "rename the conversation"), conversation_id, "title = ?", (title,)
         )
 
     def set_system_prompt(self, conversation_id: int, text: str, persona: str = "") -> None:
         self._update_row(
             _CONVERSATIONS,
-            "save the system prompt",
+            QT_TRANSLATE_NOOP("Store", "save the system prompt"),
             conversation_id,
             "system_prompt = ?, persona = ?",
             (text, persona),
@@ -1272,7 +1275,7 @@ class Store:
         """A new document. Without a title, it is titled by its body's first line."""
         title = " ".join(title.split())
         now = time.time()
-        with self._transaction("save the new document") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the new document")) as conn:
             document_id = _insert(conn, "documents", {
                 "title": title or title_from_text(body),
                 "body": body,
@@ -1284,7 +1287,7 @@ class Store:
 
     def get_document(self, document_id: int) -> Document:
         """Any document, including one in the trash."""
-        with self._reading("read the document") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the document")) as conn:
             return _DOCUMENTS.fetch(conn, document_id)
 
     def list_documents(self) -> list[Document]:
@@ -1325,7 +1328,7 @@ class Store:
             changes["word_target"] = (
                 None if word_target is None else _check_count(word_target, "word target")
             )
-        with self._transaction("save the document") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the document")) as conn:
             return self._change_document(conn, document_id, changes, title=title, body=body)
 
     @staticmethod
@@ -1378,7 +1381,7 @@ class Store:
     def add_revision(self, document_id: int, reason: str) -> Revision | None:
         """Snapshot the document's body. None, and nothing added, when the newest revision
         already holds this body: asking twice does not fill the history with copies."""
-        with self._transaction("save a revision") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save a revision")) as conn:
             return self._snapshot(conn, _DOCUMENTS.fetch(conn, document_id), reason)
 
     @classmethod
@@ -1401,7 +1404,7 @@ class Store:
 
     def list_revisions(self, document_id: int) -> list[Revision]:
         """A document's revisions, newest first."""
-        with self._reading("read the revisions") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the revisions")) as conn:
             _DOCUMENTS.fetch(conn, document_id)
             # By id, not by date: a newer revision has a greater id (max + 1), while a
             # clock can go back.
@@ -1411,13 +1414,13 @@ class Store:
             return [Revision(*row) for row in rows]
 
     def get_revision(self, revision_id: int) -> Revision:
-        with self._reading("read the revision") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the revision")) as conn:
             return self._revision(conn, revision_id)
 
     def restore_revision(self, document_id: int, revision_id: int) -> Document:
         """Put a revision's body back. The body it replaces is snapshotted first (reason
         "before restore"), in the same transaction, so a restore can itself be undone."""
-        with self._transaction("restore the revision") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "restore the revision")) as conn:
             document = _DOCUMENTS.fetch(conn, document_id)
             revision = self._revision(conn, revision_id)
             if revision.document_id != document_id:
@@ -1428,7 +1431,7 @@ class Store:
     def prune_revisions(self, document_id: int, keep: int = 200) -> int:
         """Delete for good all but the newest ``keep`` revisions; how many were deleted."""
         keep = _check_count(keep, "number of revisions to keep")
-        with self._transaction("prune the revisions") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "prune the revisions")) as conn:
             _DOCUMENTS.fetch(conn, document_id)
             return conn.execute(
                 "DELETE FROM revisions WHERE document_id = ? AND id NOT IN ("
@@ -1453,7 +1456,7 @@ class Store:
         _check_choice(status, STATUSES, "status")
         stats_json = _encode_stats(stats)
         now = time.time()
-        with self._transaction("save the message") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the message")) as conn:
             conversation = self._conversation(conn, conversation_id)
             if parent_id is not None:
                 self._message(conn, parent_id, conversation_id)
@@ -1494,7 +1497,7 @@ class Store:
         if stats is not None:
             changes["stats"] = _encode_stats(stats)
         now = time.time()
-        with self._transaction("save the message") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the message")) as conn:
             message = self._message(conn, message_id)
             if changes:
                 changes["updated_at"] = now
@@ -1508,7 +1511,7 @@ class Store:
             return self._message(conn, message_id)
 
     def get_message(self, message_id: int) -> Message:
-        with self._reading("read the message") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the message")) as conn:
             return self._message(conn, message_id)
 
     def delete_message(self, message_id: int) -> None:
@@ -1516,7 +1519,7 @@ class Store:
         non-deleted ancestor). If it was on the current path, the current leaf moves up to
         that ancestor (None if there is none)."""
         now = time.time()
-        with self._transaction("delete the message") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "delete the message")) as conn:
             message = self._message(conn, message_id)
             if message.deleted_at is not None:
                 return
@@ -1531,7 +1534,7 @@ class Store:
         """Undo delete_message. If the current path ends above the message (as deleting it
         left it), the path extends down through it again to the newest leaf below it."""
         now = time.time()
-        with self._transaction("restore the message") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "restore the message")) as conn:
             message = self._message(conn, message_id)
             if message.deleted_at is None:
                 return
@@ -1544,7 +1547,7 @@ class Store:
 
     def path(self, conversation_id: int) -> list[Message]:
         """The messages shown: root → current leaf, deleted ones skipped."""
-        with self._reading("read the conversation") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the conversation")) as conn:
             leaf = self._conversation(conn, conversation_id).current_leaf_id
             if leaf is None:
                 return []
@@ -1554,7 +1557,7 @@ class Store:
     def siblings(self, message_id: int) -> list[Message]:
         """The alternatives of a message: non-deleted messages with the same effective
         parent and role, by id, itself included (unless it is deleted)."""
-        with self._reading("read the message") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the message")) as conn:
             message = self._message(conn, message_id)
             tree = _Tree(conn, message.conversation_id)
             family = tree.children(tree.effective_parent(message_id))
@@ -1566,13 +1569,13 @@ class Store:
     def select_branch(self, message_id: int) -> None:
         """Show the branch through a message: the current leaf becomes the newest leaf
         below it (the child with the greatest id at each step; itself if it has none)."""
-        with self._transaction("switch branches") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "switch branches")) as conn:
             message = self._visible_message(conn, message_id)
             leaf = _Tree(conn, message.conversation_id).newest_leaf(message_id)
             _set_leaf(conn, message.conversation_id, leaf)
 
     def set_current_leaf(self, conversation_id: int, message_id: int | None) -> None:
-        with self._transaction("switch branches") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "switch branches")) as conn:
             self._conversation(conn, conversation_id)
             if message_id is not None:
                 self._visible_message(conn, message_id, conversation_id)
@@ -1581,12 +1584,12 @@ class Store:
     # --- app state ---
 
     def get_meta(self, key: str, default: str | None = None) -> str | None:
-        with self._reading("read the app state") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "read the app state")) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
             return default if row is None else row[0]
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._transaction("save the app state") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "save the app state")) as conn:
             conn.execute(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -1597,7 +1600,7 @@ class Store:
 
     def export_json(self, conversation_id: int) -> dict[str, Any]:
         """The whole tree of non-deleted messages, with effective parents, as plain JSON data."""
-        with self._reading("export the conversation") as conn:
+        with self._reading(QT_TRANSLATE_NOOP("Store", "export the conversation")) as conn:
             conversation = self._conversation(conn, conversation_id)
             tree = _Tree(conn, conversation_id)
             rows = conn.execute(
@@ -1633,7 +1636,7 @@ class Store:
         just updated, so it shows at the top of the list; its created_at is kept."""
         conversation, messages, leaf = _parse_export(data)
         now = time.time()
-        with self._transaction("import the conversation") as conn:
+        with self._transaction(QT_TRANSLATE_NOOP("Store", "import the conversation")) as conn:
             conversation_id = _insert(conn, "conversations", {**conversation, "updated_at": now})
             new_ids: dict[int, int] = {}
             for message in messages:

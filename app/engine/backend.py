@@ -26,6 +26,7 @@ from app.core.generation import (
 )
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.textstream import StopMatcher, Utf8StreamDecoder
+from app.core.translatable import QT_TRANSLATE_NOOP, message_of
 from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
 from app.core.offload import memory_needed, plan_offload
 from app.core.writing import build_continuation
@@ -132,13 +133,12 @@ class LlamaBackend:
         try:
             gguf = read_gguf(path)
         except GGUFError as error:
-            raise EngineError(str(error)) from None
+            raise EngineError(message_of(error)) from None
         quantized_kv = params.kv_cache_type != "f16"
         if quantized_kv and params.flash_attention == "off":
-            raise EngineError(
-                f"A {params.kv_cache_type} KV cache needs flash attention. Set flash attention to "
-                "Auto or On in Settings, or use the f16 KV cache."
-            )
+            raise EngineError(QT_TRANSLATE_NOOP(
+                "Engine", "A {kv_type} KV cache needs flash attention. Set flash attention to "
+                "Auto or On in Settings, or use the f16 KV cache.").format(kv_type=params.kv_cache_type))
         self.unload()
         n_ctx_train = gguf.context_length or DEFAULT_CONTEXT
         n_ctx = max(256, min(params.n_ctx or automatic_context(gguf, params.kv_cache_type), n_ctx_train))
@@ -175,16 +175,18 @@ class LlamaBackend:
                     # Most often the GPU ran out of memory: try again with half the layers,
                     # and say so, rather than falling back silently.
                     fewer = layers // 2
-                    note = f"Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead."
+                    note = QT_TRANSLATE_NOOP(
+                        "Engine", "Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead."
+                    ).format(layers=layers, error=str(error), fewer=fewer)
                     layers = fewer
                     continue
                 arch = gguf.architecture or "unknown"
-                raise EngineError(
-                    f"llama.cpp could not load '{gguf.path.name}' (architecture '{arch}'). "
+                raise EngineError(QT_TRANSLATE_NOOP(
+                    "Engine", "llama.cpp could not load '{name}' (architecture '{architecture}'). "
                     "The file looks like a valid GGUF, so this llama.cpp build may not support "
                     "that architecture yet, or there is not enough memory. Try a smaller or "
-                    f"more common model, or update Inkwell. ({error})"
-                ) from None
+                    "more common model, or update Inkwell. ({error})"
+                ).format(name=gguf.path.name, architecture=arch, error=str(error))) from None
             break
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf = llm, gguf
@@ -224,7 +226,7 @@ class LlamaBackend:
 
     def _require_model(self) -> llama_cpp.Llama:
         if self.llm is None:
-            raise EngineError("No model is loaded. Open a GGUF model first.")
+            raise EngineError(QT_TRANSLATE_NOOP("Engine", "No model is loaded. Open a GGUF model first."))
         return self.llm
 
     def _special_text(self, token_id: int) -> str:
@@ -370,10 +372,10 @@ class LlamaBackend:
         tokens, template_stops, dropped, visible_from = self.request_tokens(request)
         n_ctx = llm.n_ctx()
         if len(tokens) >= n_ctx:
-            raise EngineError(
-                f"The message is too long for the model's context ({len(tokens)} tokens, "
-                f"the context holds {n_ctx}). Shorten it or choose a larger context."
-            )
+            raise EngineError(QT_TRANSLATE_NOOP(
+                "Engine", "The message is too long for the model's context ({tokens} tokens, "
+                "the context holds {context}). Shorten it or choose a larger context."
+            ).format(tokens=len(tokens), context=n_ctx))
         max_new = max(1, min(request.max_tokens, n_ctx - len(tokens)))
         cached = _common_prefix(llm.input_ids[: llm.n_tokens], tokens)
         if request.sampler.seed is not None:
@@ -417,7 +419,8 @@ class LlamaBackend:
                     break
         except RuntimeError as error:
             if not cancel.is_set():
-                raise EngineError(f"llama.cpp stopped with an error: {error}") from None
+                raise EngineError(QT_TRANSLATE_NOOP("Engine", "llama.cpp stopped with an error: {error}").format(
+                    error=str(error))) from None
             finish = "cancelled"  # the abort callback interrupted prompt evaluation
         finally:
             token_stream.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app.core.resources import resource_path
+from app.core.translatable import Translatable, message_of
 
 LANGUAGES = ("en", "zh_CN")
 _installed: list[QTranslator] = []  # kept alive for as long as they are installed
@@ -21,6 +22,19 @@ def chosen_language(setting: str, system_locale: str | None = None) -> str:
         return setting
     locale = system_locale or QLocale.system().name()
     return "zh_CN" if locale.lower().startswith("zh") else "en"
+
+
+def translated(text: object) -> str:
+    """Text from the core in the interface's language. A Translatable, or an exception raised
+    with one, is looked up in its context and filled with its (translated) values; anything
+    else, such as a name the user typed, is shown as it is."""
+    if isinstance(text, BaseException):
+        text = message_of(text)
+    if not isinstance(text, Translatable):
+        return str(text)
+    values = {name: translated(value) if isinstance(value, (Translatable, BaseException)) else value
+              for name, value in text.values.items()}
+    return QCoreApplication.translate(text.context, text.template).format(**values)
 
 
 def compiled_translation(language: str, cache_dir: Path) -> Path | None:

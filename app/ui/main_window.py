@@ -43,6 +43,7 @@ from app.core.store import Message, Store, StoreError
 from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
 from app.ui.chat_view import ChatView, MessageItem
+from app.ui.i18n import translated
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
 from app.ui.models_page import ModelsPage
@@ -108,7 +109,7 @@ class MainWindow(QMainWindow):
         if self.store.recovery_report:
             self.chat_view.add_notice(self.store.recovery_report)
         if settings_problem:
-            self.chat_view.add_notice(settings_problem)
+            self.chat_view.add_notice(translated(settings_problem))
         self._backend_job = host.run_on_engine(lambda backend: backend.report())
         last = self.store.get_meta(LAST_CONVERSATION_KEY)
         if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
@@ -177,6 +178,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.chat_stack, 1)
         layout.addLayout(banner_row)
         layout.addLayout(input_row)
+        # The system prompt is written, then saved: Tab reaches its box before its Save button.
+        QWidget.setTabOrder(self.system_prompt_edit, self.save_persona_button)
 
         splitter = QSplitter()
         splitter.addWidget(self.sidebar)
@@ -377,7 +380,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         presets, problem = all_sampler_presets(self.paths.config_dir)
         if problem:
-            self.statusBar().showMessage(problem, 8000)
+            self.statusBar().showMessage(translated(problem), 8000)
         dialog = SettingsDialog(self.settings, [p.name for p in presets], self.backend_text, self)
         if dialog.exec() != SettingsDialog.DialogCode.Accepted or dialog.result_settings is None:
             return
@@ -440,7 +443,7 @@ class MainWindow(QMainWindow):
         try:
             conversation = self.store.get_conversation(conversation_id)
         except StoreError as error:
-            self._report(str(error))
+            self._report(translated(error))
             return
         self.conversation_id = conversation_id
         self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation_id))
@@ -482,7 +485,7 @@ class MainWindow(QMainWindow):
             return
         if self.conversation_id is None:
             conversation = self._write(lambda: self.store.create_conversation(
-                system_prompt=self.system_prompt_edit.toPlainText(), persona=self.persona_chooser.currentText()))
+                system_prompt=self.system_prompt_edit.toPlainText(), persona=self._chosen_persona()))
             if conversation is None:
                 return
             self.conversation_id = conversation.id
@@ -650,13 +653,13 @@ class MainWindow(QMainWindow):
         self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"))
         self._end_reply()
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: object) -> None:
         reply = self.streaming
         if reply is None or request_id != reply.request_id:
             return
         self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="error"))
         self._end_reply()
-        self.chat_view.add_notice(message)
+        self.chat_view.add_notice(translated(message))
 
     def _end_reply(self) -> None:
         self.streaming = None
@@ -747,29 +750,34 @@ class MainWindow(QMainWindow):
         personas, problem = all_personas(self.paths.config_dir)
         self.personas: dict[str, Persona] = {p.name: p for p in personas}
         self.persona_chooser.clear()
-        self.persona_chooser.addItems(list(self.personas))
+        for name in self.personas:  # shown in the interface's language, stored by its own name
+            self.persona_chooser.addItem(translated(name), name)
         if problem:
-            self.statusBar().showMessage(problem, 10_000)
+            self.statusBar().showMessage(translated(problem), 10_000)
 
     def _show_system_prompt(self, text: str, persona: str) -> None:
         self.system_prompt_edit.blockSignals(True)
         self.system_prompt_edit.setPlainText(text)
         self.system_prompt_edit.blockSignals(False)
         # A prompt that matches no persona (edited, or a deleted persona) shows no persona.
-        index = self.persona_chooser.findText(persona) if persona else (0 if not text else -1)
+        index = self.persona_chooser.findData(persona) if persona else (0 if not text else -1)
         self.persona_chooser.setCurrentIndex(index)
 
     def _on_persona_chosen(self, index: int) -> None:
-        persona = self.personas.get(self.persona_chooser.itemText(index))
+        persona = self.personas.get(self.persona_chooser.itemData(index))
         if persona is not None:
             self.system_prompt_edit.setPlainText(persona.system_prompt)
             self._save_system_prompt(persona.name)
 
     def _on_system_prompt_edited(self) -> None:
-        current = self.personas.get(self.persona_chooser.currentText())
+        current = self.personas.get(self._chosen_persona())
         if current is not None and current.system_prompt != self.system_prompt_edit.toPlainText():
             self.persona_chooser.setCurrentIndex(-1)  # a custom prompt, no longer the persona
-        self._save_system_prompt(self.persona_chooser.currentText())
+        self._save_system_prompt(self._chosen_persona())
+
+    def _chosen_persona(self) -> str:
+        """The chosen persona's own name (the chooser shows built-in ones translated)."""
+        return self.persona_chooser.currentData() or ""
 
     def _save_system_prompt(self, persona: str) -> None:
         if self.conversation_id is not None:
@@ -789,10 +797,10 @@ class MainWindow(QMainWindow):
         try:
             save_user_persona(self.paths.config_dir, name, self.system_prompt_edit.toPlainText())
         except (OSError, ValueError) as error:
-            self._report(self.tr("The persona could not be saved: {error}").format(error=error))
+            self._report(self.tr("The persona could not be saved: {error}").format(error=translated(error)))
             return
         self._load_personas()
-        self.persona_chooser.setCurrentText(name.strip())
+        self.persona_chooser.setCurrentIndex(self.persona_chooser.findData(name.strip()))
         self._save_system_prompt(name.strip())
 
     # -- export and import ---------------------------------------------------------------
@@ -829,7 +837,7 @@ class MainWindow(QMainWindow):
             self._report(self.tr("{name} could not be read as a conversation: {error}").format(name=Path(path).name, error=error))
             return
         except StoreError as error:
-            self._report(str(error))
+            self._report(translated(error))
             return
         self.refresh_list()
         self.open_conversation(conversation.id)
@@ -843,9 +851,9 @@ class MainWindow(QMainWindow):
             return change() or True
         except StoreError as error:
             if not quiet:
-                self._report(str(error))
+                self._report(translated(error))
             else:
-                self.statusBar().showMessage(str(error), 8000)
+                self.statusBar().showMessage(translated(error), 8000)
             return None
 
     def _report(self, message: str) -> None:
@@ -973,9 +981,9 @@ class MainWindow(QMainWindow):
         self.model_label.setToolTip(info.path)
         self.models_page.set_loaded(info.path)
         self.gpu_label.setText(_offload_summary(info))
-        self.gpu_label.setToolTip(info.offload_note)
+        self.gpu_label.setToolTip(translated(info.offload_note))
         if info.offload_note and "failed" in info.offload_note:
-            self.chat_view.add_notice(info.offload_note)  # never a silent fall-back
+            self.chat_view.add_notice(translated(info.offload_note))  # never a silent fall-back
         self.context_label.setText(self.tr("context {size}").format(size=f"{info.n_ctx:,}"))
         if not info.has_chat_template:
             self.chat_view.add_notice(
@@ -983,7 +991,8 @@ class MainWindow(QMainWindow):
             )
         self.statusBar().showMessage(self.tr("Loaded {name}").format(name=info.name), 4000)
 
-    def _on_load_failed(self, message: str) -> None:
+    def _on_load_failed(self, message: object) -> None:
+        message = translated(message)
         self.load_progress.hide()
         self.model_label.setText(self.tr("No model"))
         self.chat_view.add_notice(message)

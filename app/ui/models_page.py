@@ -27,6 +27,7 @@ from app.core.downloads import Download, DownloadCancelled, DownloadError, Progr
 from app.core.hardware import available_memory_bytes, gpus
 from app.core.library import (
     FIT_CONTEXT,
+    FIT_TEXT,
     CatalogEntry,
     ModelFile,
     catalog_fit,
@@ -38,6 +39,7 @@ from app.core.library import (
 )
 from app.core.paths import AppPaths, find_starter_model
 from app.core.presets import write_json_atomically
+from app.ui.i18n import translated
 from app.ui.widgets import make_button
 
 ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used in place
@@ -76,7 +78,7 @@ class Background(QObject):
         try:
             result = self.work()
         except self.errors as error:
-            self.failed.emit(str(error))
+            self.failed.emit(translated(error))  # translate() is thread-safe
         else:
             self.done.emit(result)
 
@@ -100,9 +102,9 @@ class DownloadRunner(QObject):
         try:
             path = self.download.run(progress=self.progressed.emit, cancel=self.cancel)
         except DownloadCancelled as error:
-            self.failed.emit(str(error), True)
+            self.failed.emit(translated(error), True)
         except DownloadError as error:
-            self.failed.emit(str(error), False)
+            self.failed.emit(translated(error), False)
         else:
             self.finished.emit(str(path))
 
@@ -131,7 +133,7 @@ class ModelsPage(QWidget):
             self.catalog = load_catalog()
         except (OSError, ValueError) as error:
             self.catalog = []
-            self.message.emit(self.tr("The model catalog could not be read: {error}").format(error=error))
+            self.message.emit(self.tr("The model catalog could not be read: {error}").format(error=translated(error)))
         self._build()
         self.refresh()
 
@@ -246,12 +248,12 @@ class ModelsPage(QWidget):
             if model.problem:
                 text = self.tr("{name} — cannot be used").format(name=model.name)
             else:
-                label, _ = model_fit(model, FIT_CONTEXT, ram, vram)
+                label = translated(FIT_TEXT[model_fit(model, FIT_CONTEXT, ram, vram)[0]])
                 marks = " · " + self.tr("loaded") if str(model.path) == self.loaded_path else ""
                 marks += " · " + self.tr("default") if str(model.path) == self.default_path else ""
                 text = f"{model.name}   {format_size(model.size_bytes)} · {label}{marks}"
             item = QListWidgetItem(text)
-            item.setToolTip(model.problem or str(model.path))
+            item.setToolTip(translated(model.problem) if model.problem else str(model.path))
             if model.problem:
                 item.setForeground(Qt.GlobalColor.gray)
             self.model_list.addItem(item)
@@ -262,7 +264,8 @@ class ModelsPage(QWidget):
         ram, vram = self.memory
         self.catalog_list.clear()
         for entry in self.catalog:
-            label, why = catalog_fit(entry, FIT_CONTEXT, ram, vram)
+            fit, why = catalog_fit(entry, FIT_CONTEXT, ram, vram)
+            label, why = translated(FIT_TEXT[fit]), translated(why)
             item = QListWidgetItem(f"{entry.name}   {format_size(entry.size_bytes)} · {label} · {entry.good_for}")
             item.setToolTip(f"{entry.repo}/{entry.file}\n{why}\n" + self.tr("License: {license}; languages: {languages}").format(
                 license=entry.license, languages=", ".join(entry.languages)))
@@ -283,10 +286,11 @@ class ModelsPage(QWidget):
             self.details.clear()
             return
         if model.problem:
-            self.details.setText(f"{model.path}\n\n" + self.tr("This file cannot be used: {problem}").format(problem=model.problem))
+            self.details.setText(f"{model.path}\n\n" + self.tr("This file cannot be used: {problem}").format(problem=translated(model.problem)))
             return
         info = model.info
-        label, why = model_fit(model, FIT_CONTEXT, *self.memory)
+        fit, why = model_fit(model, FIT_CONTEXT, *self.memory)
+        label, why = translated(FIT_TEXT[fit]), translated(why)
         unknown = self.tr("unknown")
         params = f"{info.parameter_count / 1e9:.2f} B" if info.parameter_count else unknown
         size = format_size(model.size_bytes)
@@ -382,7 +386,7 @@ class ModelsPage(QWidget):
         try:
             repo, file_name = parse_repo_ref(self.repo_input.text())
         except ValueError as error:
-            self.message.emit(str(error))
+            self.message.emit(translated(error))
             return
         wanted = then_download or file_name
         self.progress_label.setText(self.tr("Asking the Hub about {repo}…").format(repo=repo))

@@ -32,6 +32,7 @@ from app.core.rewrite import (
     word_diff,
 )
 from app.engine.host import EngineHost
+from app.ui.i18n import translated
 from app.ui.widgets import make_button
 
 PROMPT_OVERHEAD_TOKENS = 200  # instructions, the context around the passage, the template
@@ -127,17 +128,21 @@ class RewritePanel(QWidget):
     def reload_styles(self) -> None:
         styles, problem = all_styles(self.config_dir)
         self.styles: dict[str, Style] = {style.name: style for style in styles}
-        current = self.style_chooser.currentText()
+        current = self._chosen_style_name()
         self.style_chooser.clear()
-        self.style_chooser.addItems(list(self.styles))
+        for name in self.styles:  # built-in styles shown translated, kept by their own name
+            self.style_chooser.addItem(translated(name), name)
         if current in self.styles:
-            self.style_chooser.setCurrentText(current)
+            self.style_chooser.setCurrentIndex(self.style_chooser.findData(current))
         if problem:
-            self.message.emit(problem)
+            self.message.emit(translated(problem))
+
+    def _chosen_style_name(self) -> str:
+        return self.style_chooser.currentData() or ""
 
     def save_style(self) -> None:
         """Keeps the free instruction (with the chosen style's, if any) as a named style."""
-        style = self.styles.get(self.style_chooser.currentText())
+        style = self.styles.get(self._chosen_style_name())
         extra = self.instruction.text().strip()
         instruction = f"{style.instruction} Also: {extra}" if style else extra
         if not extra:
@@ -149,10 +154,10 @@ class RewritePanel(QWidget):
         try:
             save_user_style(self.config_dir, name, instruction)
         except (OSError, ValueError) as error:
-            self.message.emit(self.tr("The style could not be saved: {error}").format(error=error))
+            self.message.emit(self.tr("The style could not be saved: {error}").format(error=translated(error)))
             return
         self.reload_styles()
-        self.style_chooser.setCurrentText(name.strip())
+        self.style_chooser.setCurrentIndex(self.style_chooser.findData(name.strip()))
         self.instruction.clear()
         self.message.emit(self.tr("Saved the style “{name}”.").format(name=name.strip()))
 
@@ -184,7 +189,7 @@ class RewritePanel(QWidget):
         if info is None:
             self.message.emit(self.tr("No model is loaded yet. Use File → Open model…"))
             return
-        style = self.styles.get(self.style_chooser.currentText())
+        style = self.styles.get(self._chosen_style_name())
         instruction = self.instruction.text().strip()
         # The rewrite is about as long as the passage: both must fit the context.
         if 2 * estimate_tokens(passage) + PROMPT_OVERHEAD_TOKENS > info.n_ctx:
@@ -271,14 +276,14 @@ class RewritePanel(QWidget):
         self._show_diff()
         self._update_buttons()
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: object) -> None:
         job = self.job
         if job is None or request_id != job.request_id:
             return
         job.request_id = None
         job.alternatives.pop()
         job.shown = max(0, len(job.alternatives) - 1)
-        self.message.emit(message)
+        self.message.emit(translated(message))
         self._show_diff()
         self._update_buttons()
 

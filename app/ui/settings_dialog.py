@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.settings import OPTIONS, Option, Settings, SettingsError
+from app.ui.i18n import translated
 
 _CONTEXT = "SettingsDialog"
 _TABS = (
@@ -83,10 +84,11 @@ class SettingsDialog(QDialog):
             prefix = next(p for p, _ in _TABS if option.key.startswith(p))
             widget = self._make_widget(option, sampler_names)
             widget.setObjectName(widget_name(option.key))
-            widget.setAccessibleName(option.label)
-            widget.setToolTip(option.help + ("\n" + self.tr("Applies when the model is loaded again.") if option.needs_reload else ""))
+            label = translated(option.label)
+            widget.setAccessibleName(label)
+            widget.setToolTip(translated(option.help) + ("\n" + self.tr("Applies when the model is loaded again.") if option.needs_reload else ""))
             self.widgets[option.key] = widget
-            forms[prefix].addRow(option.label, widget)
+            forms[prefix].addRow(label, widget)
         self.backend_info = QLabel(backend_text)
         self.backend_info.setObjectName("backendInfo")
         self.backend_info.setWordWrap(True)
@@ -119,8 +121,9 @@ class SettingsDialog(QDialog):
             return box
         if option.key.startswith("sampler."):
             combo = QComboBox()
-            combo.addItems(sampler_names)
-            combo.setCurrentText(str(value))
+            for name in sampler_names:  # built-in presets shown translated, kept by their own name
+                combo.addItem(translated(name), name)
+            combo.setCurrentIndex(max(0, combo.findData(str(value), flags=Qt.MatchFlag.MatchFixedString)))
             return combo
         if option.choices:
             combo = QComboBox()
@@ -161,7 +164,7 @@ class SettingsDialog(QDialog):
             for option in self.shown_options():
                 candidate.set(option.key, self.value_of(option.key))
         except SettingsError as error:
-            self.error.setText(str(error))
+            self.error.setText(translated(error))
             return
         self.result_settings = candidate
         super().accept()

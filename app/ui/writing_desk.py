@@ -30,6 +30,7 @@ from app.core.store import Document, Store, StoreError
 from app.core.writing import LENGTHS, count_words
 from app.engine.host import EngineHost
 from app.ui.ghost_editor import GhostEditor
+from app.ui.i18n import translated
 from app.ui.widgets import make_button
 
 AUTOSAVE_DELAY_MS = 700  # a crash or power cut loses at most this much typing
@@ -247,7 +248,7 @@ class WritingDesk(QWidget):
         try:
             document = self.store.get_document(document_id)
         except StoreError as error:
-            self.message.emit(str(error))
+            self.message.emit(translated(error))
             return
         self.document_id = document.id
         self._loading = True
@@ -450,12 +451,12 @@ class WritingDesk(QWidget):
         self._mark_visible_part(session.position, stats.draft_visible_from)
         self._update_buttons()
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: object) -> None:
         session = self.session
         if session is None or request_id != session.request_id:
             return
         session.request_id = None
-        self.message.emit(message)
+        self.message.emit(translated(message))
         self._update_buttons()
 
     def snapshot(self, reason: str) -> None:
@@ -545,7 +546,7 @@ class WritingDesk(QWidget):
         try:
             return change() or True
         except StoreError as error:
-            self.message.emit(str(error))
+            self.message.emit(translated(error))
             return None
 
     def close_desk(self) -> None:

@@ -3,27 +3,27 @@
 <context>
     <name />
     <message>
-        <location filename="../../app/ui/main_window.py" line="1028" />
+        <location filename="../../app/ui/main_window.py" line="1035" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1029" />
+        <location filename="../../app/ui/main_window.py" line="1036" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1030" />
+        <location filename="../../app/ui/main_window.py" line="1037" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1031" />
+        <location filename="../../app/ui/main_window.py" line="1038" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1035" />
+        <location filename="../../app/ui/main_window.py" line="1042" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
@@ -145,6 +145,248 @@
     </message>
 </context>
 <context>
+    <name>Engine</name>
+    <message>
+        <location filename="../../app/engine/backend.py" line="139" />
+        <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
+        <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="178" />
+        <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
+        <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="184" />
+        <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
+        <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="229" />
+        <source>No model is loaded. Open a GGUF model first.</source>
+        <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="375" />
+        <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
+        <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="422" />
+        <source>llama.cpp stopped with an error: {error}</source>
+        <translation>llama.cpp 出错停止：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/worker.py" line="56" />
+        <location filename="../../app/engine/worker.py" line="73" />
+        <source>The model could not be loaded: {error}</source>
+        <translation>无法加载模型：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/worker.py" line="106" />
+        <source>Generation failed: {error}</source>
+        <translation>生成失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>GGUF</name>
+    <message>
+        <location filename="../../app/core/gguf.py" line="367" />
+        <source>the download was probably interrupted; download it again.</source>
+        <translation>下载可能被中断了，请重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="371" />
+        <source>'{name}' is incomplete — {advice}</source>
+        <translation>“{name}”不完整——{advice}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="375" />
+        <source>'{name}' is corrupt ({detail}). Download it again; if that does not help, the file itself is broken.</source>
+        <translation>“{name}”已损坏（{detail}）。请重新下载；如果仍然不行，说明文件本身已损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="391" />
+        <source>less than 0.1 MB</source>
+        <translation>不到 0.1 MB</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="401" />
+        <source>'{name}' is a model in the old GGML/GGJT format, which llama.cpp no longer loads. Download a GGUF (.gguf) version of this model, e.g. from Hugging Face, or convert it with llama.cpp's conversion scripts.</source>
+        <translation>“{name}”是旧的 GGML/GGJT 格式模型，llama.cpp 已不再支持加载。请下载该模型的 GGUF（.gguf）版本（例如从 Hugging Face），或用 llama.cpp 的转换脚本进行转换。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="407" />
+        <source>'{name}' is not a GGUF model file (it does not start with the GGUF signature). Inkwell runs GGUF models: download a .gguf file, e.g. from Hugging Face.</source>
+        <translation>“{name}”不是 GGUF 模型文件（开头没有 GGUF 签名）。Inkwell 运行 GGUF 模型：请下载 .gguf 文件，例如从 Hugging Face 下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="414" />
+        <source>It looks like a saved web page: use the file's download link, not the page that shows it.</source>
+        <translation>它看起来是保存下来的网页：请使用文件的下载链接，而不是展示该文件的页面。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="417" />
+        <source>It is a Git LFS pointer, not the model itself: download the file directly, or run `git lfs pull`.</source>
+        <translation>它是 Git LFS 指针，而不是模型本身：请直接下载该文件，或运行 `git lfs pull`。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="421" />
+        <source>It is a ZIP archive (e.g. a PyTorch checkpoint).</source>
+        <translation>它是 ZIP 压缩包（例如 PyTorch 检查点）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="423" />
+        <source>It looks like a safetensors file, which must be converted first.</source>
+        <translation>它看起来是 safetensors 文件，需要先转换。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="426" />
+        <source>{problem} {hint}</source>
+        <translation>{problem}{hint}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="541" />
+        <source>it claims a text of {count} bytes</source>
+        <translation>声明了一段 {count} 字节的文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="552" />
+        <source>a metadata key is not valid text</source>
+        <translation>某个元数据键不是有效文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="601" />
+        <source>'{name}' is corrupt or was made by a newer tool: metadata '{key}' has an unknown value type ({type}). Download the file again, or look for a version made for current llama.cpp.</source>
+        <translation>“{name}”已损坏或由较新的工具生成：元数据“{key}”的值类型未知（{type}）。请重新下载该文件，或寻找适用于当前 llama.cpp 的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="612" />
+        <source>'{name}' cannot be loaded: metadata '{key}' is an array of arrays, which llama.cpp does not support. Look for another GGUF file of this model.</source>
+        <translation>无法加载“{name}”：元数据“{key}”是嵌套数组，llama.cpp 不支持。请寻找该模型的其他 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="621" />
+        <source>metadata '{key}' claims {count} elements</source>
+        <translation>元数据“{key}”声明了 {count} 个元素</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="660" />
+        <source>'{name}' is a big-endian GGUF file, which Inkwell does not support. Download the standard (little-endian) GGUF file of this model.</source>
+        <translation>“{name}”是大端序 GGUF 文件，Inkwell 不支持。请下载该模型的标准（小端序）GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="666" />
+        <source>'{name}' uses GGUF version 1, which is too old to load. Download a newer GGUF file of this model.</source>
+        <translation>“{name}”使用 GGUF 第 1 版，版本过旧，无法加载。请下载该模型较新的 GGUF 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="670" />
+        <source>'{name}' uses GGUF version {version}, which Inkwell does not support (it reads versions 2 and 3). The file may be corrupt or made by a newer tool: download it again or update Inkwell.</source>
+        <translation>“{name}”使用 GGUF 第 {version} 版，Inkwell 不支持（只能读取第 2 和第 3 版）。该文件可能已损坏或由较新的工具生成：请重新下载或更新 Inkwell。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="681" />
+        <source>it claims {count} tensors</source>
+        <translation>声明了 {count} 个张量</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="683" />
+        <source>it claims {count} metadata entries</source>
+        <translation>声明了 {count} 个元数据条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="691" />
+        <source>metadata '{key}' appears twice</source>
+        <translation>元数据“{key}”出现了两次</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="699" />
+        <source>'{key}' is not a UINT32</source>
+        <translation>“{key}”不是 UINT32</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="701" />
+        <source>alignment {value} is not a power of two</source>
+        <translation>对齐值 {value} 不是 2 的幂</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="714" />
+        <source>tensor '{tensor}' appears twice</source>
+        <translation>张量“{tensor}”出现了两次</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="719" />
+        <source>tensor '{tensor}' claims {count} dimensions</source>
+        <translation>张量“{tensor}”声明了 {count} 个维度</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="727" />
+        <source>'{name}' is corrupt or uses a tensor type Inkwell does not know (type {type} in tensor '{tensor}'), perhaps from a newer llama.cpp. Download it again, or look for a file with a common quantisation such as Q4_K_M.</source>
+        <translation>“{name}”已损坏，或使用了 Inkwell 不认识的张量类型（张量“{tensor}”中的类型 {type}），可能来自较新的 llama.cpp。请重新下载，或寻找使用常见量化方式（如 Q4_K_M）的文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="739" />
+        <source>tensor '{tensor}' has impossible dimensions</source>
+        <translation>张量“{tensor}”的维度不可能成立</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="745" />
+        <source>tensor '{tensor}' has rows of {count} elements, not a multiple of {type}'s block of {block}</source>
+        <translation>张量“{tensor}”每行有 {count} 个元素，不是 {type} 块大小 {block} 的倍数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="750" />
+        <source>tensor '{tensor}' is not aligned</source>
+        <translation>张量“{tensor}”没有对齐</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="766" />
+        <source>its tensor offsets point far beyond any real model</source>
+        <translation>其张量偏移量远超任何真实模型的大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="769" />
+        <source>'{name}' is incomplete — {size} of model data are missing; {advice}</source>
+        <translation>“{name}”不完整——缺少 {size} 的模型数据；{advice}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="809" />
+        <source>'{name}' is not a regular file. Choose a .gguf model file.</source>
+        <translation>“{name}”不是普通文件。请选择一个 .gguf 模型文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="814" />
+        <source>'{name}' is empty (0 bytes). The download probably failed; download it again.</source>
+        <translation>“{name}”是空文件（0 字节）。下载可能失败了，请重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="821" />
+        <source>'{name}' was not found. Check that the file still exists at {path} or choose the model again.</source>
+        <translation>找不到“{name}”。请检查文件是否仍在 {path}，或重新选择模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="828" />
+        <source>Inkwell is not allowed to read '{name}' (permission denied). Check the file's permissions, or move it to a folder you own.</source>
+        <translation>Inkwell 无权读取“{name}”（权限被拒绝）。请检查文件权限，或将其移到你拥有的文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="834" />
+        <source>'{name}' could not be read: {reason}.</source>
+        <translation>无法读取“{name}”：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="839" />
+        <source>unreadable header: {error}</source>
+        <translation>文件头无法读取：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/gguf.py" line="844" />
+        <source>'{name}' is a folder, not a model file. Choose the .gguf file inside it.</source>
+        <translation>“{name}”是文件夹，不是模型文件。请选择其中的 .gguf 文件。</translation>
+    </message>
+</context>
+<context>
     <name>GhostEditor</name>
     <message>
         <location filename="../../app/ui/ghost_editor.py" line="34" />
@@ -158,520 +400,623 @@
     </message>
 </context>
 <context>
+    <name>Library</name>
+    <message>
+        <location filename="../../app/core/library.py" line="503" />
+        <source>'{name}' is the image part (projector) of a vision model, not a model to chat with.</source>
+        <translation>“{name}”是视觉模型的图像部分（投影器），不是可以对话的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="507" />
+        <source>'{name}' is a LoRA adapter for another model, not a model on its own.</source>
+        <translation>“{name}”是用于其他模型的 LoRA 适配器，本身不是独立的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="515" />
+        <source>missing part {numbers} of {count}</source>
+        <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="517" />
+        <source>missing parts {numbers} of {count}</source>
+        <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="518" />
+        <source>'{name}' is incomplete: {missing}. A model split into {count} files needs all of them in one folder; download the missing ones.</source>
+        <translation>“{name}”不完整：{missing}。拆分为 {count} 个文件的模型需要所有文件都在同一文件夹中；请下载缺少的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="625" />
+        <source>fits</source>
+        <translation>可运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="626" />
+        <source>tight</source>
+        <translation>较紧张</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="627" />
+        <source>won't fit</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="628" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="637" />
+        <source>needs about {size} at {context} tokens of context</source>
+        <translation>在 {context} 个词元的上下文下约需 {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="640" />
+        <source>needs about {size}</source>
+        <translation>约需 {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="642" />
+        <source>{need}; Inkwell could not read this computer's free memory</source>
+        <translation>{need}；Inkwell 无法读取这台电脑的可用内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="649" />
+        <source>{free} free ({ram} RAM + {vram} GPU)</source>
+        <translation>可用 {free}（内存 {ram} + GPU {vram}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="652" />
+        <source>{free} free on the GPU</source>
+        <translation>GPU 可用 {free}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="654" />
+        <source>{free} free</source>
+        <translation>可用 {free}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="657" />
+        <source>{need}; {free}</source>
+        <translation>{need}；{free}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="659" />
+        <source>{need}, close to the {free}; close other programs or use a shorter context</source>
+        <translation>{need}，接近{free}；请关闭其他程序或使用更短的上下文</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="664" />
+        <source>{need}; {free}, and Inkwell could not read the free RAM</source>
+        <translation>{need}；{free}，且 Inkwell 无法读取可用内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="666" />
+        <source>{need}, but only {free}</source>
+        <translation>{need}，但只有{free}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="713" />
+        <source>the model file could not be read</source>
+        <translation>无法读取模型文件</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="83" />
+        <location filename="../../app/ui/main_window.py" line="84" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="93" />
+        <location filename="../../app/ui/main_window.py" line="94" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="131" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131" />
+        <location filename="../../app/ui/main_window.py" line="132" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
-        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="138" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138" />
+        <location filename="../../app/ui/main_window.py" line="139" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145" />
+        <location filename="../../app/ui/main_window.py" line="146" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151" />
+        <location filename="../../app/ui/main_window.py" line="152" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="192" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="193" />
+        <location filename="../../app/ui/main_window.py" line="194" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="200" />
+        <location filename="../../app/ui/main_window.py" line="201" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209" />
-        <location filename="../../app/ui/main_window.py" line="352" />
-        <location filename="../../app/ui/main_window.py" line="988" />
+        <location filename="../../app/ui/main_window.py" line="210" />
+        <location filename="../../app/ui/main_window.py" line="353" />
+        <location filename="../../app/ui/main_window.py" line="995" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217" />
+        <location filename="../../app/ui/main_window.py" line="218" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219" />
+        <location filename="../../app/ui/main_window.py" line="220" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223" />
+        <location filename="../../app/ui/main_window.py" line="224" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229" />
+        <location filename="../../app/ui/main_window.py" line="230" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="229" />
+        <location filename="../../app/ui/main_window.py" line="230" />
         <source>Load the model again with the new engine settings</source>
         <translation>使用新的引擎设置重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="232" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="232" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="251" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251" />
+        <location filename="../../app/ui/main_window.py" line="252" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="253" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256" />
+        <location filename="../../app/ui/main_window.py" line="257" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258" />
+        <location filename="../../app/ui/main_window.py" line="259" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260" />
+        <location filename="../../app/ui/main_window.py" line="261" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262" />
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="263" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263" />
+        <location filename="../../app/ui/main_window.py" line="264" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264" />
+        <location filename="../../app/ui/main_window.py" line="265" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="267" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="268" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="269" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="272" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="273" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="278" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357" />
+        <location filename="../../app/ui/main_window.py" line="358" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="363" />
+        <location filename="../../app/ui/main_window.py" line="364" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="391" />
+        <location filename="../../app/ui/main_window.py" line="392" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="400" />
+        <location filename="../../app/ui/main_window.py" line="401" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="411" />
+        <location filename="../../app/ui/main_window.py" line="412" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="411" />
+        <location filename="../../app/ui/main_window.py" line="412" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="458" />
+        <location filename="../../app/ui/main_window.py" line="459" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464" />
+        <location filename="../../app/ui/main_window.py" line="465" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478" />
+        <location filename="../../app/ui/main_window.py" line="479" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="481" />
+        <location filename="../../app/ui/main_window.py" line="482" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="601" />
+        <location filename="../../app/ui/main_window.py" line="602" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="613" />
+        <location filename="../../app/ui/main_window.py" line="614" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="618" />
+        <location filename="../../app/ui/main_window.py" line="619" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="650" />
+        <location filename="../../app/ui/main_window.py" line="651" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="727" />
+        <location filename="../../app/ui/main_window.py" line="728" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="732" />
+        <location filename="../../app/ui/main_window.py" line="733" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="735" />
+        <location filename="../../app/ui/main_window.py" line="736" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="792" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="786" />
+        <location filename="../../app/ui/main_window.py" line="792" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="798" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="802" />
+        <location filename="../../app/ui/main_window.py" line="808" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="805" />
+        <location filename="../../app/ui/main_window.py" line="811" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="805" />
+        <location filename="../../app/ui/main_window.py" line="811" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="813" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="817" />
+        <location filename="../../app/ui/main_window.py" line="823" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="819" />
+        <location filename="../../app/ui/main_window.py" line="825" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="822" />
+        <location filename="../../app/ui/main_window.py" line="828" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="822" />
+        <location filename="../../app/ui/main_window.py" line="828" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="829" />
+        <location filename="../../app/ui/main_window.py" line="835" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="836" />
+        <location filename="../../app/ui/main_window.py" line="842" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="857" />
+        <location filename="../../app/ui/main_window.py" line="863" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="863" />
+        <location filename="../../app/ui/main_window.py" line="869" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="925" />
+        <location filename="../../app/ui/main_window.py" line="931" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="932" />
+        <location filename="../../app/ui/main_window.py" line="938" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="937" />
+        <location filename="../../app/ui/main_window.py" line="943" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="952" />
+        <location filename="../../app/ui/main_window.py" line="958" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="966" />
+        <location filename="../../app/ui/main_window.py" line="972" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="979" />
+        <location filename="../../app/ui/main_window.py" line="985" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="982" />
+        <location filename="../../app/ui/main_window.py" line="988" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="984" />
+        <location filename="../../app/ui/main_window.py" line="990" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="990" />
+        <location filename="../../app/ui/main_window.py" line="997" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="995" />
+        <location filename="../../app/ui/main_window.py" line="1002" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="995" />
+        <location filename="../../app/ui/main_window.py" line="1002" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1009" />
+        <location filename="../../app/ui/main_window.py" line="1016" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1010" />
+        <location filename="../../app/ui/main_window.py" line="1017" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1011" />
+        <location filename="../../app/ui/main_window.py" line="1018" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1041" />
+        <location filename="../../app/ui/main_window.py" line="1048" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1043" />
+        <location filename="../../app/ui/main_window.py" line="1050" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -679,565 +1024,1104 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="134" />
+        <location filename="../../app/ui/models_page.py" line="135" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="141" />
+        <location filename="../../app/ui/models_page.py" line="142" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="146" />
+        <location filename="../../app/ui/models_page.py" line="147" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="146" />
+        <location filename="../../app/ui/models_page.py" line="147" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147" />
+        <location filename="../../app/ui/models_page.py" line="148" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147" />
+        <location filename="../../app/ui/models_page.py" line="148" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="160" />
+        <location filename="../../app/ui/models_page.py" line="161" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="167" />
+        <location filename="../../app/ui/models_page.py" line="168" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="168" />
-        <location filename="../../app/ui/models_page.py" line="187" />
+        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="188" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="168" />
+        <location filename="../../app/ui/models_page.py" line="169" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
+        <location filename="../../app/ui/models_page.py" line="172" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="172" />
+        <location filename="../../app/ui/models_page.py" line="173" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="174" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="174" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="174" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="178" />
+        <location filename="../../app/ui/models_page.py" line="179" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="182" />
+        <location filename="../../app/ui/models_page.py" line="183" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="182" />
+        <location filename="../../app/ui/models_page.py" line="183" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="189" />
+        <location filename="../../app/ui/models_page.py" line="190" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="247" />
+        <location filename="../../app/ui/models_page.py" line="248" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="250" />
+        <location filename="../../app/ui/models_page.py" line="251" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="251" />
+        <location filename="../../app/ui/models_page.py" line="252" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="267" />
+        <location filename="../../app/ui/models_page.py" line="268" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="286" />
+        <location filename="../../app/ui/models_page.py" line="287" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="290" />
+        <location filename="../../app/ui/models_page.py" line="291" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="294" />
+        <location filename="../../app/ui/models_page.py" line="295" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="295" />
+        <location filename="../../app/ui/models_page.py" line="296" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="295" />
+        <location filename="../../app/ui/models_page.py" line="296" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="298" />
+        <location filename="../../app/ui/models_page.py" line="299" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="300" />
+        <location filename="../../app/ui/models_page.py" line="301" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="302" />
+        <location filename="../../app/ui/models_page.py" line="303" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="303" />
+        <location filename="../../app/ui/models_page.py" line="304" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="329" />
+        <location filename="../../app/ui/models_page.py" line="330" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="330" />
+        <location filename="../../app/ui/models_page.py" line="331" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="339" />
+        <location filename="../../app/ui/models_page.py" line="340" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="341" />
+        <location filename="../../app/ui/models_page.py" line="342" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="350" />
+        <location filename="../../app/ui/models_page.py" line="351" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="355" />
+        <location filename="../../app/ui/models_page.py" line="356" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="355" />
+        <location filename="../../app/ui/models_page.py" line="356" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="374" />
+        <location filename="../../app/ui/models_page.py" line="375" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="388" />
+        <location filename="../../app/ui/models_page.py" line="389" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="404" />
+        <location filename="../../app/ui/models_page.py" line="405" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="405" />
+        <location filename="../../app/ui/models_page.py" line="406" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="412" />
+        <location filename="../../app/ui/models_page.py" line="413" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="417" />
+        <location filename="../../app/ui/models_page.py" line="418" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="420" />
+        <location filename="../../app/ui/models_page.py" line="421" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="430" />
+        <location filename="../../app/ui/models_page.py" line="431" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="440" />
+        <location filename="../../app/ui/models_page.py" line="441" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="443" />
+        <location filename="../../app/ui/models_page.py" line="444" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="449" />
+        <location filename="../../app/ui/models_page.py" line="450" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="453" />
+        <location filename="../../app/ui/models_page.py" line="454" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
 </context>
 <context>
+    <name>Presets</name>
+    <message>
+        <location filename="../../app/core/personas.py" line="36" />
+        <source>A persona needs a name.</source>
+        <translation>角色需要一个名称。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="21" />
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="22" />
+        <source>Think step by step</source>
+        <translation>逐步思考</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="23" />
+        <source>Concise</source>
+        <translation>简洁</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="24" />
+        <source>Writing coach</source>
+        <translation>写作教练</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="25" />
+        <source>Translator (English ↔ 中文)</source>
+        <translation>翻译（英文 ↔ 中文）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="26" />
+        <source>中文助手</source>
+        <translation>中文助手</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="27" />
+        <source>Formal</source>
+        <translation>正式</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="28" />
+        <source>Casual</source>
+        <translation>随意</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="29" />
+        <source>Vivid</source>
+        <translation>生动</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="30" />
+        <source>Simpler</source>
+        <translation>更简单</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="31" />
+        <source>Academic</source>
+        <translation>学术</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="32" />
+        <source>Persuasive</source>
+        <translation>有说服力</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="33" />
+        <source>Fix grammar only</source>
+        <translation>仅修正语法</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="34" />
+        <source>Chat (balanced)</source>
+        <translation>聊天（均衡）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="35" />
+        <source>Creative writing</source>
+        <translation>创意写作</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="36" />
+        <source>Precise / rewrite</source>
+        <translation>精确 / 改写</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="41" />
+        <source>personas</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="41" />
+        <source>styles</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="76" />
+        <source>Your {kinds} file could not be read ({error}); it was kept as {file}.</source>
+        <translation>无法读取你的{kinds}文件（{error}）；已将其保留为 {file}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="66" />
+        <source>A style needs a name.</source>
+        <translation>风格需要一个名称。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="68" />
+        <source>A style needs an instruction.</source>
+        <translation>风格需要一条指示。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="183" />
+        <source>Your sampler presets file could not be read ({error}); it was kept as {file}.</source>
+        <translation>无法读取你的采样预设文件（{error}）；已将其保留为 {file}。</translation>
+    </message>
+</context>
+<context>
+    <name>Remote</name>
+    <message>
+        <location filename="../../app/core/remote.py" line="61" />
+        <source>Enter the server's address, for example http://localhost:8080.</source>
+        <translation>请输入服务器地址，例如 http://localhost:8080。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="66" />
+        <source>'{url}' is not an http:// or https:// address.</source>
+        <translation>“{url}”不是 http:// 或 https:// 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="68" />
+        <source>'{url}' names no host.</source>
+        <translation>“{url}”没有指定主机。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="72" />
+        <source>'{url}' has an invalid port.</source>
+        <translation>“{url}”的端口无效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="134" />
+        <source>The remote engines file could not be read ({error}); it was kept as {name}.</source>
+        <translation>无法读取远程引擎文件（{error}）；已将其保留为 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="209" />
+        <source>The system keychain refused the API key ({error}); it is kept until Inkwell closes.</source>
+        <translation>系统钥匙串拒绝保存 API 密钥（{error}）；密钥将保留到 Inkwell 关闭为止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="213" />
+        <source>No system keychain is available, so the API key is kept only until Inkwell closes.</source>
+        <translation>没有可用的系统钥匙串，因此 API 密钥只保留到 Inkwell 关闭为止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="278" />
+        <source>The server sent something that is not JSON: {data}</source>
+        <translation>服务器返回的内容不是 JSON：{data}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="330" />
+        <source>The server's model list is not in the OpenAI format; is this an OpenAI-compatible server?</source>
+        <translation>服务器的模型列表不是 OpenAI 格式；这是兼容 OpenAI 的服务器吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="388" />
+        <source>{url} refused the API key ({status}). Check the key in the engine's settings (or the --api-key-env variable).</source>
+        <translation>{url} 拒绝了 API 密钥（{status}）。请检查引擎设置中的密钥（或 --api-key-env 变量）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="391" />
+        <source>{url} has no model named '{model}'. Choose one of the server's models.</source>
+        <translation>{url} 上没有名为“{model}”的模型。请选择服务器上的一个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="393" />
+        <source>{url} answered 404: nothing there. Check the URL (servers usually end in /v1) and the model name.</source>
+        <translation>{url} 返回 404：该地址没有内容。请检查 URL（服务器地址通常以 /v1 结尾）和模型名称。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="396" />
+        <source>{url} is rate limiting requests (429) and asks to wait {seconds} seconds. Try again in a moment.</source>
+        <translation>{url} 正在限制请求频率（429），要求等待 {seconds} 秒。请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="399" />
+        <source>{url} is rate limiting requests (429). Try again in a moment.</source>
+        <translation>{url} 正在限制请求频率（429）。请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="401" />
+        <source>{url} is unavailable right now ({status}); it may be loading a model or overloaded. Try again.</source>
+        <translation>{url} 暂时不可用（{status}）；它可能正在加载模型或负载过高。请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="404" />
+        <source>{url} failed with a server error ({status}).</source>
+        <translation>{url} 出现服务器错误（{status}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="406" />
+        <source>{url} rejected the request ({status}).</source>
+        <translation>{url} 拒绝了请求（{status}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="409" />
+        <source>{message} The server said: {detail}</source>
+        <translation>{message}服务器返回：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="417" />
+        <source>{url} did not answer within {seconds} seconds. The server may be busy; try again, or raise the engine's timeout.</source>
+        <translation>{url} 在 {seconds} 秒内没有响应。服务器可能正忙；请重试，或增大引擎的超时时间。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="420" />
+        <source>Nothing answers at {url}: is the server running, and is the port right?</source>
+        <translation>{url} 没有响应：服务器是否在运行，端口是否正确？</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="422" />
+        <source>The host in {url} could not be found. Check the address.</source>
+        <translation>找不到 {url} 中的主机。请检查地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="424" />
+        <source>The secure connection to {url} failed ({error}).</source>
+        <translation>与 {url} 的安全连接失败（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/remote.py" line="426" />
+        <source>Could not reach {url} ({error}).</source>
+        <translation>无法连接 {url}（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="102" />
+        <source>{url} answered with something that is not JSON; is this an OpenAI-compatible server?</source>
+        <translation>{url} 返回的内容不是 JSON；这是兼容 OpenAI 的服务器吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="125" />
+        <source>{url} serves no model yet. Load one on the server, then try again.</source>
+        <translation>{url} 尚未提供任何模型。请先在服务器上加载一个模型，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="130" />
+        <source>{url} has no model named '{model}'. It serves: {models}.</source>
+        <translation>{url} 上没有名为“{model}”的模型。它提供：{models}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="133" />
+        <source>your setting</source>
+        <translation>你的设置</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="136" />
+        <source>the server's model list</source>
+        <translation>服务器的模型列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="139" />
+        <source>from the server</source>
+        <translation>来自服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="141" />
+        <source>assumed: the server does not say</source>
+        <translation>推测值：服务器未提供</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="157" />
+        <source>Served by {url}; context {context} tokens ({source}).</source>
+        <translation>由 {url} 提供；上下文 {context} 个词元（{source}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="216" />
+        <source>Not connected to {url}. Connect to the engine first.</source>
+        <translation>未连接到 {url}。请先连接引擎。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="308" />
+        <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it, or set a larger context for the engine if the server has one.</source>
+        <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息；如果服务器支持，也可以为引擎设置更大的上下文。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="354" />
+        <source>{url}: {error}</source>
+        <translation>{url}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="379" />
+        <source>The connection to {url} closed before the reply ended.</source>
+        <translation>与 {url} 的连接在回复结束前断开了。</translation>
+    </message>
+</context>
+<context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="560" />
-        <location filename="../../app/ui/writing_desk.py" line="566" />
+        <location filename="../../app/ui/writing_desk.py" line="561" />
+        <location filename="../../app/ui/writing_desk.py" line="567" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="569" />
+        <location filename="../../app/ui/writing_desk.py" line="570" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="575" />
+        <location filename="../../app/ui/writing_desk.py" line="576" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="578" />
+        <location filename="../../app/ui/writing_desk.py" line="579" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="589" />
+        <location filename="../../app/ui/writing_desk.py" line="590" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
 </context>
 <context>
+    <name>Rewrite</name>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="101" />
+        <source>Choose a style or write an instruction.</source>
+        <translation>请选择一种风格或写一条指示。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="103" />
+        <source>There is nothing to rewrite.</source>
+        <translation>没有可改写的内容。</translation>
+    </message>
+</context>
+<context>
     <name>RewritePanel</name>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="63" />
-        <location filename="../../app/ui/rewrite_panel.py" line="81" />
-        <location filename="../../app/ui/rewrite_panel.py" line="166" />
+        <location filename="../../app/ui/rewrite_panel.py" line="64" />
+        <location filename="../../app/ui/rewrite_panel.py" line="82" />
+        <location filename="../../app/ui/rewrite_panel.py" line="171" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="67" />
-        <location filename="../../app/ui/rewrite_panel.py" line="93" />
+        <location filename="../../app/ui/rewrite_panel.py" line="68" />
+        <location filename="../../app/ui/rewrite_panel.py" line="94" />
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="70" />
+        <location filename="../../app/ui/rewrite_panel.py" line="71" />
         <source>Extra instruction</source>
         <translation>附加指示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="71" />
+        <location filename="../../app/ui/rewrite_panel.py" line="72" />
         <source>Optional: “make it sadder”, “shorter, keep the names”…</source>
         <translation>可选：“写得更悲伤些”、“更简短，保留人名”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="74" />
+        <location filename="../../app/ui/rewrite_panel.py" line="75" />
         <source>Passage to rewrite</source>
         <translation>要改写的段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="75" />
+        <location filename="../../app/ui/rewrite_panel.py" line="76" />
         <source>Select a passage and press Ctrl+Shift+R, or paste text here.</source>
         <translation>选中一段文字后按 Ctrl+Shift+R，或将文本粘贴到这里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="79" />
+        <location filename="../../app/ui/rewrite_panel.py" line="80" />
         <source>Rewrite and changes</source>
         <translation>改写结果与改动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="80" />
+        <location filename="../../app/ui/rewrite_panel.py" line="81" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="80" />
+        <location filename="../../app/ui/rewrite_panel.py" line="81" />
         <source>Rewrite the passage in the chosen style</source>
         <translation>按所选风格改写该段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="81" />
+        <location filename="../../app/ui/rewrite_panel.py" line="82" />
         <source>Replace the passage with this rewrite</source>
         <translation>用此改写替换原段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="82" />
+        <location filename="../../app/ui/rewrite_panel.py" line="83" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="82" />
+        <location filename="../../app/ui/rewrite_panel.py" line="83" />
         <source>Another rewrite; flip between them with ◀ ▶</source>
         <translation>再改写一版；用 ◀ ▶ 在各版本间切换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="83" />
+        <location filename="../../app/ui/rewrite_panel.py" line="84" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="83" />
+        <location filename="../../app/ui/rewrite_panel.py" line="84" />
         <source>Close without changing anything</source>
         <translation>关闭，不做任何更改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="84" />
-        <location filename="../../app/ui/rewrite_panel.py" line="86" />
+        <location filename="../../app/ui/rewrite_panel.py" line="85" />
+        <location filename="../../app/ui/rewrite_panel.py" line="87" />
         <source>Previous rewrite</source>
         <translation>上一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="85" />
-        <location filename="../../app/ui/rewrite_panel.py" line="87" />
+        <location filename="../../app/ui/rewrite_panel.py" line="86" />
+        <location filename="../../app/ui/rewrite_panel.py" line="88" />
         <source>Next rewrite</source>
         <translation>下一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="90" />
+        <location filename="../../app/ui/rewrite_panel.py" line="91" />
         <source>Save as style…</source>
         <translation>保存为风格…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="90" />
+        <location filename="../../app/ui/rewrite_panel.py" line="91" />
         <source>Keep the instruction as a style of your own</source>
         <translation>将此指示保存为自定义风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="144" />
+        <location filename="../../app/ui/rewrite_panel.py" line="149" />
         <source>Write an instruction first, e.g. “shorter, keep the names”.</source>
         <translation>请先写一条指示，例如“更简短，保留人名”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="146" />
+        <location filename="../../app/ui/rewrite_panel.py" line="151" />
         <source>Save as style</source>
         <translation>保存为风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="146" />
+        <location filename="../../app/ui/rewrite_panel.py" line="151" />
         <source>Name of the style:</source>
         <translation>风格名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="152" />
+        <location filename="../../app/ui/rewrite_panel.py" line="157" />
         <source>The style could not be saved: {error}</source>
         <translation>无法保存风格：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="157" />
+        <location filename="../../app/ui/rewrite_panel.py" line="162" />
         <source>Saved the style “{name}”.</source>
         <translation>已保存风格“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="177" />
+        <location filename="../../app/ui/rewrite_panel.py" line="182" />
         <source>There is nothing to rewrite: select a passage or paste one here.</source>
         <translation>没有可改写的内容：请选中一段文字或粘贴到这里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="185" />
+        <location filename="../../app/ui/rewrite_panel.py" line="190" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="192" />
+        <location filename="../../app/ui/rewrite_panel.py" line="197" />
         <source>The passage is too long to rewrite with this model's context ({tokens} tokens). Select a shorter passage, or load the model with a larger context.</source>
         <translation>该段落太长，超出了此模型的上下文（{tokens} 个 token），无法改写。请选择较短的段落，或以更大的上下文加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="268" />
+        <location filename="../../app/ui/rewrite_panel.py" line="273" />
         <source>The model returned nothing usable; try Retry or another style.</source>
         <translation>模型没有返回可用的内容；请重试或换一种风格。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="304" />
+        <location filename="../../app/ui/rewrite_panel.py" line="309" />
         <source>{shown}/{count}</source>
         <translation>{shown}/{count}</translation>
     </message>
 </context>
 <context>
+    <name>Settings</name>
+    <message>
+        <location filename="../../app/core/settings.py" line="55" />
+        <source>one of {choices}</source>
+        <translation>{choices} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="58" />
+        <source>true or false</source>
+        <translation>true 或 false</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="60" />
+        <source>some text</source>
+        <translation>一段文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="64" />
+        <source>a whole number from {low} to {high}</source>
+        <translation>{low} 到 {high} 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="65" />
+        <source>a number from {low} to {high}</source>
+        <translation>{low} 到 {high} 之间的数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="67" />
+        <source>a whole number of at least {low}</source>
+        <translation>不小于 {low} 的整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="68" />
+        <source>a number of at least {low}</source>
+        <translation>不小于 {low} 的数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="70" />
+        <source>a whole number of at most {high}</source>
+        <translation>不大于 {high} 的整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="71" />
+        <source>a number of at most {high}</source>
+        <translation>不大于 {high} 的数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="73" />
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="73" />
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="89" />
+        <source>{label} ({key}) must be {allowed}; {value} is not allowed.</source>
+        <translation>{label}（{key}）必须是{allowed}；不允许 {value}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="185" />
+        <source>the name of a sampler preset</source>
+        <translation>采样预设的名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="190" />
+        <source>How many tokens the model can see at once: the conversation or draft plus the reply. 0 means automatic: the model's trained length, at most 8192, and less if memory is short. Longer contexts need more memory.</source>
+        <translation>模型一次能看到的词元数：对话或草稿加上回复。0 表示自动：使用模型的训练长度，最多 8192，内存不足时更少。上下文越长，需要的内存越多。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="193" />
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="194" />
+        <source>0 (automatic) or a whole number from 256 to 1048576</source>
+        <translation>0（自动）或 256 到 1048576 之间的整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="198" />
+        <source>How many CPU threads compute the model. 0 means automatic: one per physical core.</source>
+        <translation>用于计算模型的 CPU 线程数。0 表示自动：每个物理核心一个线程。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="199" />
+        <source>CPU threads</source>
+        <translation>CPU 线程数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="203" />
+        <source>How many prompt tokens are processed in one step. Larger is faster on a GPU and uses more memory.</source>
+        <translation>每一步处理的提示词元数。数值越大，在 GPU 上越快，占用内存也越多。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="204" />
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="208" />
+        <source>Flash attention is faster and uses less memory where the hardware supports it. Auto lets llama.cpp decide.</source>
+        <translation>在硬件支持时，闪电注意力更快且更省内存。“自动”由 llama.cpp 决定。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="210" />
+        <source>Flash attention</source>
+        <translation>闪电注意力</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="214" />
+        <source>How the model's working memory (the KV cache) is stored. q8_0 and q4_0 use less memory at a small cost in quality; quantized types need flash attention.</source>
+        <translation>模型工作内存（KV 缓存）的存储方式。q8_0 和 q4_0 占用更少内存，质量略有损失；量化类型需要闪电注意力。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="216" />
+        <source>KV cache type</source>
+        <translation>KV 缓存类型</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="220" />
+        <source>Map the model file into memory instead of reading it: faster to load and shared with the system's file cache. Turn off if the model is on a slow or network drive.</source>
+        <translation>将模型文件映射到内存而不是读取它：加载更快，并与系统文件缓存共享。如果模型位于较慢的磁盘或网络驱动器上，请关闭此项。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="222" />
+        <source>Memory-map the model</source>
+        <translation>内存映射模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="226" />
+        <source>How much of the model runs on the GPU: auto (as much as fits), all, off, or a number of layers.</source>
+        <translation>模型有多少部分在 GPU 上运行：auto（能放下多少就放多少）、all（全部）、off（关闭），或指定层数。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="227" />
+        <source>GPU offload</source>
+        <translation>GPU 卸载</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="228" />
+        <source>"auto", "all", "off" or a number of layers (0 or more)</source>
+        <translation>"auto"、"all"、"off" 或层数（0 或以上）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="232" />
+        <source>The language of Inkwell's menus and messages. System follows the computer's language. Applies when Inkwell starts again.</source>
+        <translation>Inkwell 菜单和消息的语言。“跟随系统”使用电脑的语言。重新启动 Inkwell 后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="234" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="238" />
+        <source>Light or dark colours. System follows the computer's setting.</source>
+        <translation>浅色或深色。“跟随系统”使用电脑的设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="239" />
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="245" />
+        <source>The sampler preset used for new chats.</source>
+        <translation>新聊天使用的采样预设。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="246" />
+        <source>Chat preset</source>
+        <translation>聊天预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="250" />
+        <source>The sampler preset used to continue a draft.</source>
+        <translation>续写草稿使用的采样预设。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="251" />
+        <source>Writing preset</source>
+        <translation>写作预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="255" />
+        <source>The sampler preset used to rewrite a passage.</source>
+        <translation>改写段落使用的采样预设。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="256" />
+        <source>Rewrite preset</source>
+        <translation>改写预设</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="260" />
+        <source>The GGUF model Inkwell opens when it starts; empty means the starter model.</source>
+        <translation>Inkwell 启动时打开的 GGUF 模型；留空表示使用入门模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="261" />
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="261" />
+        <source>the path of a GGUF file, or nothing</source>
+        <translation>GGUF 文件的路径，或留空</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="310" />
+        <source>Some settings were not valid and were reset to their defaults:
+{problems}</source>
+        <translation>部分设置无效，已恢复为默认值：
+{problems}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="368" />
+        <source>Your settings file could not be read ({error}) and could not be moved aside; the default settings are used until it is fixed or replaced.</source>
+        <translation>无法读取你的设置文件（{error}），也无法将其移到一旁；在修复或替换该文件之前将使用默认设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="371" />
+        <source>Your settings file could not be read ({error}); it was kept as {file} and the default settings are used.</source>
+        <translation>无法读取你的设置文件（{error}）；已将其保留为 {file}，并使用默认设置。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="23" />
+        <location filename="../../app/ui/settings_dialog.py" line="24" />
         <source>Engine</source>
         <translation>引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="24" />
+        <location filename="../../app/ui/settings_dialog.py" line="25" />
         <source>Samplers</source>
         <translation>采样器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="25" />
+        <location filename="../../app/ui/settings_dialog.py" line="26" />
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="30" />
         <location filename="../../app/ui/settings_dialog.py" line="31" />
+        <location filename="../../app/ui/settings_dialog.py" line="32" />
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="34" />
+        <location filename="../../app/ui/settings_dialog.py" line="35" />
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="35" />
+        <location filename="../../app/ui/settings_dialog.py" line="36" />
         <source>On</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="36" />
+        <location filename="../../app/ui/settings_dialog.py" line="37" />
         <source>Off</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="37" />
+        <location filename="../../app/ui/settings_dialog.py" line="38" />
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="38" />
+        <location filename="../../app/ui/settings_dialog.py" line="39" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="39" />
+        <location filename="../../app/ui/settings_dialog.py" line="40" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="40" />
+        <location filename="../../app/ui/settings_dialog.py" line="41" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="69" />
         <location filename="../../app/ui/settings_dialog.py" line="70" />
+        <location filename="../../app/ui/settings_dialog.py" line="71" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/settings_dialog.py" line="87" />
+        <location filename="../../app/ui/settings_dialog.py" line="89" />
         <source>Applies when the model is loaded again.</source>
         <translation>重新加载模型后生效。</translation>
     </message>
@@ -1357,6 +2241,260 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
 </context>
 <context>
+    <name>Store</name>
+    <message>
+        <location filename="../../app/core/store.py" line="339" />
+        <source>The disk is full, so Inkwell could not {action}; nothing was saved for that change. Free some disk space and try again.</source>
+        <translation>磁盘已满，Inkwell 无法{action}；此次更改未保存。请释放一些磁盘空间后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="343" />
+        <source>Inkwell could not {action}: its database {path} is read-only. Check that you may write to that file and its folder.</source>
+        <translation>Inkwell 无法{action}：其数据库 {path} 是只读的。请检查你是否有权写入该文件及其所在文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="347" />
+        <source>Inkwell could not {action}: it cannot open its database {path}. Check that the folder exists and that you may write to it.</source>
+        <translation>Inkwell 无法{action}：无法打开其数据库 {path}。请检查文件夹是否存在，以及你是否有权写入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="351" />
+        <source>Inkwell could not {action}: its database is in use by another program. Is Inkwell already running?</source>
+        <translation>Inkwell 无法{action}：其数据库正被另一个程序使用。Inkwell 是否已在运行？</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="355" />
+        <source>Inkwell could not {action}: its database {path} is damaged. Restart Inkwell to repair it (a copy of the damaged file is kept).</source>
+        <translation>Inkwell 无法{action}：其数据库 {path} 已损坏。请重新启动 Inkwell 进行修复（会保留损坏文件的副本）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="359" />
+        <source>Inkwell could not {action} because of a disk error ({error}). Check the disk.</source>
+        <translation>由于磁盘错误（{error}），Inkwell 无法{action}。请检查磁盘。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="361" />
+        <source>Inkwell could not {action} ({error}).</source>
+        <translation>Inkwell 无法{action}（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="502" />
+        <source>conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="503" />
+        <source>document</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="795" />
+        <source>This Inkwell conversation export is damaged or incomplete: {detail}.</source>
+        <translation>此 Inkwell 对话导出文件已损坏或不完整：{detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="801" />
+        <source>the field "{field}" is missing</source>
+        <translation>缺少字段“{field}”</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="804" />
+        <source>the field "{field}" should be {kind}</source>
+        <translation>字段“{field}”应为 {kind}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="813" />
+        <source>This is not an Inkwell conversation export (it is not a JSON object).</source>
+        <translation>这不是 Inkwell 对话导出文件（它不是 JSON 对象）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="815" />
+        <source>This is not an Inkwell conversation export (its "format" is not "{format}").</source>
+        <translation>这不是 Inkwell 对话导出文件（其“format”不是“{format}”）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="820" />
+        <source>This conversation was exported by a newer Inkwell. Update Inkwell to import it.</source>
+        <translation>此对话由较新版本的 Inkwell 导出。请更新 Inkwell 后再导入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="920" />
+        <source>Inkwell cannot create the folder {folder} for its database ({error}). Check that you may write there.</source>
+        <translation>Inkwell 无法为其数据库创建文件夹 {folder}（{error}）。请检查你是否有权写入该位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="933" />
+        <location filename="../../app/core/store.py" line="942" />
+        <location filename="../../app/core/store.py" line="970" />
+        <source>open its database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="996" />
+        <source>The database {path} was written by a newer version of Inkwell. Update Inkwell to open it (the file was left as it is).</source>
+        <translation>数据库 {path} 由较新版本的 Inkwell 写入。请更新 Inkwell 后再打开（该文件保持原样）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1003" />
+        <source>upgrade its database</source>
+        <translation>升级数据库</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1027" />
+        <source>Inkwell's database {path} is damaged, and Inkwell could not move it aside to start a new one ({error}). Check that you may write to its folder.</source>
+        <translation>Inkwell 的数据库 {path} 已损坏，且 Inkwell 无法将其移到一旁以新建数据库（{error}）。请检查你是否有权写入其所在文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1055" />
+        <source>save what was recovered</source>
+        <translation>保存恢复的内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1074" />
+        <source>The conversation store is closed.</source>
+        <translation>对话存储已关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1166" />
+        <source>read the trash</source>
+        <translation>读取回收站</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1168" />
+        <source>read the {noun}s</source>
+        <translation>读取{noun}列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1180" />
+        <source>move the {noun} to the trash</source>
+        <translation>将{noun}移到回收站</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1187" />
+        <source>restore the {noun}</source>
+        <translation>恢复{noun}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1194" />
+        <source>empty the trash</source>
+        <translation>清空回收站</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1210" />
+        <source>save the new conversation</source>
+        <translation>保存新对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1222" />
+        <location filename="../../app/core/store.py" line="1550" />
+        <source>read the conversation</source>
+        <translation>读取对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1235" />
+        <source>search the conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1249" />
+        <source>rename the conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1255" />
+        <source>save the system prompt</source>
+        <translation>保存系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1278" />
+        <source>save the new document</source>
+        <translation>保存新草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1290" />
+        <source>read the document</source>
+        <translation>读取草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1331" />
+        <source>save the document</source>
+        <translation>保存草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1384" />
+        <source>save a revision</source>
+        <translation>保存修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1407" />
+        <source>read the revisions</source>
+        <translation>读取修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1417" />
+        <source>read the revision</source>
+        <translation>读取修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1423" />
+        <source>restore the revision</source>
+        <translation>恢复修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1434" />
+        <source>prune the revisions</source>
+        <translation>清理修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1459" />
+        <location filename="../../app/core/store.py" line="1500" />
+        <source>save the message</source>
+        <translation>保存消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1514" />
+        <location filename="../../app/core/store.py" line="1560" />
+        <source>read the message</source>
+        <translation>读取消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1522" />
+        <source>delete the message</source>
+        <translation>删除消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1537" />
+        <source>restore the message</source>
+        <translation>恢复消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1572" />
+        <location filename="../../app/core/store.py" line="1578" />
+        <source>switch branches</source>
+        <translation>切换分支</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1587" />
+        <source>read the app state</source>
+        <translation>读取应用状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1592" />
+        <source>save the app state</source>
+        <translation>保存应用状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1603" />
+        <source>export the conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1639" />
+        <source>import the conversation</source>
+        <translation>导入对话</translation>
+    </message>
+</context>
+<context>
     <name>WelcomePage</name>
     <message>
         <location filename="../../app/ui/welcome.py" line="19" />
@@ -1407,211 +2545,211 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="37" />
+        <location filename="../../app/ui/writing_desk.py" line="38" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="39" />
+        <location filename="../../app/ui/writing_desk.py" line="40" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="40" />
+        <location filename="../../app/ui/writing_desk.py" line="41" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="41" />
+        <location filename="../../app/ui/writing_desk.py" line="42" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="105" />
+        <location filename="../../app/ui/writing_desk.py" line="106" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="110" />
+        <location filename="../../app/ui/writing_desk.py" line="111" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="110" />
+        <location filename="../../app/ui/writing_desk.py" line="111" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="118" />
+        <location filename="../../app/ui/writing_desk.py" line="119" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="118" />
+        <location filename="../../app/ui/writing_desk.py" line="119" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="119" />
+        <location filename="../../app/ui/writing_desk.py" line="120" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="119" />
+        <location filename="../../app/ui/writing_desk.py" line="120" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="122" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="122" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="124" />
+        <location filename="../../app/ui/writing_desk.py" line="125" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="126" />
+        <location filename="../../app/ui/writing_desk.py" line="127" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="130" />
+        <location filename="../../app/ui/writing_desk.py" line="131" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="131" />
+        <location filename="../../app/ui/writing_desk.py" line="132" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="133" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="133" />
+        <location filename="../../app/ui/writing_desk.py" line="134" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="136" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="136" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
-        <location filename="../../app/ui/writing_desk.py" line="359" />
+        <location filename="../../app/ui/writing_desk.py" line="148" />
+        <location filename="../../app/ui/writing_desk.py" line="360" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="163" />
-        <location filename="../../app/ui/writing_desk.py" line="174" />
+        <location filename="../../app/ui/writing_desk.py" line="164" />
+        <location filename="../../app/ui/writing_desk.py" line="175" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="163" />
+        <location filename="../../app/ui/writing_desk.py" line="164" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="164" />
-        <location filename="../../app/ui/writing_desk.py" line="176" />
+        <location filename="../../app/ui/writing_desk.py" line="165" />
+        <location filename="../../app/ui/writing_desk.py" line="177" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="164" />
+        <location filename="../../app/ui/writing_desk.py" line="165" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="167" />
-        <location filename="../../app/ui/writing_desk.py" line="179" />
+        <location filename="../../app/ui/writing_desk.py" line="168" />
+        <location filename="../../app/ui/writing_desk.py" line="180" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="170" />
+        <location filename="../../app/ui/writing_desk.py" line="171" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="312" />
+        <location filename="../../app/ui/writing_desk.py" line="313" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="360" />
+        <location filename="../../app/ui/writing_desk.py" line="361" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="402" />
+        <location filename="../../app/ui/writing_desk.py" line="403" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="405" />
+        <location filename="../../app/ui/writing_desk.py" line="406" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="445" />
+        <location filename="../../app/ui/writing_desk.py" line="446" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="494" />
+        <location filename="../../app/ui/writing_desk.py" line="495" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="506" />
+        <location filename="../../app/ui/writing_desk.py" line="507" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="524" />
+        <location filename="../../app/ui/writing_desk.py" line="525" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="542" />
+        <location filename="../../app/ui/writing_desk.py" line="543" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
