@@ -11,11 +11,16 @@ import json
 
 from PySide6.QtWidgets import QPushButton, QSpinBox
 
-from app.core.library import FIT_TEXT, Fit
+from app.core.downloads import DownloadError, list_gguf_files, parse_repo_ref
+from app.core.gguf import read_gguf
+from app.core.library import CATALOG_GOOD_FOR, FIT_TEXT, Fit, load_catalog
+from app.core.offload import plan_offload
 from app.core.presets import BUILTIN_NAMES
 from app.core.resources import read_resource_text
+from app.core.samplers import SamplerPreset
 from app.core.samplers import builtin_presets as builtin_sampler_presets
-from app.core.settings import option
+from app.core.settings import SettingsError, option
+from app.core.store import Store
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
 from app.ui.i18n import chosen_language, install_language, translated
 from app.ui.settings_dialog import SettingsDialog, widget_name
@@ -26,7 +31,8 @@ PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 # Where visible text is written: the interface, and the core and engine whose messages it shows
 # (the folders packaging/translations.py hands to lupdate).
 SOURCE_FOLDERS = ("app/ui", "app/core", "app/engine")
-CORE_CONTEXTS = {"Engine", "GGUF", "Library", "Presets", "Rewrite", "Settings", "Store"}
+CORE_CONTEXTS = {"Catalog", "Downloads", "Engine", "GGUF", "Library", "Offload", "Presets", "Rewrite", "Settings", "Store"}
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -68,6 +74,10 @@ def test_shipped_preset_names_are_listed_for_translation():
     shipped = {item["name"] for file in ("personas.json", "styles.json", "samplers.json")
                for item in json.loads(read_resource_text("presets", file))}
     assert shipped == set(BUILTIN_NAMES)
+
+
+def test_catalog_phrases_are_listed_for_translation():
+    assert {entry.good_for for entry in load_catalog()} == set(CATALOG_GOOD_FOR)
 
 
 def test_translatable_reads_as_english_and_translates_with_its_values(qapp, app_paths):
@@ -138,5 +148,62 @@ def test_core_messages_in_the_chinese_interface(qtbot, make_window, app_paths, b
         assert [presets.itemText(i) for i in range(presets.count())] == ["聊天（均衡）", "创意写作", "精确 / 改写", "Mine"]
         assert dialog.value_of("sampler.chat") == "Chat (balanced)"
         assert option("engine.context_length").label == "Context length"  # the CLI's English is untouched
+    finally:
+        install_language("en", app_paths.cache_dir)
+
+
+def test_download_offload_preset_and_store_messages_in_chinese(qapp, app_paths, starter_model, tmp_path):
+    try:
+        parse_repo_ref("https://huggingface.co/datasets/owner/name")
+    except ValueError as error:
+        not_a_model = error
+    try:
+        list_gguf_files("owner/name", endpoint="http://127.0.0.1:9", token="", timeout=5)  # nothing listens there
+    except DownloadError as error:
+        unreachable = error
+    plan = plan_offload(read_gguf(starter_model), 2048, "auto", 4_000_000_000, device_name="Test GPU")
+    odd_setting = plan_offload(read_gguf(starter_model), 2048, "lots", None)
+    try:
+        SamplerPreset("Mine", temperature=9.0).validate()
+    except SettingsError as error:
+        out_of_range = error
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database " * 4096)
+    with Store(junk) as store:
+        recovery = store.recovery_report
+    assert "is a dataset" in str(not_a_model) and "Could not reach 127.0.0.1" in str(unreachable)
+    assert plan.reason == "all 30 layers fit in 4.0 GB free on Test GPU"
+    assert str(out_of_range).startswith('In the preset "Mine": Temperature must be')
+    try:
+        install_language("zh_CN", app_paths.cache_dir)
+        chinese = {text: translated(text) for text in (not_a_model, unreachable, plan.reason, odd_setting.reason,
+                                                       out_of_range, recovery, load_catalog()[0].good_for)}
+    finally:
+        install_language("en", app_paths.cache_dir)
+    for english, shown in chinese.items():
+        assert HAN.search(shown) and shown != english, shown
+    assert "is a dataset" not in chinese[not_a_model] and "network" not in chinese[unreachable]
+    assert "Test GPU" in chinese[plan.reason] and "4.0 GB" in chinese[plan.reason] and "fit" not in chinese[plan.reason]
+    assert "lots" in chinese[odd_setting.reason] and "Auto:" not in chinese[odd_setting.reason]
+    assert "Mine" in chinese[out_of_range] and "must be" not in chinese[out_of_range]
+    assert str(junk) in chinese[recovery] and "recovered" not in chinese[recovery]
+
+
+def test_reply_footer_and_backend_report_in_the_chinese_window(qtbot, make_window, app_paths):
+    try:
+        install_language("zh_CN", app_paths.cache_dir)
+        window = make_window(app_paths, load=False)
+        conversation = window.store.create_conversation()
+        question = window.store.add_message(conversation.id, "user", "Hello", None)
+        stats = {"request_id": 1, "finish_reason": "stop", "prompt_tokens": 20, "cached_tokens": 4,
+                 "generated_tokens": 12, "time_to_first_token": 0.25, "tokens_per_second": 30.0, "dropped_messages": 2}
+        window.store.add_message(conversation.id, "assistant", "Hi there", question.id, stats=stats)
+        window.open_conversation(conversation.id)
+        shown = window.chat_view.toPlainText()
+        assert "12 个词元" in shown and "30.0 词元/秒" in shown and "首个词元 0.25 秒" in shown, shown
+        assert "tokens" not in shown and "complete" not in shown and "oldest" not in shown
+        # What llama.cpp can use, as the settings dialog shows it.
+        qtbot.waitUntil(lambda: window.backend_text.startswith("llama.cpp 后端"), timeout=30_000)
+        assert HAN.search(window.backend_text.splitlines()[-1]) and "physical" not in window.backend_text
     finally:
         install_language("en", app_paths.cache_dir)

@@ -61,6 +61,7 @@ from typing import Any, BinaryIO, ClassVar, Final
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from app import __version__
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 __all__ = [
     "DEFAULT_ENDPOINT",
@@ -207,10 +208,10 @@ def _check_repo_id(repo_id: str) -> None:
         and "--" not in repo_id
         and ".." not in repo_id
     ):
-        raise ValueError(
-            f"'{repo_id}' is not a Hugging Face model repository: give it as owner/name "
-            f"(e.g. {_REPO_EXAMPLE}) or paste its address from the Hub."
-        )
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{repo}' is not a Hugging Face model repository: give it as owner/name "
+            "(e.g. {example}) or paste its address from the Hub."
+        ).format(repo=repo_id, example=_REPO_EXAMPLE))
 
 
 def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str | None]:
@@ -224,12 +225,13 @@ def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str 
     Raises :class:`ValueError` with a message for a person otherwise.
     """
     ref = text.strip()
-    generic = (
-        f"'{text.strip()}' is not a Hugging Face model: give it as owner/name "
-        f"(e.g. {_REPO_EXAMPLE}) or paste its address from the Hub."
-    )
+    generic = QT_TRANSLATE_NOOP(
+        "Downloads", "'{text}' is not a Hugging Face model: give it as owner/name "
+        "(e.g. {example}) or paste its address from the Hub."
+    ).format(text=ref, example=_REPO_EXAMPLE)
     if not ref:
-        raise ValueError(f"Give a model repository as owner/name, e.g. {_REPO_EXAMPLE}.")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Downloads", "Give a model repository as owner/name, e.g. {example}.").format(example=_REPO_EXAMPLE))
     hosts = set(HUB_HOSTS)
     own_host = urlsplit(endpoint or hub_endpoint()).netloc.lower()
     if own_host:
@@ -241,14 +243,18 @@ def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str 
     if is_url:
         parts = urlsplit(ref)
         if parts.scheme.lower() not in ("http", "https") or parts.netloc.lower() not in hosts:
-            raise ValueError(f"'{text.strip()}' is not an address on the Hugging Face Hub.")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Downloads", "'{text}' is not an address on the Hugging Face Hub.").format(text=text.strip()))
         segments = [unquote(s) for s in parts.path.split("/") if s]
     else:
         segments = [s for s in ref.split("/") if s]
 
-    if segments and segments[0] in ("datasets", "spaces"):
-        kind = "a dataset" if segments[0] == "datasets" else "a Space"
-        raise ValueError(f"'{text.strip()}' is {kind}, not a model: Inkwell downloads GGUF models.")
+    if segments and segments[0] == "datasets":
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{text}' is a dataset, not a model: Inkwell downloads GGUF models.").format(text=text.strip()))
+    if segments and segments[0] == "spaces":
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{text}' is a Space, not a model: Inkwell downloads GGUF models.").format(text=text.strip()))
     if len(segments) < 2:
         raise ValueError(generic)
     repo_id = f"{segments[0]}/{segments[1]}"
@@ -267,7 +273,8 @@ def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str 
     elif rest:
         file = "/".join(rest)
     if file is not None and not file.lower().endswith(".gguf"):
-        raise ValueError(f"'{file}' is not a GGUF model file: Inkwell runs .gguf files.")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{file}' is not a GGUF model file: Inkwell runs .gguf files.").format(file=file))
     return repo_id, file
 
 
@@ -377,24 +384,27 @@ def _get(url: str, *, token: str | None, timeout: float, headers: Mapping[str, s
         location = response.headers.get("Location")
         response.close()
         if not location:
-            raise DownloadError(f"{_host(url)} sent a redirect without a target: try again later.")
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "{host} sent a redirect without a target: try again later.").format(host=_host(url)))
         url = urljoin(url, location)
-    raise DownloadError(f"{_host(url)} redirected too many times: try again later.")
+    raise DownloadError(QT_TRANSLATE_NOOP(
+        "Downloads", "{host} redirected too many times: try again later.").format(host=_host(url)))
 
 
 def _unreachable(url: str, error: BaseException) -> DownloadError:
     reason: object = error.reason if isinstance(error, urllib.error.URLError) else error
     host = _host(url)
     if isinstance(reason, ssl.SSLError):
-        return DownloadError(
-            f"Could not make a secure connection to {host} ({reason}): "
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "Could not make a secure connection to {host} ({error}): "
             "a proxy or antivirus program may be intercepting HTTPS."
-        )
+        ).format(host=host, error=str(reason)))
     if isinstance(reason, TimeoutError):
-        detail = "it did not answer in time"
+        detail: str = QT_TRANSLATE_NOOP("Downloads", "it did not answer in time")
     else:
         detail = str(reason) or type(reason).__name__
-    return DownloadError(f"Could not reach {host}: check the network connection ({detail}).")
+    return DownloadError(QT_TRANSLATE_NOOP(
+        "Downloads", "Could not reach {host}: check the network connection ({detail}).").format(host=host, detail=detail))
 
 
 def _hub_error(
@@ -414,51 +424,66 @@ def _hub_error(
     page = f"{endpoint}/{repo_id}"
     if not answer.from_hub:
         if status >= 500 or status == 429:
-            return DownloadError(f"The download server is busy (HTTP {status}): try again in a few minutes.")
-        return DownloadError(
-            f"The download server refused the file (HTTP {status}): try again; "
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The download server is busy (HTTP {status}): try again in a few minutes."
+            ).format(status=status))
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The download server refused the file (HTTP {status}): try again; "
             "if it keeps failing, the file may have changed on the Hub."
-        )
+        ).format(status=status))
     if code == "GatedRepo":
         if token:
-            return DownloadError(
-                f"The model repository '{repo_id}' is gated and the account of HF_TOKEN has no access "
-                f"yet: accept its license on the Hub ({page}) with that account, then try again."
-            )
-        return DownloadError(
-            f"The model repository '{repo_id}' is gated: accept its license on the Hub ({page}) "
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The model repository '{repo}' is gated and the account of HF_TOKEN has no access "
+                "yet: accept its license on the Hub ({page}) with that account, then try again."
+            ).format(repo=repo_id, page=page))
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The model repository '{repo}' is gated: accept its license on the Hub ({page}) "
             "and set HF_TOKEN to an access token of your account."
-        )
+        ).format(repo=repo_id, page=page))
     if code == "RepoNotFound" or (status == 404 and not code and file is None):
-        hint = "" if token else ": set HF_TOKEN to reach your private repositories"
-        return DownloadError(f"There is no model repository '{repo_id}' on the Hub (or it is private{hint}).")
+        if token:
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "There is no model repository '{repo}' on the Hub (or it is private)."
+            ).format(repo=repo_id))
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "There is no model repository '{repo}' on the Hub (or it is private: "
+            "set HF_TOKEN to reach your private repositories)."
+        ).format(repo=repo_id))
     if code == "EntryNotFound" or (status == 404 and not code):
-        return DownloadError(
-            f"'{file}' is not in the model repository '{repo_id}': it may have been renamed or "
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{file}' is not in the model repository '{repo}': it may have been renamed or "
             "removed; reload the list of files."
-        )
+        ).format(file=file, repo=repo_id))
     if code == "RevisionNotFound":
-        return DownloadError(f"The model repository '{repo_id}' has no '{REVISION}' branch.")
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The model repository '{repo}' has no '{revision}' branch.").format(repo=repo_id, revision=REVISION))
     if status == 401:
         if token:
-            return DownloadError(
-                f"The Hub refused the access token in HF_TOKEN ({detail or 'HTTP 401'}): it is invalid "
-                f"or expired; create a new one at {endpoint}/settings/tokens."
-            )
-        return DownloadError(
-            f"The model repository '{repo_id}' is gated or private: accept its license on the Hub "
-            f"({page}) and set HF_TOKEN to an access token of your account."
-        )
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The Hub refused the access token in HF_TOKEN ({detail}): it is invalid "
+                "or expired; create a new one at {address}."
+            ).format(detail=detail or "HTTP 401", address=f"{endpoint}/settings/tokens"))
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The model repository '{repo}' is gated or private: accept its license on the Hub "
+            "({page}) and set HF_TOKEN to an access token of your account."
+        ).format(repo=repo_id, page=page))
     if status == 403:
-        return DownloadError(
-            f"The Hub refused access to '{repo_id}' ({detail or 'HTTP 403'}). If it is gated, accept "
-            f"its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
-        )
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The Hub refused access to '{repo}' ({detail}). If it is gated, accept "
+            "its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
+        ).format(repo=repo_id, detail=detail or "HTTP 403", page=page))
     if status == 429:
-        return DownloadError("The Hub is limiting requests from this network: wait a few minutes and try again.")
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The Hub is limiting requests from this network: wait a few minutes and try again."))
     if status >= 500:
-        return DownloadError(f"The Hub has a problem right now (HTTP {status}): try again in a few minutes.")
-    return DownloadError(f"The Hub answered HTTP {status}{': ' + detail if detail else ''}.")
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The Hub has a problem right now (HTTP {status}): try again in a few minutes."
+        ).format(status=status))
+    if detail:
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The Hub answered HTTP {status}: {detail}.").format(status=status, detail=detail))
+    return DownloadError(QT_TRANSLATE_NOOP("Downloads", "The Hub answered HTTP {status}.").format(status=status))
 
 
 # ---------------------------------------------------------------------------
@@ -494,13 +519,11 @@ def list_gguf_files(
             try:
                 payload = json.loads(answer.response.read())
             except (OSError, http.client.HTTPException) as error:
-                raise DownloadError(
-                    f"The connection to {_host(base)} was interrupted while reading the list of files: try again."
-                ) from error
+                raise DownloadError(QT_TRANSLATE_NOOP(
+                    "Downloads", "The connection to {host} was interrupted while reading the list of files: try again."
+                ).format(host=_host(base))) from error
             except ValueError as error:
-                raise DownloadError(
-                    f"{_host(base)} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
-                ) from error
+                raise _not_understood(base) from error
             files.extend(_gguf_entries(payload, base))
             link = answer.response.headers.get("Link", "")
         finally:
@@ -510,9 +533,15 @@ def list_gguf_files(
     return sorted(files, key=lambda f: f.path.lower())
 
 
+def _not_understood(base: str) -> DownloadError:
+    return DownloadError(QT_TRANSLATE_NOOP(
+        "Downloads", "{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
+    ).format(host=_host(base)))
+
+
 def _gguf_entries(payload: object, base: str) -> list[RemoteFile]:
     if not isinstance(payload, list):
-        raise DownloadError(f"{_host(base)} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?")
+        raise _not_understood(base)
     found = []
     for entry in payload:
         if not isinstance(entry, dict) or entry.get("type") != "file":
@@ -617,7 +646,8 @@ class Download:
         name = remote.name
         # Files are flattened into the models folder: the name alone must be safe there.
         if not name or name.startswith(".") or "\\" in name or name != name.strip():
-            raise ValueError(f"'{remote.path}' cannot be saved as a model file name.")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Downloads", "'{path}' cannot be saved as a model file name.").format(path=remote.path))
         if chunk_size <= 0:
             raise ValueError("chunk_size must be positive")
         self.repo_id = repo_id
@@ -660,7 +690,8 @@ class Download:
         dest = self.dest_path.resolve()
         with _ACTIVE_LOCK:
             if dest in _ACTIVE:
-                raise DownloadError(f"'{self.remote.name}' is already being downloaded.")
+                raise DownloadError(QT_TRANSLATE_NOOP(
+                    "Downloads", "'{name}' is already being downloaded.").format(name=self.remote.name))
             _ACTIVE.add(dest)
         try:
             return self._run(progress, cancel)
@@ -674,7 +705,9 @@ class Download:
         try:
             self.dest_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise DownloadError(f"Could not create the folder {self.dest_dir}: {error.strerror or error}.") from error
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "Could not create the folder {folder}: {error}."
+            ).format(folder=str(self.dest_dir), error=error.strerror or str(error))) from error
         if self._already_downloaded(cancel):
             return self.dest_path
 
@@ -756,7 +789,8 @@ class Download:
                     hasher.update(block)
                     left -= len(block)
         except OSError as error:
-            raise DownloadError(f"Could not read {path}: {error.strerror or error}.") from error
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "Could not read {path}: {error}.").format(path=str(path), error=error.strerror or str(error))) from error
         return hasher
 
     def _check_space(self, needed: int) -> None:
@@ -799,9 +833,9 @@ class Download:
                 raise
             answer.close()
             offset, hasher = 0, hashlib.sha256()
-        raise DownloadError(
-            f"The download server keeps sending the wrong part of '{self.remote.name}': try again later."
-        )
+        raise DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The download server keeps sending the wrong part of '{name}': try again later."
+        ).format(name=self.remote.name))
 
     def _check_hub_headers(self, headers: Message, *, resuming: bool) -> bool:
         """Compares the Hub's description of the file with ours; True to start over.
@@ -837,11 +871,11 @@ class Download:
         if length is not None and length.strip().isdigit() and int(length) != self.remote.size:
             # The Hub's own headers matched (_check_hub_headers): most likely a
             # network's sign-in page answering in place of the download server.
-            raise DownloadError(
-                f"The server sent {int(length):,} bytes for '{self.remote.name}' instead of "
-                f"{self.remote.size:,}: if this network has a sign-in page, sign in; otherwise "
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The server sent {received} bytes for '{name}' instead of "
+                "{expected}: if this network has a sign-in page, sign in; otherwise "
                 "reload the list of files and try again."
-            )
+            ).format(received=f"{int(length):,}", name=self.remote.name, expected=f"{self.remote.size:,}"))
 
     def _stream(
         self,
@@ -868,7 +902,7 @@ class Download:
             # failure the part's size is exactly the bytes received.
             file = self.partial_path.open("r+b", buffering=0)
         except OSError as error:
-            raise DownloadError(f"Could not write {self.partial_path}: {error.strerror or error}.") from error
+            raise self._write_error(self.partial_path, error) from error
         with file:
             try:
                 self._file_op(file.seek, offset, left=total - offset)
@@ -884,7 +918,7 @@ class Download:
                         raise self._interrupted(str(error) or type(error).__name__) from error
                     if not chunk:
                         # http.client returns b"" when the server closes early.
-                        raise self._interrupted("the server closed the connection")
+                        raise self._interrupted(QT_TRANSLATE_NOOP("Downloads", "the server closed the connection"))
                     self._file_op(_write_all, file, chunk, left=total - done)
                     hasher.update(chunk)
                     done += len(chunk)
@@ -912,7 +946,7 @@ class Download:
         except OSError as error:
             if error.errno in _DISK_FULL:
                 raise self._disk_full(max(left, _MEGABYTE)) from error
-            raise DownloadError(f"Could not write {self.partial_path}: {error.strerror or error}.") from error
+            raise self._write_error(self.partial_path, error) from error
 
     def _finish(self, hasher: "hashlib._Hash") -> None:
         """Verifies the part and renames it into place (atomic on one file system)."""
@@ -920,16 +954,16 @@ class Download:
             self._start_part()  # an empty file: nothing was requested
         if self.remote.sha256 is not None and hasher.hexdigest() != self.remote.sha256:
             self._discard_part()
-            raise DownloadError(
-                f"'{self.remote.name}' did not match the Hub's SHA-256; the file was removed, download it again."
-            )
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "'{name}' did not match the Hub's SHA-256; the file was removed, download it again."
+            ).format(name=self.remote.name))
         try:
             os.replace(self.partial_path, self.dest_path)
         except OSError as error:
-            raise DownloadError(
-                f"Could not save {self.dest_path} ({error.strerror or error}): if that model is open, "
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "Could not save {path} ({error}): if that model is open, "
                 "close it and try again; the download is kept."
-            ) from error
+            ).format(path=str(self.dest_path), error=error.strerror or str(error))) from error
         self.sidecar_path.unlink(missing_ok=True)
         _sync_folder(self.dest_dir)
 
@@ -980,37 +1014,38 @@ class Download:
     # -- messages ------------------------------------------------------------------
 
     def _cancelled(self) -> DownloadCancelled:
-        return DownloadCancelled(
-            f"The download of '{self.remote.name}' was cancelled; it will resume where it stopped."
-        )
+        return DownloadCancelled(QT_TRANSLATE_NOOP(
+            "Downloads", "The download of '{name}' was cancelled; it will resume where it stopped."
+        ).format(name=self.remote.name))
 
     def _interrupted(self, reason: str) -> DownloadError:
-        return DownloadError(
-            f"The download of '{self.remote.name}' was interrupted ({reason}); "
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The download of '{name}' was interrupted ({reason}); "
             "it will resume where it stopped when you try again."
-        )
+        ).format(name=self.remote.name, reason=reason))
 
     def _changed(self) -> DownloadError:
-        return DownloadError(
-            f"'{self.remote.path}' has changed on the Hub since its list was loaded: "
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "'{path}' has changed on the Hub since its list was loaded: "
             "reload the list of files and download it again."
-        )
+        ).format(path=self.remote.path))
 
     def _disk_full(self, needed: int) -> DownloadError:
         try:
             free = _free_bytes(self.dest_dir)
         except OSError:
             free = 0
-        return DownloadError(
-            f"The disk is full: {_megabytes(needed - free)} MB more are needed to download "
-            f"'{self.remote.name}' into {self.dest_dir}. Free some space and try again; "
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "The disk is full: {megabytes} MB more are needed to download "
+            "'{name}' into {folder}. Free some space and try again; "
             "what is downloaded so far is kept."
-        )
+        ).format(megabytes=_megabytes(needed - free), name=self.remote.name, folder=str(self.dest_dir)))
 
     def _write_error(self, path: Path, error: OSError) -> DownloadError:
         if error.errno in _DISK_FULL:
             return self._disk_full(self.remote.size)
-        return DownloadError(f"Could not write {path}: {error.strerror or error}.")
+        return DownloadError(QT_TRANSLATE_NOOP(
+            "Downloads", "Could not write {path}: {error}.").format(path=str(path), error=error.strerror or str(error)))
 
 
 def _sync_folder(folder: Path) -> None:

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Final
 
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.offload import KV_BYTES_PER_ELEMENT, memory_needed
-from app.core.translatable import QT_TRANSLATE_NOOP, message_of
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, message_of
 
 try:  # Python 3.11+
     import tomllib
@@ -85,6 +85,22 @@ _SPLIT_RE: Final = re.compile(
 
 # The context the fit labels assume: the app's automatic context length.
 FIT_CONTEXT = 8192
+
+
+# The catalog's "good for" phrases, listed for pyside6-lupdate, which reads Python but not TOML
+# (tests/test_translations.py keeps this list and models/catalog.toml in step).
+CATALOG_GOOD_FOR: Final = (
+    QT_TRANSLATE_NOOP("Catalog", "very fast chat on any computer; simple tasks"),
+    QT_TRANSLATE_NOOP("Catalog", "everyday chat, many languages, Chinese"),
+    QT_TRANSLATE_NOOP("Catalog", "chat and writing, many languages, Chinese; research licence"),
+    QT_TRANSLATE_NOOP("Catalog", "best quality here: writing, reasoning, coding, Chinese; needs 8 GB+"),
+    QT_TRANSLATE_NOOP("Catalog", "fast everyday chat, summaries"),
+    QT_TRANSLATE_NOOP("Catalog", "chat and writing, following instructions"),
+    QT_TRANSLATE_NOOP("Catalog", "natural English writing and chat"),
+    QT_TRANSLATE_NOOP("Catalog", "reasoning, maths and code; long documents (large KV cache)"),
+    QT_TRANSLATE_NOOP("Catalog", "writing and chat in English and European languages; needs 8 GB+"),
+    QT_TRANSLATE_NOOP("Catalog", "light English chat on older laptops"),
+)
 
 
 @dataclass(frozen=True)
@@ -268,7 +284,7 @@ def _parse_entry(table: object, number: int, file_name: str) -> CatalogEntry:
         context_length=table["context_length"],
         license=table["license"].strip(),
         languages=tuple(languages),
-        good_for=table["good_for"].strip(),
+        good_for=Translatable("Catalog", table["good_for"].strip()),  # the Models page shows it translated
         chat_template=table["chat_template"],
         kv_bytes_per_token=table.get("kv_bytes_per_token"),
     )

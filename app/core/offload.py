@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from app.core.gguf import GGUFInfo
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
 
 __all__ = [
     "KV_BYTES_PER_ELEMENT",
@@ -182,6 +183,13 @@ def _gb(n_bytes: int) -> str:
     return f"{max(n_bytes, 0) / 1e9:.1f} GB"
 
 
+def _free(free_vram: int, device_name: str) -> Translatable:
+    """ "7.1 GB free on NVIDIA GeForce RTX 3060", or without the device when it has no name."""
+    if device_name:
+        return QT_TRANSLATE_NOOP("Offload", "{size} free on {device}").format(size=_gb(free_vram), device=device_name)
+    return QT_TRANSLATE_NOOP("Offload", "{size} free").format(size=_gb(free_vram))
+
+
 def _layer_costs(info: GGUFInfo, n_ctx: int, kv_type: str) -> tuple[list[int], int]:
     """Bytes each block needs on the GPU, in file order, and the output's bytes.
 
@@ -248,43 +256,52 @@ def plan_offload(
     """
     total = _total_layers(info)
     costs, other = _layer_costs(info, n_ctx, kv_type)
-    where = f" on {device_name}" if device_name else ""
     parsed = _parse_setting(setting)
-    prefix = ""
-    if parsed is None:
-        prefix = f"'{setting.strip()}' is not an offload setting, so Auto: "
+    not_a_setting = parsed is None
+    if not_a_setting:
         parsed = "auto"
 
-    def plan(layers: int, reason: str) -> OffloadPlan:
-        return OffloadPlan(layers, total, _gpu_bytes(costs, other, layers), prefix + reason)
+    def plan(layers: int, reason: Translatable) -> OffloadPlan:
+        if not_a_setting:
+            reason = QT_TRANSLATE_NOOP("Offload", "'{setting}' is not an offload setting, so Auto: {reason}").format(
+                setting=setting.strip(), reason=reason)
+        return OffloadPlan(layers, total, _gpu_bytes(costs, other, layers), reason)
 
     if parsed == "off":
-        return plan(0, "GPU offload is off")
+        return plan(0, QT_TRANSLATE_NOOP("Offload", "GPU offload is off"))
     if not gpu_backend:
-        return plan(0, "this llama.cpp build has no GPU backend")
+        return plan(0, QT_TRANSLATE_NOOP("Offload", "this llama.cpp build has no GPU backend"))
     if total == 0:
-        return plan(0, "the model file does not say how many layers it has")
+        return plan(0, QT_TRANSLATE_NOOP("Offload", "the model file does not say how many layers it has"))
 
     if parsed != "auto":
         layers = total if parsed == "all" else min(int(parsed), total)
         need = _gpu_bytes(costs, other, layers)
-        what = f"all {total} layers" if layers == total else f"{layers} of {total} layers"
+        if layers == total:
+            what = QT_TRANSLATE_NOOP("Offload", "all {total} layers").format(total=total)
+        else:
+            what = QT_TRANSLATE_NOOP("Offload", "{layers} of {total} layers").format(layers=layers, total=total)
         if layers == 0:
-            return plan(0, "0 layers on the GPU, as set")
+            return plan(0, QT_TRANSLATE_NOOP("Offload", "0 layers on the GPU, as set"))
         if free_vram is None:
-            return plan(layers, f"{what} on the GPU, as set (free GPU memory unknown)")
+            return plan(layers, QT_TRANSLATE_NOOP(
+                "Offload", "{what} on the GPU, as set (free GPU memory unknown)").format(what=what))
+        if need > free_vram and device_name:
+            return plan(layers, QT_TRANSLATE_NOOP(
+                "Offload", "{what} on the GPU, as set, though they need about {need} "
+                "and only {free} is free on {device}; loading may fail"
+            ).format(what=what, need=_gb(need), free=_gb(free_vram), device=device_name))
         if need > free_vram:
-            return plan(
-                layers,
-                f"{what} on the GPU, as set, though they need about {_gb(need)} "
-                f"and only {_gb(free_vram)} is free{where}; loading may fail",
-            )
-        return plan(layers, f"{what} on the GPU, as set")
+            return plan(layers, QT_TRANSLATE_NOOP(
+                "Offload", "{what} on the GPU, as set, though they need about {need} "
+                "and only {free} is free; loading may fail"
+            ).format(what=what, need=_gb(need), free=_gb(free_vram)))
+        return plan(layers, QT_TRANSLATE_NOOP("Offload", "{what} on the GPU, as set").format(what=what))
 
     if free_vram is None:
         if device_name:
-            return plan(0, f"the free memory of {device_name} is unknown")
-        return plan(0, "no GPU found")
+            return plan(0, QT_TRANSLATE_NOOP("Offload", "the free memory of {device} is unknown").format(device=device_name))
+        return plan(0, QT_TRANSLATE_NOOP("Offload", "no GPU found"))
 
     margin = max(margin_bytes, int(margin_fraction * free_vram))
     budget = free_vram - margin
@@ -293,9 +310,10 @@ def plan_offload(
     layers = next(
         (n for n in range(total, 0, -1) if _gpu_bytes(costs, other, n) <= budget), 0
     )
-    free = f"{_gb(free_vram)} free{where}"
+    free = _free(free_vram, device_name)
     if layers == total:
-        return plan(layers, f"all {total} layers fit in {free}")
+        return plan(layers, QT_TRANSLATE_NOOP("Offload", "all {total} layers fit in {free}").format(total=total, free=free))
     if layers == 0:
-        return plan(0, f"not even one layer fits in {free}")
-    return plan(layers, f"{layers} of {total} layers fit in {free}")
+        return plan(0, QT_TRANSLATE_NOOP("Offload", "not even one layer fits in {free}").format(free=free))
+    return plan(layers, QT_TRANSLATE_NOOP("Offload", "{layers} of {total} layers fit in {free}").format(
+        layers=layers, total=total, free=free))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from app.core.resources import read_resource_text
-from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, message_of
 
 NamedText = tuple[str, str]  # (name, text)
 
@@ -39,6 +39,7 @@ BUILTIN_NAMES: Final = (
 
 # "Your personas file…": the kinds as the interface says them.
 _KINDS_TEXT: Final = {"persona": QT_TRANSLATE_NOOP("Presets", "personas"), "style": QT_TRANSLATE_NOOP("Presets", "styles")}
+_KIND_TEXT: Final = {"persona": QT_TRANSLATE_NOOP("Presets", "persona"), "style": QT_TRANSLATE_NOOP("Presets", "style")}
 
 
 def builtin_name(name: str) -> Translatable:
@@ -48,15 +49,17 @@ def builtin_name(name: str) -> Translatable:
 
 def parse_presets(text: str, text_key: str, kind: str) -> list[NamedText]:
     """``kind`` names one preset in messages ("persona", "style")."""
+    kind_text, kinds_text = _KIND_TEXT.get(kind, kind), _KINDS_TEXT.get(kind, f"{kind}s")
     data = json.loads(text)
     if not isinstance(data, list):
-        raise ValueError(f"expected a list of {kind}s")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "expected a list of {kinds}").format(kinds=kinds_text))
     presets = []
     for item in data:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise ValueError(f"every {kind} needs a name")
+            raise ValueError(QT_TRANSLATE_NOOP("Presets", "every {kind} needs a name").format(kind=kind_text))
         if not isinstance(item.get(text_key), str):
-            raise ValueError(f"the {kind} {item['name'].strip()!r} needs a text in {text_key!r}")
+            raise ValueError(QT_TRANSLATE_NOOP("Presets", "the {kind} {name} needs a text in {key}").format(
+                kind=kind_text, name=repr(item["name"].strip()), key=repr(text_key)))
         presets.append((item["name"].strip(), item[text_key].strip()))
     return presets
 
@@ -74,7 +77,7 @@ def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText],
         return parse_presets(path.read_text(encoding="utf-8"), text_key, kind), None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return [], QT_TRANSLATE_NOOP("Presets", "Your {kinds} file could not be read ({error}); it was kept as {file}.").format(
-            kinds=_KINDS_TEXT.get(kind, f"{kind}s"), error=str(error), file=keep_aside(path).name)
+            kinds=_KINDS_TEXT.get(kind, f"{kind}s"), error=message_of(error), file=keep_aside(path).name)
 
 
 def merge_presets(builtin: list[NamedText], mine: list[NamedText]) -> list[tuple[NamedText, bool]]:

@@ -22,7 +22,7 @@ from app.core.generation import SamplerSettings
 from app.core.presets import builtin_name, keep_aside, write_json_atomically
 from app.core.resources import read_resource_text
 from app.core.settings import SettingsError
-from app.core.translatable import QT_TRANSLATE_NOOP
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
 
 USER_FILE = "samplers.json"
 
@@ -65,9 +65,13 @@ class SamplerPreset:
     def validate(self) -> None:
         """SettingsError naming the preset and every field out of range, in a person's words."""
         problems = [problem for f in fields(self) if (problem := _field_problem(f.name, getattr(self, f.name)))]
-        if problems:
-            who = f'the preset "{self.name}"' if isinstance(self.name, str) and self.name.strip() else "this preset"
-            raise SettingsError(f"In {who}: " + "; ".join(problems) + ".")
+        if not problems:
+            return
+        if isinstance(self.name, str) and self.name.strip():
+            raise SettingsError(QT_TRANSLATE_NOOP("Presets", 'In the preset "{name}": {problems}.').format(
+                name=self.name, problems=joined(problems, "; ")))
+        raise SettingsError(QT_TRANSLATE_NOOP("Presets", "In this preset: {problems}.").format(
+            problems=joined(problems, "; ")))
 
     def as_json(self) -> dict[str, Any]:
         """What the user's file holds for this preset (``builtin`` is where it came from, not data)."""
@@ -77,22 +81,24 @@ class SamplerPreset:
         return data
 
 
+_WHOLE_CONTEXT_OR_OFF = QT_TRANSLATE_NOOP("Presets", " (-1: the whole context, 0: off)")
+
 # field: (label, whole number?, minimum, maximum, what the ends mean where they are special)
 _LIMITS: dict[str, tuple[str, bool, float, float, str]] = {
-    "temperature": ("Temperature", False, 0, 5, ""),
-    "top_p": ("Top-p", False, 0, 1, ""),
-    "top_k": ("Top-k", True, 0, 1000, " (0 turns it off)"),
-    "min_p": ("Min-p", False, 0, 1, ""),
-    "repeat_penalty": ("Repeat penalty", False, 0.5, 3, ""),
-    "repeat_last_n": ("Repeat penalty range", True, -1, 1_048_576, " (-1: the whole context, 0: off)"),
-    "presence_penalty": ("Presence penalty", False, -2, 2, ""),
-    "frequency_penalty": ("Frequency penalty", False, -2, 2, ""),
-    "dry_multiplier": ("DRY multiplier", False, 0, 5, " (0 turns DRY off)"),
-    "dry_base": ("DRY base", False, 1, 4, ""),
-    "dry_allowed_length": ("DRY allowed length", True, 0, 100, ""),
-    "dry_penalty_last_n": ("DRY range", True, -1, 1_048_576, " (-1: the whole context, 0: off)"),
-    "seed": ("Seed", True, 0, 2**32 - 1, " (or empty for a random seed)"),
-    "max_tokens": ("Longest reply", True, 1, 32768, ""),
+    "temperature": (QT_TRANSLATE_NOOP("Presets", "Temperature"), False, 0, 5, ""),
+    "top_p": (QT_TRANSLATE_NOOP("Presets", "Top-p"), False, 0, 1, ""),
+    "top_k": (QT_TRANSLATE_NOOP("Presets", "Top-k"), True, 0, 1000, QT_TRANSLATE_NOOP("Presets", " (0 turns it off)")),
+    "min_p": (QT_TRANSLATE_NOOP("Presets", "Min-p"), False, 0, 1, ""),
+    "repeat_penalty": (QT_TRANSLATE_NOOP("Presets", "Repeat penalty"), False, 0.5, 3, ""),
+    "repeat_last_n": (QT_TRANSLATE_NOOP("Presets", "Repeat penalty range"), True, -1, 1_048_576, _WHOLE_CONTEXT_OR_OFF),
+    "presence_penalty": (QT_TRANSLATE_NOOP("Presets", "Presence penalty"), False, -2, 2, ""),
+    "frequency_penalty": (QT_TRANSLATE_NOOP("Presets", "Frequency penalty"), False, -2, 2, ""),
+    "dry_multiplier": (QT_TRANSLATE_NOOP("Presets", "DRY multiplier"), False, 0, 5, QT_TRANSLATE_NOOP("Presets", " (0 turns DRY off)")),
+    "dry_base": (QT_TRANSLATE_NOOP("Presets", "DRY base"), False, 1, 4, ""),
+    "dry_allowed_length": (QT_TRANSLATE_NOOP("Presets", "DRY allowed length"), True, 0, 100, ""),
+    "dry_penalty_last_n": (QT_TRANSLATE_NOOP("Presets", "DRY range"), True, -1, 1_048_576, _WHOLE_CONTEXT_OR_OFF),
+    "seed": (QT_TRANSLATE_NOOP("Presets", "Seed"), True, 0, 2**32 - 1, QT_TRANSLATE_NOOP("Presets", " (or empty for a random seed)")),
+    "max_tokens": (QT_TRANSLATE_NOOP("Presets", "Longest reply"), True, 1, 32768, ""),
 }
 _MAX_STOPS = 16
 
@@ -101,22 +107,23 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _field_problem(name: str, value: object) -> str | None:
+def _field_problem(name: str, value: object) -> Translatable | None:
     if name == "name":
-        return None if isinstance(value, str) and value.strip() else "the name must not be empty"
+        return None if isinstance(value, str) and value.strip() else QT_TRANSLATE_NOOP("Presets", "the name must not be empty")
     if name == "builtin":
         return None
     if name == "stop":
         if not isinstance(value, tuple) or not all(isinstance(s, str) and s for s in value):
-            return "stop sequences must be a list of non-empty texts"
+            return QT_TRANSLATE_NOOP("Presets", "stop sequences must be a list of non-empty texts")
         if len(value) > _MAX_STOPS:
-            return f"there can be at most {_MAX_STOPS} stop sequences"
+            return QT_TRANSLATE_NOOP("Presets", "there can be at most {count} stop sequences").format(count=_MAX_STOPS)
         return None
     if name == "seed" and value is None:
         return None
     label, whole, low, high, note = _LIMITS[name]
-    kind = "a whole number" if whole else "a number"
-    allowed = f"{label} must be {kind} from {_num(low)} to {_num(high)}{note}, not {value!r}"
+    template = (QT_TRANSLATE_NOOP("Presets", "{label} must be a whole number from {low} to {high}{note}, not {value}") if whole
+                else QT_TRANSLATE_NOOP("Presets", "{label} must be a number from {low} to {high}{note}, not {value}"))
+    allowed = template.format(label=label, low=_num(low), high=_num(high), note=note, value=repr(value))
     # bool is an int in Python, but True is never a meant temperature.
     if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
         return allowed
@@ -131,7 +138,7 @@ _FIELD_NAMES = tuple(f.name for f in fields(SamplerPreset) if f.name != "builtin
 def _from_json(item: object, builtin: bool) -> SamplerPreset:
     """One preset from its JSON object; ValueError with a message for a person otherwise."""
     if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-        raise ValueError("every sampler preset needs a name")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "every sampler preset needs a name"))
     name = builtin_name(item["name"].strip()) if builtin else item["name"].strip()
     if builtin:  # our own file: be strict, so that a typo in a field name cannot go unnoticed
         missing = [key for key in _FIELD_NAMES if key not in item]
@@ -156,14 +163,14 @@ def _from_json(item: object, builtin: bool) -> SamplerPreset:
     try:
         preset.validate()
     except SettingsError as error:
-        raise ValueError(str(error)) from None
+        raise ValueError(message_of(error)) from None
     return preset
 
 
 def _parse(text: str, builtin: bool) -> tuple[list[dict[str, Any]], list[SamplerPreset]]:
     data = json.loads(text)
     if not isinstance(data, list):
-        raise ValueError("expected a list of sampler presets")
+        raise ValueError(QT_TRANSLATE_NOOP("Presets", "expected a list of sampler presets"))
     return data, [_from_json(item, builtin) for item in data]
 
 
@@ -182,7 +189,7 @@ def _read_user(path: Path) -> tuple[list[dict[str, Any]], list[SamplerPreset], s
     except (OSError, UnicodeDecodeError, ValueError) as error:
         return [], [], QT_TRANSLATE_NOOP(
             "Presets", "Your sampler presets file could not be read ({error}); it was kept as {file}."
-        ).format(error=str(error), file=keep_aside(path).name)
+        ).format(error=message_of(error), file=keep_aside(path).name)
 
 
 def all_presets(config_dir: Path) -> tuple[list[SamplerPreset], str | None]:

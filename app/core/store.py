@@ -53,7 +53,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final, Generic, NamedTuple, TypeGuard, TypeVar
 
-from app.core.translatable import QT_TRANSLATE_NOOP
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, message_of
 
 __all__ = [
     "EXPORT_FORMAT",
@@ -451,10 +451,7 @@ class _Listed(Generic[_Row]):
     def fetch(self, conn: sqlite3.Connection, row_id: int) -> _Row:
         row = conn.execute(f"{self.select} WHERE id = ?", (row_id,)).fetchone()
         if row is None:
-            raise StoreError(
-                f"{self.noun.capitalize()} {row_id} does not exist "
-                "(it may have been emptied from the trash)."
-            )
+            raise StoreError(_MISSING_ROW[self.noun].format(id=row_id))
         return self.from_row(row)
 
 
@@ -503,8 +500,23 @@ _NOUNS: Final = {"conversation": QT_TRANSLATE_NOOP("Store", "conversation"),
                  "document": QT_TRANSLATE_NOOP("Store", "document")}
 
 
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+_MISSING_ROW: Final = {
+    "conversation": QT_TRANSLATE_NOOP("Store", "Conversation {id} does not exist (it may have been emptied from the trash)."),
+    "document": QT_TRANSLATE_NOOP("Store", "Document {id} does not exist (it may have been emptied from the trash)."),
+}
+
+# "1 conversation", "3 conversations": (one, several) for each kind of row a recovery counts.
+_COUNTED: Final = {
+    "conversation": (QT_TRANSLATE_NOOP("Store", "1 conversation"), QT_TRANSLATE_NOOP("Store", "{count} conversations")),
+    "message": (QT_TRANSLATE_NOOP("Store", "1 message"), QT_TRANSLATE_NOOP("Store", "{count} messages")),
+    "document": (QT_TRANSLATE_NOOP("Store", "1 document"), QT_TRANSLATE_NOOP("Store", "{count} documents")),
+    "revision": (QT_TRANSLATE_NOOP("Store", "1 revision"), QT_TRANSLATE_NOOP("Store", "{count} revisions")),
+}
+
+
+def _plural(count: int, noun: str) -> Translatable:
+    one, several = _COUNTED[noun]
+    return one if count == 1 else several.format(count=count)
 
 
 def _insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
@@ -783,12 +795,12 @@ class _Kind(NamedTuple):
     accepts: Callable[[object], bool]
 
 
-_TEXT = _Kind("text", lambda v: isinstance(v, str))
-_NUMBER = _Kind("a number", _is_number)
-_ID = _Kind("a whole number", _is_id)
-_OPTIONAL_ID = _Kind("a whole number or null", lambda v: v is None or _is_id(v))
-_OPTIONAL_OBJECT = _Kind("an object or null", lambda v: v is None or isinstance(v, dict))
-_LIST = _Kind("a list", lambda v: isinstance(v, list))
+_TEXT = _Kind(QT_TRANSLATE_NOOP("Store", "text"), lambda v: isinstance(v, str))
+_NUMBER = _Kind(QT_TRANSLATE_NOOP("Store", "a number"), _is_number)
+_ID = _Kind(QT_TRANSLATE_NOOP("Store", "a whole number"), _is_id)
+_OPTIONAL_ID = _Kind(QT_TRANSLATE_NOOP("Store", "a whole number or null"), lambda v: v is None or _is_id(v))
+_OPTIONAL_OBJECT = _Kind(QT_TRANSLATE_NOOP("Store", "an object or null"), lambda v: v is None or isinstance(v, dict))
+_LIST = _Kind(QT_TRANSLATE_NOOP("Store", "a list"), lambda v: isinstance(v, list))
 
 
 def _bad_export(detail: str) -> StoreError:
@@ -806,6 +818,9 @@ def _field(data: Mapping[str, Any], key: str, kind: _Kind, where: str = "") -> A
     return value
 
 
+_REFERS_TO_MISSING: Final = QT_TRANSLATE_NOOP("Store", '"{field}" refers to message {id}, which is not in the file')
+
+
 def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], int | None]:
     """Check an export strictly. Returns the conversation's fields, its messages with
     parents before children, and the current leaf's (old) id."""
@@ -820,7 +835,7 @@ def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], i
         raise StoreError(QT_TRANSLATE_NOOP(
             "Store", "This conversation was exported by a newer Inkwell. Update Inkwell to import it."))
     if version < 1:
-        raise _bad_export(f'its "version" {version} is not a known version')
+        raise _bad_export(QT_TRANSLATE_NOOP("Store", 'its "version" {version} is not a known version').format(version=version))
     conversation = {key: _field(data, key, _TEXT) for key in ("title", "system_prompt", "persona")}
     conversation["created_at"] = float(_field(data, "created_at", _NUMBER))
     _field(data, "updated_at", _NUMBER)  # checked, not used: an import counts as updated now
@@ -831,7 +846,7 @@ def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], i
     for index, item in enumerate(_field(data, "messages", _LIST)):
         where = f"messages[{index}]."
         if not isinstance(item, dict):
-            raise _bad_export(f'"messages[{index}]" should be an object')
+            raise _bad_export(QT_TRANSLATE_NOOP("Store", '"{field}" should be an object').format(field=f"messages[{index}]"))
         message = {
             "id": _field(item, "id", _ID, where),
             "parent_id": _field(item, "parent_id", _OPTIONAL_ID, where),
@@ -843,9 +858,10 @@ def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], i
         }
         for key, choices in (("role", ROLES), ("status", STATUSES)):
             if message[key] not in choices:
-                raise _bad_export(f'the field "{where}{key}" should be one of {", ".join(choices)}')
+                raise _bad_export(QT_TRANSLATE_NOOP("Store", 'the field "{field}" should be one of {choices}').format(
+                    field=f"{where}{key}", choices=", ".join(choices)))
         if message["id"] in by_id:
-            raise _bad_export(f"two messages have the id {message['id']}")
+            raise _bad_export(QT_TRANSLATE_NOOP("Store", "two messages have the id {id}").format(id=message["id"]))
         # A reply still streaming when it was exported will never finish now.
         if message["status"] == "streaming":
             message["status"] = "interrupted"
@@ -855,10 +871,9 @@ def _parse_export(data: object) -> tuple[dict[str, Any], list[dict[str, Any]], i
     for index, message in enumerate(messages):
         parent = message["parent_id"]
         if parent is not None and parent not in by_id:
-            where = f'"messages[{index}].parent_id"'
-            raise _bad_export(f"{where} refers to message {parent}, which is not in the file")
+            raise _bad_export(_REFERS_TO_MISSING.format(field=f"messages[{index}].parent_id", id=parent))
     if leaf is not None and leaf not in by_id:
-        raise _bad_export(f'"current_leaf_id" refers to message {leaf}, which is not in the file')
+        raise _bad_export(_REFERS_TO_MISSING.format(field="current_leaf_id", id=leaf))
     return conversation, _parents_first(messages, by_id), leaf
 
 
@@ -875,7 +890,7 @@ def _parents_first(
         current: dict[str, Any] | None = message
         while current is not None and current["id"] not in placed:
             if current["id"] in in_chain:
-                raise _bad_export("the messages' parent links form a loop")
+                raise _bad_export(QT_TRANSLATE_NOOP("Store", "the messages' parent links form a loop"))
             chain.append(current)
             in_chain.add(current["id"])
             parent = current["parent_id"]
@@ -1030,9 +1045,8 @@ class Store:
             ).format(path=str(self.db_path), error=error.strerror or str(error))) from error
         return copy
 
-    def _recover_from(self, copy: Path) -> str:
+    def _recover_from(self, copy: Path) -> Translatable:
         """Copy what can be read from the damaged copy into the fresh database; the report."""
-        intro = f"Inkwell's database was damaged. A copy was kept at {copy}; "
         tables: dict[str, list[dict[str, Any]]] = {}
         try:
             # Read-only: the kept copy stays exactly as it was found.
@@ -1048,24 +1062,30 @@ class Store:
             finally:
                 source.close()
         if not any(tables.values()):
-            return intro + (
+            return QT_TRANSLATE_NOOP(
+                "Store", "Inkwell's database was damaged. A copy was kept at {path}; "
                 "nothing could be recovered from it, so Inkwell started with an empty database."
-            )
+            ).format(path=str(copy))
         try:
             with self._transaction(QT_TRANSLATE_NOOP("Store", "save what was recovered")) as conn:
                 found = _insert_salvaged(conn, tables)
         except StoreError as error:
-            return intro + f"its contents could not be copied into a new database: {error}"
-        counts = (
-            f"{_plural(found.conversations, 'conversation')} and "
-            f"{_plural(found.messages, 'message')} were recovered"
-        )
+            return QT_TRANSLATE_NOOP(
+                "Store", "Inkwell's database was damaged. A copy was kept at {path}; "
+                "its contents could not be copied into a new database: {error}"
+            ).format(path=str(copy), error=message_of(error))
+        counts = {"conversations": _plural(found.conversations, "conversation"),
+                  "messages": _plural(found.messages, "message")}
         if tables["documents"]:  # a file from before documents, or without any: not worth a word
-            counts += (
-                f", as were {_plural(found.documents, 'document')} and "
-                f"{_plural(found.revisions, 'revision')}"
-            )
-        return intro + counts + "."
+            return QT_TRANSLATE_NOOP(
+                "Store", "Inkwell's database was damaged. A copy was kept at {path}; {conversations} and "
+                "{messages} were recovered, as were {documents} and {revisions}."
+            ).format(path=str(copy), **counts, documents=_plural(found.documents, "document"),
+                     revisions=_plural(found.revisions, "revision"))
+        return QT_TRANSLATE_NOOP(
+            "Store", "Inkwell's database was damaged. A copy was kept at {path}; {conversations} and "
+            "{messages} were recovered."
+        ).format(path=str(copy), **counts)
 
     # --- transactions and errors ---
 

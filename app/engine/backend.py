@@ -26,7 +26,7 @@ from app.core.generation import (
 )
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.textstream import StopMatcher, Utf8StreamDecoder
-from app.core.translatable import QT_TRANSLATE_NOOP, message_of
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
 from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
 from app.core.offload import memory_needed, plan_offload
 from app.core.writing import build_continuation
@@ -35,8 +35,8 @@ DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
 DEFAULT_CONTEXT = 4096  # for a GGUF that does not say its trained length
 AUTOMATIC_CONTEXT_LIMIT = 8192
 KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
-NO_GPU_BUILD_HINT = (
-    "This computer has a GPU, but this llama.cpp was built without GPU support: "
+NO_GPU_BUILD_HINT = QT_TRANSLATE_NOOP(
+    "Engine", "This computer has a GPU, but this llama.cpp was built without GPU support: "
     "run `make gpu` in Inkwell's folder to rebuild it with GPU support"
 )
 
@@ -83,20 +83,24 @@ def backend_name() -> str:
     return "GPU"
 
 
-def backend_report() -> str:
-    """What this llama.cpp can use, in words, for the settings dialog."""
-    lines = [f"llama.cpp backend: {backend_name()}."]
+def backend_report() -> Translatable:
+    """What this llama.cpp can use, in words, for the settings dialog (one line each)."""
+    lines = [QT_TRANSLATE_NOOP("Engine", "llama.cpp backend: {backend}.").format(backend=backend_name())]
     if gpu_offload_supported():
-        found = gpus()
-        lines.append("GPUs: " + ", ".join(f"{d.name} ({d.free_bytes / 1e9:.1f} GB free)" for d in found)
-                     if found else "No GPU answered; layers stay on the CPU.")
+        found = [QT_TRANSLATE_NOOP("Engine", "{name} ({size} free)").format(name=d.name, size=f"{d.free_bytes / 1e9:.1f} GB")
+                 for d in gpus()]
+        lines.append(QT_TRANSLATE_NOOP("Engine", "GPUs: {devices}").format(devices=joined(found, ", "))
+                     if found else QT_TRANSLATE_NOOP("Engine", "No GPU answered; layers stay on the CPU."))
     else:
-        lines.append("This llama.cpp build has no GPU backend, so everything runs on the CPU.")
+        lines.append(QT_TRANSLATE_NOOP("Engine", "This llama.cpp build has no GPU backend, so everything runs on the CPU."))
         if gpu_present():
-            lines.append(NO_GPU_BUILD_HINT + ".")
+            lines.append(QT_TRANSLATE_NOOP("Engine", "{sentence}.").format(sentence=NO_GPU_BUILD_HINT))
     cores = physical_cores()
-    lines.append(f"CPU: {cores} physical {'core' if cores == 1 else 'cores'}. {system_info()}")
-    return "\n".join(lines)
+    if cores == 1:
+        lines.append(QT_TRANSLATE_NOOP("Engine", "CPU: 1 physical core. {info}").format(info=system_info()))
+    else:
+        lines.append(QT_TRANSLATE_NOOP("Engine", "CPU: {count} physical cores. {info}").format(count=cores, info=system_info()))
+    return joined(lines)
 
 
 def automatic_context(gguf: GGUFInfo, kv_type: str) -> int:
@@ -151,7 +155,8 @@ class LlamaBackend:
             kv_type=params.kv_cache_type, gpu_backend=supported, device_name=device.name if device else "",
         )
         if not supported and gpu_present():
-            plan = replace(plan, reason=f"{plan.reason}. {NO_GPU_BUILD_HINT}")
+            plan = replace(plan, reason=QT_TRANSLATE_NOOP("Engine", "{reason}. {hint}").format(
+                reason=plan.reason, hint=NO_GPU_BUILD_HINT))
         layers, note = plan.layers, plan.reason
         while True:
             # llama.cpp's flash attention "auto" is not reachable through llama-cpp-python:
@@ -214,7 +219,7 @@ class LlamaBackend:
         )
         return self.info
 
-    def report(self) -> str:
+    def report(self) -> Translatable:
         return backend_report()
 
     def unload(self) -> None:
