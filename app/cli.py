@@ -27,6 +27,18 @@ def _common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
                         help="CPU threads for llama.cpp (default: from Settings, normally the physical cores)")
 
 
+def _remote_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("remote engine (an OpenAI-compatible server instead of a local model)")
+    group.add_argument("--engine", metavar="URL|NAME",
+                       help="the server's URL (http://host:8080/v1), or the name of an engine saved in the app")
+    group.add_argument("--api-key-env", metavar="VAR",
+                       help="read the API key from environment variable VAR (a saved engine's key comes from the "
+                            "system keychain otherwise)")
+    group.add_argument("--remote-model", metavar="NAME", help="the server's model to use (default: the engine's, "
+                                                              "or the first the server lists)")
+    group.add_argument("--timeout", type=int, metavar="SECONDS", help="how long to wait for the server")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inkwell",
@@ -43,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--max-tokens", type=int, default=512, metavar="N")
     chat.add_argument("--seed", type=int, default=None, metavar="N", help="fixed seed for a repeatable reply")
     chat.add_argument("--temperature", type=float, default=None, metavar="T")
+    _remote_options(chat)
 
     cont = commands.add_parser("continue", help="continue a draft and print the continuation to stdout")
     _common_options(cont, suppress=True)
@@ -54,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("--max-tokens", type=int, default=120, metavar="N")
     cont.add_argument("--seed", type=int, default=None, metavar="N")
     cont.add_argument("--temperature", type=float, default=None, metavar="T")
+    _remote_options(cont)
 
     rewrite = commands.add_parser("rewrite", help="rewrite a passage in another style and print it")
     _common_options(rewrite, suppress=True)
@@ -64,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--max-tokens", type=int, default=None, metavar="N")
     rewrite.add_argument("--seed", type=int, default=None, metavar="N")
     rewrite.add_argument("--temperature", type=float, default=None, metavar="T")
+    _remote_options(rewrite)
 
     from app.models_cli import add_parser as add_models_parser
 
@@ -102,6 +117,27 @@ def load_params_for(args: argparse.Namespace) -> LoadParams:
 
     overrides = {name: value for name, value in (("n_ctx", args.n_ctx), ("n_threads", args.threads)) if value}
     return replace(load_params_from(settings_for(args)), **overrides)
+
+
+def remote_engine_for(args: argparse.Namespace):
+    """The remote engine and API key that --engine names: a saved engine, or a URL. Raises
+    ValueError with a message for the user."""
+    import os
+
+    from app.core.remote import EngineList, KeyStore, engine_from_url, with_model
+
+    saved = EngineList(AppPaths.resolve(args.data_dir).config_dir).find(args.engine)
+    engine = saved or engine_from_url(args.engine)
+    engine = with_model(engine, args.remote_model or "")
+    if args.timeout:
+        engine = replace(engine, timeout_s=max(1, args.timeout))
+    if args.api_key_env:
+        key = os.environ.get(args.api_key_env, "")
+        if not key:
+            raise ValueError(f"the environment variable {args.api_key_env} is not set or empty.")
+    else:
+        key = KeyStore().get(saved.name) if saved else ""
+    return engine, key
 
 
 def resolve_model(path: str | None) -> Path | None:

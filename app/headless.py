@@ -65,6 +65,20 @@ class HeadlessEngine:
             host.loaded.disconnect()
             host.load_failed.disconnect()
 
+    def connect(self, engine, api_key: str = "") -> ModelInfo:
+        """Uses a remote engine (an OpenAI-compatible server) instead of a local model."""
+        host = self.host
+
+        def connect(done):
+            host.loaded.connect(lambda info: done(True, info))
+            host.load_failed.connect(lambda message: done(False, message))
+
+        try:
+            return self._wait(connect, lambda: host.connect_remote(engine, api_key))
+        finally:
+            host.loaded.disconnect()
+            host.load_failed.disconnect()
+
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> GenerationStats:
         host = self.host
         wanted = request.request_id
@@ -185,15 +199,25 @@ def _stream(
     """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
     from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, resolve_model
 
-    model = resolve_model(args.model)
-    if model is None:
-        print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
-        return EXIT_USAGE
+    remote = None
+    if getattr(args, "engine", None):
+        from app.cli import remote_engine_for
+
+        try:
+            remote = remote_engine_for(args)
+        except ValueError as error:
+            print(f"inkwell: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        model = resolve_model(args.model)
+        if model is None:
+            print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
+            return EXIT_USAGE
     engine = HeadlessEngine()
     interrupted = engine.stop_on_interrupt()
     try:
         try:
-            info = engine.load(str(model), load_params_for(args))
+            info = engine.connect(*remote) if remote else engine.load(str(model), load_params_for(args))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
             return EXIT_USAGE
@@ -207,6 +231,9 @@ def _stream(
         if write is _stdout_write:
             sys.stdout.write("\n")
         print(f"[{info.name}] {stats.summary()}", file=sys.stderr)
+        if stats.finish_reason == "interrupted":
+            print(f"inkwell: {stats.error}", file=sys.stderr)
+            return EXIT_FAILED
         return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:
         engine.close()

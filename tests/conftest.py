@@ -2,6 +2,8 @@ import os
 
 # Before anything imports Qt: tests never need a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Tests never touch the developer's real keychain: API keys stay in memory.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
 from pathlib import Path  # noqa: E402
 

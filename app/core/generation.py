@@ -7,12 +7,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 Role = Literal["system", "user", "assistant"]
-FinishReason = Literal["stop", "length", "cancelled"]
+FinishReason = Literal["stop", "length", "cancelled", "interrupted"]
 
 FINISH_LABELS: dict[str, str] = {
     "stop": "complete",
     "length": "stopped at the length limit",
     "cancelled": "stopped by you",
+    "interrupted": "interrupted",
 }
 
 _request_ids = itertools.count(1)
@@ -90,6 +91,9 @@ class GenerationStats:
     total_seconds: float = 0.0
     dropped_messages: int = 0  # oldest messages left out so the prompt fits the context
     draft_visible_from: int = 0  # continuation: where in the draft the part the model saw begins
+    # Why an "interrupted" reply ended early (a remote engine's connection dropped mid-stream):
+    # the text that arrived is kept.
+    error: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -138,3 +142,4 @@ class ModelInfo:
     n_threads: int = 0
     file_type: str | None = None
     parameter_count: int = 0
+    remote_engine: str = ""  # the remote engine's name, for a model served over HTTP

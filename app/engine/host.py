@@ -9,22 +9,24 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThread, Qt, Signal
 
 from app.core.generation import GenerationRequest, LoadParams, ModelInfo
+from app.core.remote import RemoteEngine
 from app.engine.worker import EngineWorker
 
 
 class EngineHost(QObject):
     loading = Signal(str)  # path
     loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(str)
+    load_failed = Signal(object)  # message: str or Translatable
     chunk = Signal(int, str)
     finished = Signal(int, object)
-    failed = Signal(int, str)
+    failed = Signal(int, object)  # request_id, message: str or Translatable
     job_done = Signal(int, object)
     job_failed = Signal(int, str)
     unloaded = Signal()
 
     # Internal: queued across to the worker's thread.
     _load_requested = Signal(str, object)
+    _remote_requested = Signal(object, str)
     _generate_requested = Signal(object, object)
     _job_requested = Signal(int, object)
     _unload_requested = Signal()
@@ -42,6 +44,7 @@ class EngineHost(QObject):
         self._thread.finished.connect(self._worker.close, Qt.ConnectionType.DirectConnection)
 
         self._load_requested.connect(self._worker.load_model)
+        self._remote_requested.connect(self._worker.connect_remote)
         self._generate_requested.connect(self._worker.generate)
         self._job_requested.connect(self._worker.run_job)
         self._unload_requested.connect(self._worker.unload)
@@ -62,6 +65,14 @@ class EngineHost(QObject):
         self.model_info = None
         self.loading.emit(str(path))
         self._load_requested.emit(str(path), params)
+
+    def connect_remote(self, engine: RemoteEngine, api_key: str = "") -> None:
+        """Uses an OpenAI-compatible server instead of a local model; ``loaded`` or
+        ``load_failed`` follows, as for a local model."""
+        self.cancel()
+        self.model_info = None
+        self.loading.emit(engine.name)
+        self._remote_requested.emit(engine, api_key)
 
     def unload_model(self) -> None:
         """Frees the model's memory; ``unloaded`` follows."""
@@ -110,6 +121,6 @@ class EngineHost(QObject):
         self._cancel_events.pop(request_id, None)
         self.finished.emit(request_id, stats)
 
-    def _on_failed(self, request_id: int, message: str) -> None:
+    def _on_failed(self, request_id: int, message: object) -> None:
         self._cancel_events.pop(request_id, None)
         self.failed.emit(request_id, message)

@@ -9,18 +9,22 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.generation import GenerationRequest, GenerationStats, LoadParams
+from app.core.translatable import QT_TRANSLATE_NOOP, message_of
+from app.core.remote import RemoteEngine, RemoteError
 from app.engine.backend import EngineError, LlamaBackend
+from app.engine.remote import RemoteBackend
 
 # One queued signal per interval keeps the GUI event loop free however fast the model is.
 BATCH_INTERVAL_S = 0.030
 
 
 class EngineWorker(QObject):
+    # Failures carry objects, not str: a Translatable message must reach the interface whole.
     loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(str)
+    load_failed = Signal(object)  # message
     chunk = Signal(int, str)  # request_id, text
     finished = Signal(int, object)  # request_id, GenerationStats
-    failed = Signal(int, str)  # request_id, message
+    failed = Signal(int, object)  # request_id, message
     job_done = Signal(int, object)
     job_failed = Signal(int, str)
     unloaded = Signal()
@@ -29,22 +33,45 @@ class EngineWorker(QObject):
         super().__init__()
         self._backend_factory = backend_factory
         self._backend: LlamaBackend | None = None
+        self._remote: RemoteBackend | None = None  # in use instead of the local model when set
 
     @property
-    def backend(self) -> LlamaBackend:
+    def backend(self) -> LlamaBackend | RemoteBackend:
+        if self._remote is not None:
+            return self._remote
         # Created lazily so that llama.cpp is first touched on the engine thread.
         if self._backend is None:
             self._backend = self._backend_factory()
         return self._backend
 
+    @Slot(object, str)
+    def connect_remote(self, engine: RemoteEngine, api_key: str) -> None:
+        remote = RemoteBackend(engine, api_key)
+        try:
+            info = remote.load()
+        except RemoteError as error:
+            self.load_failed.emit(message_of(error))
+            return
+        except Exception as error:  # noqa: BLE001 - the app must survive any server
+            self.load_failed.emit(QT_TRANSLATE_NOOP("Engine", "The model could not be loaded: {error}").format(
+                error=message_of(error)))
+            return
+        # The local model's memory is given back while a server does the work.
+        if self._backend is not None:
+            self._backend.unload()
+        self._remote = remote
+        self.loaded.emit(info)
+
     @Slot(str, object)
     def load_model(self, path: str, params: LoadParams) -> None:
+        self._remote = None
         try:
             info = self.backend.load(path, params)
         except EngineError as error:
-            self.load_failed.emit(str(error))
+            self.load_failed.emit(message_of(error))
         except Exception as error:  # noqa: BLE001 - the app must survive any load failure
-            self.load_failed.emit(f"The model could not be loaded: {error}")
+            self.load_failed.emit(QT_TRANSLATE_NOOP("Engine", "The model could not be loaded: {error}").format(
+                error=message_of(error)))
         else:
             self.loaded.emit(info)
 
@@ -71,12 +98,13 @@ class EngineWorker(QObject):
 
         try:
             stats = self.backend.generate(request, emit, cancel)
-        except EngineError as error:
+        except (EngineError, RemoteError) as error:
             flush()
-            self.failed.emit(request_id, str(error))
+            self.failed.emit(request_id, message_of(error))
         except Exception as error:  # noqa: BLE001 - every request ends with finished or failed
             flush()
-            self.failed.emit(request_id, f"Generation failed: {error}")
+            self.failed.emit(request_id, QT_TRANSLATE_NOOP("Engine", "Generation failed: {error}").format(
+                error=message_of(error)))
         else:
             flush()
             self.finished.emit(request_id, stats)
@@ -93,6 +121,7 @@ class EngineWorker(QObject):
 
     @Slot()
     def unload(self) -> None:
+        self._remote = None
         if self._backend is not None:
             self._backend.unload()
         self.unloaded.emit()

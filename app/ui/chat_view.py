@@ -28,7 +28,7 @@ _ROLE_LABELS = {
     "notice": QT_TRANSLATE_NOOP("ChatView", "Inkwell"),
 }
 _STATUS_NOTES = {
-    "interrupted": QT_TRANSLATE_NOOP("ChatView", "Interrupted: Inkwell closed while this reply was being written."),
+    "interrupted": QT_TRANSLATE_NOOP("ChatView", "Interrupted: the reply was cut off before it ended (Inkwell closed, or the connection to the engine dropped)."),
     "cancelled": QT_TRANSLATE_NOOP("ChatView", "Stopped by you."),
     "length": QT_TRANSLATE_NOOP("ChatView", "Stopped at the length limit."),
     "error": QT_TRANSLATE_NOOP("ChatView", "The reply failed."),

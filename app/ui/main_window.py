@@ -38,6 +38,7 @@ from app.core.settings import FILE_NAME as SETTINGS_FILE
 from app.core.settings import Settings, load_params_from, option
 from app.core.paths import AppPaths, find_starter_model
 from app.core.personas import Persona, all_personas, save_user_persona
+from app.core.remote import EngineList
 from app.core.resources import resource_path
 from app.core.store import Message, Store, StoreError
 from app.engine.host import EngineHost
@@ -47,6 +48,7 @@ from app.ui.i18n import translated
 from app.ui.sidebar import Sidebar
 from app.ui.widgets import make_button
 from app.ui.models_page import ModelsPage
+from app.ui.remote_engines import REMOTE_PREFIX
 from app.ui.shortcuts_dialog import ShortcutsDialog
 from app.ui.theme import apply_theme
 from app.ui.welcome import WelcomePage
@@ -58,7 +60,7 @@ SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least t
 TRASH_KEPT_S = 30 * 24 * 3600
 UNDO_SHOWN_MS = 15_000
 LAST_CONVERSATION_KEY = "last_conversation_id"
-FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled"}
+FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled", "interrupted": "interrupted"}
 
 
 @dataclass
@@ -107,7 +109,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.refresh_list()
         if self.store.recovery_report:
-            self.chat_view.add_notice(self.store.recovery_report)
+            self.chat_view.add_notice(translated(self.store.recovery_report))
         if settings_problem:
             self.chat_view.add_notice(translated(settings_problem))
         self._backend_job = host.run_on_engine(lambda backend: backend.report())
@@ -229,7 +231,7 @@ class MainWindow(QMainWindow):
         self.load_progress.hide()
         self.gpu_label = QLabel("")
         self.gpu_label.setObjectName("gpuLabel")
-        self.reload_button = make_button(self.tr("Reload the model"), "reloadButton", self.tr("Load the model again with the new engine settings"))
+        self.reload_button = make_button(self.tr("Reload the model"), "reloadButton", self.tr("Load the model again: after changing engine settings, or to try again after a failure"))
         self.reload_button.hide()
         self.undo_button = make_button(self.tr("Undo"), "undoButton", self.tr("Undo the deletion"))
         self.undo_button.hide()
@@ -317,6 +319,9 @@ class MainWindow(QMainWindow):
         self.models_page.load_requested.connect(self.load_model)
         self.models_page.unload_requested.connect(self.unload_model)
         self.models_page.default_changed.connect(self._set_default_model)
+        self.models_page.remote_engines.connect_requested.connect(self.connect_remote)
+        self.models_page.remote_engines.default_requested.connect(self._set_default_model)
+        self.models_page.remote_engines.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.host.unloaded.connect(self._on_unloaded)
         self.rewrite_panel.accepted.connect(self._on_rewrite_accepted)
         self.reload_button.clicked.connect(self._reload_model)
@@ -333,9 +338,29 @@ class MainWindow(QMainWindow):
     # -- models --------------------------------------------------------------------------
 
     def load_model(self, path: str | Path) -> None:
+        """Loads a GGUF, or connects to a remote engine named ``remote:NAME``."""
+        if str(path).startswith(REMOTE_PREFIX):
+            self.connect_remote(str(path)[len(REMOTE_PREFIX):])
+            return
         self._model_path = str(path)
         self.reload_button.hide()
         self.host.load_model(str(path), self.load_params)
+
+    @property
+    def remote_keys(self):
+        return self.models_page.remote_engines.keys
+
+    def connect_remote(self, name: str) -> None:
+        """Uses a saved remote engine (an OpenAI-compatible server) instead of a local model."""
+        engine = EngineList(self.paths.config_dir).find(name)
+        if engine is None:
+            self._on_load_failed(self.tr("There is no remote engine called '{name}' any more; add it again on the Models page.").format(name=name))
+            return
+        if self.streaming is not None:
+            self.stop()
+        self._model_path = REMOTE_PREFIX + engine.name
+        self.reload_button.hide()
+        self.host.connect_remote(engine, self.remote_keys.get(engine.name))
 
     def show_welcome(self, message: str = "") -> None:
         """No model is loaded: offer the ways to get one instead of an empty window."""
@@ -363,7 +388,8 @@ class MainWindow(QMainWindow):
         settings = self.settings.copy()
         settings.set("models.default_path", path)
         self.apply_settings(settings)
-        self.statusBar().showMessage(self.tr("{name} opens when Inkwell starts.").format(name=Path(path).name), 5000)
+        name = path[len(REMOTE_PREFIX):] if path.startswith(REMOTE_PREFIX) else Path(path).name
+        self.statusBar().showMessage(self.tr("{name} opens when Inkwell starts.").format(name=name), 5000)
 
     # -- settings ------------------------------------------------------------------------
 
@@ -408,7 +434,7 @@ class MainWindow(QMainWindow):
 
     def _on_job_done(self, job_id: int, result: object) -> None:
         if job_id == self._backend_job:
-            self.backend_text = str(result)
+            self.backend_text = translated(result)  # lines written in English on the engine thread
 
     def choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf);;All files (*)"))
@@ -652,6 +678,9 @@ class MainWindow(QMainWindow):
             reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
         self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"))
         self._end_reply()
+        if stats.finish_reason == "interrupted":
+            self.chat_view.add_notice(self.tr("{reason} What arrived is kept: Continue or Regenerate tries again.").format(
+                reason=translated(stats.error)))
 
     def _on_failed(self, request_id: int, message: object) -> None:
         reply = self.streaming
@@ -882,9 +911,12 @@ class MainWindow(QMainWindow):
         self._undo = None
         self.undo_button.hide()
 
-    def default_model(self) -> Path | None:
-        """The model to open at start: the one set as default, while it exists."""
+    def default_model(self) -> Path | str | None:
+        """The model to open at start: the one set as default, while it exists (a remote
+        engine, as ``remote:NAME``, while it is saved)."""
         chosen = str(self.settings.get("models.default_path"))
+        if chosen.startswith(REMOTE_PREFIX):
+            return chosen if EngineList(self.paths.config_dir).find(chosen[len(REMOTE_PREFIX):]) else None
         return Path(chosen) if chosen and Path(chosen).is_file() else None
 
     @property
@@ -971,15 +1003,19 @@ class MainWindow(QMainWindow):
 
     def _on_loading(self, path: str) -> None:
         self.chat_stack.setCurrentWidget(self.chat_view)
-        self.model_label.setText(self.tr("Loading {name}…").format(name=Path(path).name))
+        remote = (self._model_path or "").startswith(REMOTE_PREFIX)
+        self.model_label.setText(self.tr("Connecting to {name}…").format(name=path) if remote else
+                                 self.tr("Loading {name}…").format(name=Path(path).name))
         self.context_label.clear()
         self.load_progress.show()
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self.load_progress.hide()
-        self.model_label.setText(info.name)
+        self.model_label.setText(self.tr("{engine}: {model}").format(engine=info.remote_engine, model=info.name)
+                                 if info.remote_engine else info.name)
         self.model_label.setToolTip(info.path)
         self.models_page.set_loaded(info.path)
+        self.models_page.remote_engines.set_connected(info.remote_engine or None)
         self.gpu_label.setText(_offload_summary(info))
         self.gpu_label.setToolTip(translated(info.offload_note))
         if info.offload_note and "failed" in info.offload_note:
@@ -995,8 +1031,11 @@ class MainWindow(QMainWindow):
         message = translated(message)
         self.load_progress.hide()
         self.model_label.setText(self.tr("No model"))
+        self.models_page.remote_engines.set_connected(None)
         self.chat_view.add_notice(message)
         self.statusBar().showMessage(self.tr("The model could not be loaded."), 6000)
+        if self._model_path:
+            self.reload_button.show()  # retrying is one click
         if self.host.model_info is None:
             self.show_welcome(message)
 
@@ -1018,6 +1057,7 @@ _FINISH = {
     "stop": QT_TRANSLATE_NOOP("MainWindow", "complete"),
     "length": QT_TRANSLATE_NOOP("MainWindow", "stopped at the length limit"),
     "cancelled": QT_TRANSLATE_NOOP("MainWindow", "stopped by you"),
+    "interrupted": QT_TRANSLATE_NOOP("MainWindow", "interrupted"),
 }
 
 
@@ -1030,22 +1070,24 @@ def _stats_footer(message: Message) -> str:
     except TypeError:
         return ""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("MainWindow", text)
-
+    # Spelled out, not through a local tr(): lupdate files a tr() outside a class under no context.
     parts = [
-        tr("{tokens} tokens").format(tokens=stats.generated_tokens),
-        tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"),
-        tr("first token {seconds} s").format(seconds=f"{stats.time_to_first_token:.2f}"),
-        tr("prompt {prompt} ({cached} cached)").format(prompt=stats.prompt_tokens, cached=stats.cached_tokens),
-        tr(_FINISH[stats.finish_reason]),
+        QCoreApplication.translate("MainWindow", "{tokens} tokens").format(tokens=stats.generated_tokens),
+        QCoreApplication.translate("MainWindow", "{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"),
+        QCoreApplication.translate("MainWindow", "first token {seconds} s").format(seconds=f"{stats.time_to_first_token:.2f}"),
+        QCoreApplication.translate("MainWindow", "prompt {prompt} ({cached} cached)").format(
+            prompt=stats.prompt_tokens, cached=stats.cached_tokens),
+        QCoreApplication.translate("MainWindow", _FINISH[stats.finish_reason]),
     ]
     if stats.dropped_messages:
-        parts.append(tr("{count} oldest messages left out to fit the context").format(count=stats.dropped_messages))
+        parts.append(QCoreApplication.translate("MainWindow", "{count} oldest messages left out to fit the context").format(
+            count=stats.dropped_messages))
     return " · ".join(parts)
 
 
 def _offload_summary(info: ModelInfo) -> str:
+    if info.remote_engine:
+        return QCoreApplication.translate("MainWindow", "remote engine")
     if info.gpu_layers <= 0:
         return QCoreApplication.translate("MainWindow", "CPU only")
     size = f", {info.gpu_bytes / 1e9:.1f} GB" if info.gpu_bytes else ""

@@ -40,6 +40,7 @@ from app.core.library import (
 from app.core.paths import AppPaths, find_starter_model
 from app.core.presets import write_json_atomically
 from app.ui.i18n import translated
+from app.ui.remote_engines import RemoteEnginesBox
 from app.ui.widgets import make_button
 
 ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used in place
@@ -200,8 +201,14 @@ class ModelsPage(QWidget):
         progress_row.addWidget(self.cancel_button)
         online_layout.addLayout(progress_row)
 
+        self.remote_engines = RemoteEnginesBox(self.paths.config_dir)
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(local)
+        left.addWidget(self.remote_engines)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
         splitter = QSplitter()
-        splitter.addWidget(local)
+        splitter.addWidget(left)
         splitter.addWidget(online)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -266,7 +273,7 @@ class ModelsPage(QWidget):
         for entry in self.catalog:
             fit, why = catalog_fit(entry, FIT_CONTEXT, ram, vram)
             label, why = translated(FIT_TEXT[fit]), translated(why)
-            item = QListWidgetItem(f"{entry.name}   {format_size(entry.size_bytes)} · {label} · {entry.good_for}")
+            item = QListWidgetItem(f"{entry.name}   {format_size(entry.size_bytes)} · {label} · {translated(entry.good_for)}")
             item.setToolTip(f"{entry.repo}/{entry.file}\n{why}\n" + self.tr("License: {license}; languages: {languages}").format(
                 license=entry.license, languages=", ".join(entry.languages)))
             self.catalog_list.addItem(item)

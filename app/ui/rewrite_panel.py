@@ -264,6 +264,10 @@ class RewritePanel(QWidget):
         job = self.job
         if job is None or request_id != job.request_id:
             return
+        if stats.finish_reason == "interrupted":
+            # Half a rewrite is no rewrite: offer to try again instead of a truncated diff.
+            self._on_failed(request_id, self.tr("{reason} Retry asks again.").format(reason=translated(stats.error)))
+            return
         job.request_id = None
         cleaned = clean_reply(job.raw, job.passage)
         if not cleaned.strip() or stats.finish_reason == "cancelled":

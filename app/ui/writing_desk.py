@@ -450,6 +450,9 @@ class WritingDesk(QWidget):
             self.editor.discard_ghost()
         self._mark_visible_part(session.position, stats.draft_visible_from)
         self._update_buttons()
+        if stats.finish_reason == "interrupted":
+            self.message.emit(self.tr("{reason} The part that arrived is shown; Retry asks again.").format(
+                reason=translated(stats.error)))
 
     def _on_failed(self, request_id: int, message: object) -> None:
         session = self.session

@@ -1,31 +1,56 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name />
+    <name>Catalog</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1035" />
-        <source>{tokens} tokens</source>
-        <translation>{tokens} 个词元</translation>
+        <location filename="../../app/core/library.py" line="93" />
+        <source>very fast chat on any computer; simple tasks</source>
+        <translation>在任何电脑上都能快速聊天；适合简单任务</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1036" />
-        <source>{speed} tok/s</source>
-        <translation>{speed} 词元/秒</translation>
+        <location filename="../../app/core/library.py" line="94" />
+        <source>everyday chat, many languages, Chinese</source>
+        <translation>日常聊天，多种语言，中文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1037" />
-        <source>first token {seconds} s</source>
-        <translation>首个词元 {seconds} 秒</translation>
+        <location filename="../../app/core/library.py" line="95" />
+        <source>chat and writing, many languages, Chinese; research licence</source>
+        <translation>聊天和写作，多种语言，中文；仅限研究用途的许可</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1038" />
-        <source>prompt {prompt} ({cached} cached)</source>
-        <translation>提示 {prompt}（缓存 {cached}）</translation>
+        <location filename="../../app/core/library.py" line="96" />
+        <source>best quality here: writing, reasoning, coding, Chinese; needs 8 GB+</source>
+        <translation>这里质量最好：写作、推理、编程、中文；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1042" />
-        <source>{count} oldest messages left out to fit the context</source>
-        <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+        <location filename="../../app/core/library.py" line="97" />
+        <source>fast everyday chat, summaries</source>
+        <translation>快速的日常聊天、摘要</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="98" />
+        <source>chat and writing, following instructions</source>
+        <translation>聊天和写作，善于遵循指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="99" />
+        <source>natural English writing and chat</source>
+        <translation>自然流畅的英文写作和聊天</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="100" />
+        <source>reasoning, maths and code; long documents (large KV cache)</source>
+        <translation>推理、数学和代码；长文档（KV 缓存较大）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="101" />
+        <source>writing and chat in English and European languages; needs 8 GB+</source>
+        <translation>英语及欧洲语言的写作和聊天；需要 8 GB 以上内存</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="102" />
+        <source>light English chat on older laptops</source>
+        <translation>在旧笔记本电脑上进行轻量的英文聊天</translation>
     </message>
 </context>
 <context>
@@ -65,8 +90,8 @@
     </message>
     <message>
         <location filename="../../app/ui/chat_view.py" line="31" />
-        <source>Interrupted: Inkwell closed while this reply was being written.</source>
-        <translation>已中断：Inkwell 在生成此回复时被关闭。</translation>
+        <source>Interrupted: the reply was cut off before it ended (Inkwell closed, or the connection to the engine dropped).</source>
+        <translation>已中断：回复在结束前被截断（Inkwell 已关闭，或与引擎的连接已断开）。</translation>
     </message>
     <message>
         <location filename="../../app/ui/chat_view.py" line="32" />
@@ -145,34 +170,302 @@
     </message>
 </context>
 <context>
+    <name>Downloads</name>
+    <message>
+        <location filename="../../app/core/downloads.py" line="211" />
+        <source>'{repo}' is not a Hugging Face model repository: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
+        <translation>“{repo}”不是 Hugging Face 模型仓库：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="228" />
+        <source>'{text}' is not a Hugging Face model: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
+        <translation>“{text}”不是 Hugging Face 模型：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="233" />
+        <source>Give a model repository as owner/name, e.g. {example}.</source>
+        <translation>请按 owner/name 的格式填写模型仓库，例如 {example}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="246" />
+        <source>'{text}' is not an address on the Hugging Face Hub.</source>
+        <translation>“{text}”不是 Hugging Face Hub 上的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="253" />
+        <source>'{text}' is a dataset, not a model: Inkwell downloads GGUF models.</source>
+        <translation>“{text}”是数据集，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="256" />
+        <source>'{text}' is a Space, not a model: Inkwell downloads GGUF models.</source>
+        <translation>“{text}”是 Space，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="276" />
+        <source>'{file}' is not a GGUF model file: Inkwell runs .gguf files.</source>
+        <translation>“{file}”不是 GGUF 模型文件：Inkwell 运行的是 .gguf 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="387" />
+        <source>{host} sent a redirect without a target: try again later.</source>
+        <translation>{host} 发来的重定向没有目标地址：请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="390" />
+        <source>{host} redirected too many times: try again later.</source>
+        <translation>{host} 重定向次数过多：请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="398" />
+        <source>Could not make a secure connection to {host} ({error}): a proxy or antivirus program may be intercepting HTTPS.</source>
+        <translation>无法与 {host} 建立安全连接（{error}）：可能有代理或杀毒软件在拦截 HTTPS。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="403" />
+        <source>it did not answer in time</source>
+        <translation>服务器没有及时响应</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="406" />
+        <source>Could not reach {host}: check the network connection ({detail}).</source>
+        <translation>无法连接到 {host}：请检查网络连接（{detail}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="427" />
+        <source>The download server is busy (HTTP {status}): try again in a few minutes.</source>
+        <translation>下载服务器繁忙（HTTP {status}）：请过几分钟再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="430" />
+        <source>The download server refused the file (HTTP {status}): try again; if it keeps failing, the file may have changed on the Hub.</source>
+        <translation>下载服务器拒绝提供该文件（HTTP {status}）：请重试；如果一直失败，可能是该文件在 Hub 上已更改。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="436" />
+        <source>The model repository '{repo}' is gated and the account of HF_TOKEN has no access yet: accept its license on the Hub ({page}) with that account, then try again.</source>
+        <translation>模型仓库“{repo}”需要申请访问，而 HF_TOKEN 对应的账号尚无权限：请用该账号在 Hub 上（{page}）接受其许可协议，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="440" />
+        <source>The model repository '{repo}' is gated: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
+        <translation>模型仓库“{repo}”需要申请访问：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="446" />
+        <source>There is no model repository '{repo}' on the Hub (or it is private).</source>
+        <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="449" />
+        <source>There is no model repository '{repo}' on the Hub (or it is private: set HF_TOKEN to reach your private repositories).</source>
+        <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的：设置 HF_TOKEN 即可访问你的私有仓库）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="454" />
+        <source>'{file}' is not in the model repository '{repo}': it may have been renamed or removed; reload the list of files.</source>
+        <translation>模型仓库“{repo}”中没有“{file}”：它可能已被重命名或删除；请重新加载文件列表。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="459" />
+        <source>The model repository '{repo}' has no '{revision}' branch.</source>
+        <translation>模型仓库“{repo}”没有“{revision}”分支。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="463" />
+        <source>The Hub refused the access token in HF_TOKEN ({detail}): it is invalid or expired; create a new one at {address}.</source>
+        <translation>Hub 拒绝了 HF_TOKEN 中的访问令牌（{detail}）：它无效或已过期；请在 {address} 创建新的令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="467" />
+        <source>The model repository '{repo}' is gated or private: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
+        <translation>模型仓库“{repo}”需要申请访问或是私有的：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="472" />
+        <source>The Hub refused access to '{repo}' ({detail}). If it is gated, accept its license on the Hub ({page}) and set HF_TOKEN to an access token of that account.</source>
+        <translation>Hub 拒绝访问“{repo}”（{detail}）。如果它需要申请访问，请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为该账号的访问令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="477" />
+        <source>The Hub is limiting requests from this network: wait a few minutes and try again.</source>
+        <translation>Hub 正在限制来自此网络的请求：请等几分钟后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="480" />
+        <source>The Hub has a problem right now (HTTP {status}): try again in a few minutes.</source>
+        <translation>Hub 目前出现问题（HTTP {status}）：请过几分钟再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="484" />
+        <source>The Hub answered HTTP {status}: {detail}.</source>
+        <translation>Hub 返回了 HTTP {status}：{detail}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="486" />
+        <source>The Hub answered HTTP {status}.</source>
+        <translation>Hub 返回了 HTTP {status}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="522" />
+        <source>The connection to {host} was interrupted while reading the list of files: try again.</source>
+        <translation>读取文件列表时与 {host} 的连接中断了：请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="537" />
+        <source>{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?</source>
+        <translation>{host} 发来的文件列表 Inkwell 无法识别：HF_ENDPOINT 设置正确吗？</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="649" />
+        <source>'{path}' cannot be saved as a model file name.</source>
+        <translation>“{path}”不能用作模型文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="693" />
+        <source>'{name}' is already being downloaded.</source>
+        <translation>“{name}”已在下载中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="708" />
+        <source>Could not create the folder {folder}: {error}.</source>
+        <translation>无法创建文件夹 {folder}：{error}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="792" />
+        <source>Could not read {path}: {error}.</source>
+        <translation>无法读取 {path}：{error}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="836" />
+        <source>The download server keeps sending the wrong part of '{name}': try again later.</source>
+        <translation>下载服务器一直发送“{name}”的错误部分：请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="874" />
+        <source>The server sent {received} bytes for '{name}' instead of {expected}: if this network has a sign-in page, sign in; otherwise reload the list of files and try again.</source>
+        <translation>服务器为“{name}”发送了 {received} 字节，而不是 {expected} 字节：如果此网络有登录页面，请先登录；否则请重新加载文件列表后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="921" />
+        <source>the server closed the connection</source>
+        <translation>服务器关闭了连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="957" />
+        <source>'{name}' did not match the Hub's SHA-256; the file was removed, download it again.</source>
+        <translation>“{name}”与 Hub 提供的 SHA-256 不符；文件已删除，请重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="963" />
+        <source>Could not save {path} ({error}): if that model is open, close it and try again; the download is kept.</source>
+        <translation>无法保存 {path}（{error}）：如果该模型已打开，请关闭后重试；已下载的内容会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="1017" />
+        <source>The download of '{name}' was cancelled; it will resume where it stopped.</source>
+        <translation>“{name}”的下载已取消；下次会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="1022" />
+        <source>The download of '{name}' was interrupted ({reason}); it will resume where it stopped when you try again.</source>
+        <translation>“{name}”的下载中断了（{reason}）；重试时会从中断处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="1028" />
+        <source>'{path}' has changed on the Hub since its list was loaded: reload the list of files and download it again.</source>
+        <translation>加载文件列表后，“{path}”在 Hub 上已更改：请重新加载文件列表并重新下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="1038" />
+        <source>The disk is full: {megabytes} MB more are needed to download '{name}' into {folder}. Free some space and try again; what is downloaded so far is kept.</source>
+        <translation>磁盘已满：要将“{name}”下载到 {folder}，还需要 {megabytes} MB 空间。请释放一些空间后重试；已下载的内容会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/downloads.py" line="1047" />
+        <source>Could not write {path}: {error}.</source>
+        <translation>无法写入 {path}：{error}。</translation>
+    </message>
+</context>
+<context>
     <name>Engine</name>
     <message>
-        <location filename="../../app/engine/backend.py" line="139" />
+        <location filename="../../app/engine/backend.py" line="38" />
+        <source>This computer has a GPU, but this llama.cpp was built without GPU support: run `make gpu` in Inkwell's folder to rebuild it with GPU support</source>
+        <translation>这台电脑有 GPU，但当前的 llama.cpp 构建时没有启用 GPU 支持：在 Inkwell 的文件夹中运行 `make gpu`，重新构建以启用 GPU 支持</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="88" />
+        <source>llama.cpp backend: {backend}.</source>
+        <translation>llama.cpp 后端：{backend}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="90" />
+        <source>{name} ({size} free)</source>
+        <translation>{name}（可用 {size}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="92" />
+        <source>GPUs: {devices}</source>
+        <translation>GPU：{devices}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="93" />
+        <source>No GPU answered; layers stay on the CPU.</source>
+        <translation>没有 GPU 响应；所有层都留在 CPU 上。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="95" />
+        <source>This llama.cpp build has no GPU backend, so everything runs on the CPU.</source>
+        <translation>当前的 llama.cpp 版本没有 GPU 后端，因此全部在 CPU 上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="97" />
+        <source>{sentence}.</source>
+        <translation>{sentence}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="100" />
+        <source>CPU: 1 physical core. {info}</source>
+        <translation>CPU：1 个物理核心。{info}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="102" />
+        <source>CPU: {count} physical cores. {info}</source>
+        <translation>CPU：{count} 个物理核心。{info}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="143" />
         <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="178" />
+        <location filename="../../app/engine/backend.py" line="158" />
+        <source>{reason}. {hint}</source>
+        <translation>{reason}。{hint}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="183" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="184" />
+        <location filename="../../app/engine/backend.py" line="189" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="229" />
+        <location filename="../../app/engine/backend.py" line="234" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="375" />
+        <location filename="../../app/engine/backend.py" line="380" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="422" />
+        <location filename="../../app/engine/backend.py" line="427" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
@@ -402,102 +695,102 @@
 <context>
     <name>Library</name>
     <message>
-        <location filename="../../app/core/library.py" line="503" />
+        <location filename="../../app/core/library.py" line="519" />
         <source>'{name}' is the image part (projector) of a vision model, not a model to chat with.</source>
         <translation>“{name}”是视觉模型的图像部分（投影器），不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="507" />
+        <location filename="../../app/core/library.py" line="523" />
         <source>'{name}' is a LoRA adapter for another model, not a model on its own.</source>
         <translation>“{name}”是用于其他模型的 LoRA 适配器，本身不是独立的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="515" />
+        <location filename="../../app/core/library.py" line="531" />
         <source>missing part {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="517" />
+        <location filename="../../app/core/library.py" line="533" />
         <source>missing parts {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="518" />
+        <location filename="../../app/core/library.py" line="534" />
         <source>'{name}' is incomplete: {missing}. A model split into {count} files needs all of them in one folder; download the missing ones.</source>
         <translation>“{name}”不完整：{missing}。拆分为 {count} 个文件的模型需要所有文件都在同一文件夹中；请下载缺少的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="625" />
+        <location filename="../../app/core/library.py" line="641" />
         <source>fits</source>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="626" />
+        <location filename="../../app/core/library.py" line="642" />
         <source>tight</source>
         <translation>较紧张</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="627" />
+        <location filename="../../app/core/library.py" line="643" />
         <source>won't fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="628" />
+        <location filename="../../app/core/library.py" line="644" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="637" />
+        <location filename="../../app/core/library.py" line="653" />
         <source>needs about {size} at {context} tokens of context</source>
         <translation>在 {context} 个词元的上下文下约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="640" />
+        <location filename="../../app/core/library.py" line="656" />
         <source>needs about {size}</source>
         <translation>约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="642" />
+        <location filename="../../app/core/library.py" line="658" />
         <source>{need}; Inkwell could not read this computer's free memory</source>
         <translation>{need}；Inkwell 无法读取这台电脑的可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="649" />
+        <location filename="../../app/core/library.py" line="665" />
         <source>{free} free ({ram} RAM + {vram} GPU)</source>
         <translation>可用 {free}（内存 {ram} + GPU {vram}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="652" />
+        <location filename="../../app/core/library.py" line="668" />
         <source>{free} free on the GPU</source>
         <translation>GPU 可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="654" />
+        <location filename="../../app/core/library.py" line="670" />
         <source>{free} free</source>
         <translation>可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="657" />
+        <location filename="../../app/core/library.py" line="673" />
         <source>{need}; {free}</source>
         <translation>{need}；{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="659" />
+        <location filename="../../app/core/library.py" line="675" />
         <source>{need}, close to the {free}; close other programs or use a shorter context</source>
         <translation>{need}，接近{free}；请关闭其他程序或使用更短的上下文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="664" />
+        <location filename="../../app/core/library.py" line="680" />
         <source>{need}; {free}, and Inkwell could not read the free RAM</source>
         <translation>{need}；{free}，且 Inkwell 无法读取可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="666" />
+        <location filename="../../app/core/library.py" line="682" />
         <source>{need}, but only {free}</source>
         <translation>{need}，但只有{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="713" />
+        <location filename="../../app/core/library.py" line="729" />
         <source>the model file could not be read</source>
         <translation>无法读取模型文件</translation>
     </message>
@@ -505,518 +798,569 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="84" />
+        <location filename="../../app/ui/main_window.py" line="86" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="94" />
+        <location filename="../../app/ui/main_window.py" line="96" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="131" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
-        <location filename="../../app/ui/main_window.py" line="138" />
+        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="137" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="137" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146" />
+        <location filename="../../app/ui/main_window.py" line="148" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="190" />
+        <location filename="../../app/ui/main_window.py" line="194" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="195" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="192" />
+        <location filename="../../app/ui/main_window.py" line="196" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194" />
+        <location filename="../../app/ui/main_window.py" line="198" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="201" />
+        <location filename="../../app/ui/main_window.py" line="205" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210" />
-        <location filename="../../app/ui/main_window.py" line="353" />
-        <location filename="../../app/ui/main_window.py" line="995" />
+        <location filename="../../app/ui/main_window.py" line="214" />
+        <location filename="../../app/ui/main_window.py" line="380" />
+        <location filename="../../app/ui/main_window.py" line="1033" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="218" />
+        <location filename="../../app/ui/main_window.py" line="222" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="220" />
+        <location filename="../../app/ui/main_window.py" line="224" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224" />
+        <location filename="../../app/ui/main_window.py" line="228" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230" />
+        <location filename="../../app/ui/main_window.py" line="234" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="230" />
-        <source>Load the model again with the new engine settings</source>
-        <translation>使用新的引擎设置重新加载模型</translation>
+        <location filename="../../app/ui/main_window.py" line="234" />
+        <source>Load the model again: after changing engine settings, or to try again after a failure</source>
+        <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253" />
+        <location filename="../../app/ui/main_window.py" line="257" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="259" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256" />
+        <location filename="../../app/ui/main_window.py" line="260" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257" />
+        <location filename="../../app/ui/main_window.py" line="261" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="263" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261" />
+        <location filename="../../app/ui/main_window.py" line="265" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263" />
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264" />
+        <location filename="../../app/ui/main_window.py" line="268" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="269" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="270" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="272" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269" />
+        <location filename="../../app/ui/main_window.py" line="273" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="279" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="284" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="286" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="358" />
+        <location filename="../../app/ui/main_window.py" line="357" />
+        <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
+        <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="385" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="364" />
+        <location filename="../../app/ui/main_window.py" line="392" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="401" />
+        <location filename="../../app/ui/main_window.py" line="429" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412" />
+        <location filename="../../app/ui/main_window.py" line="440" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="412" />
+        <location filename="../../app/ui/main_window.py" line="440" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459" />
+        <location filename="../../app/ui/main_window.py" line="487" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465" />
+        <location filename="../../app/ui/main_window.py" line="493" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479" />
+        <location filename="../../app/ui/main_window.py" line="507" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="482" />
+        <location filename="../../app/ui/main_window.py" line="510" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="602" />
+        <location filename="../../app/ui/main_window.py" line="630" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="614" />
+        <location filename="../../app/ui/main_window.py" line="642" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="619" />
+        <location filename="../../app/ui/main_window.py" line="647" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="651" />
+        <location filename="../../app/ui/main_window.py" line="679" />
+        <location filename="../../app/ui/main_window.py" line="1076" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="728" />
+        <location filename="../../app/ui/main_window.py" line="682" />
+        <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
+        <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="759" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="733" />
+        <location filename="../../app/ui/main_window.py" line="764" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="736" />
+        <location filename="../../app/ui/main_window.py" line="767" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="823" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
+        <location filename="../../app/ui/main_window.py" line="823" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="798" />
+        <location filename="../../app/ui/main_window.py" line="829" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="808" />
+        <location filename="../../app/ui/main_window.py" line="839" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="842" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="811" />
+        <location filename="../../app/ui/main_window.py" line="842" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
+        <location filename="../../app/ui/main_window.py" line="844" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="823" />
+        <location filename="../../app/ui/main_window.py" line="854" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="825" />
+        <location filename="../../app/ui/main_window.py" line="856" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="828" />
+        <location filename="../../app/ui/main_window.py" line="859" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="828" />
+        <location filename="../../app/ui/main_window.py" line="859" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="835" />
+        <location filename="../../app/ui/main_window.py" line="866" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="842" />
+        <location filename="../../app/ui/main_window.py" line="873" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="863" />
+        <location filename="../../app/ui/main_window.py" line="894" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="869" />
+        <location filename="../../app/ui/main_window.py" line="900" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="931" />
+        <location filename="../../app/ui/main_window.py" line="965" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="938" />
+        <location filename="../../app/ui/main_window.py" line="972" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="943" />
+        <location filename="../../app/ui/main_window.py" line="977" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="958" />
+        <location filename="../../app/ui/main_window.py" line="992" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="972" />
+        <location filename="../../app/ui/main_window.py" line="1007" />
+        <source>Connecting to {name}…</source>
+        <translation>正在连接 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1008" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="985" />
+        <location filename="../../app/ui/main_window.py" line="1014" />
+        <source>{engine}: {model}</source>
+        <translation>{engine}：{model}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1023" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="988" />
+        <location filename="../../app/ui/main_window.py" line="1026" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="990" />
+        <location filename="../../app/ui/main_window.py" line="1028" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="997" />
+        <location filename="../../app/ui/main_window.py" line="1036" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1002" />
+        <location filename="../../app/ui/main_window.py" line="1043" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1002" />
+        <location filename="../../app/ui/main_window.py" line="1043" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1016" />
+        <location filename="../../app/ui/main_window.py" line="1057" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1017" />
+        <location filename="../../app/ui/main_window.py" line="1058" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1018" />
+        <location filename="../../app/ui/main_window.py" line="1059" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1048" />
+        <location filename="../../app/ui/main_window.py" line="1060" />
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1075" />
+        <source>{tokens} tokens</source>
+        <translation>{tokens} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1077" />
+        <source>first token {seconds} s</source>
+        <translation>首个词元 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1078" />
+        <source>prompt {prompt} ({cached} cached)</source>
+        <translation>提示 {prompt}（缓存 {cached}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1083" />
+        <source>{count} oldest messages left out to fit the context</source>
+        <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1090" />
+        <source>remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1092" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1050" />
+        <location filename="../../app/ui/main_window.py" line="1094" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -1024,320 +1368,413 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="135" />
+        <location filename="../../app/ui/models_page.py" line="137" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="142" />
+        <location filename="../../app/ui/models_page.py" line="144" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="154" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="154" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="155" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="155" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="161" />
+        <location filename="../../app/ui/models_page.py" line="163" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="168" />
+        <location filename="../../app/ui/models_page.py" line="170" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
-        <location filename="../../app/ui/models_page.py" line="188" />
+        <location filename="../../app/ui/models_page.py" line="171" />
+        <location filename="../../app/ui/models_page.py" line="190" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="171" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="172" />
+        <location filename="../../app/ui/models_page.py" line="174" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="174" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="174" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="178" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="178" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="179" />
+        <location filename="../../app/ui/models_page.py" line="181" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="183" />
+        <location filename="../../app/ui/models_page.py" line="185" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="183" />
+        <location filename="../../app/ui/models_page.py" line="185" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="190" />
+        <location filename="../../app/ui/models_page.py" line="192" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="248" />
+        <location filename="../../app/ui/models_page.py" line="256" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="251" />
+        <location filename="../../app/ui/models_page.py" line="259" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="252" />
+        <location filename="../../app/ui/models_page.py" line="260" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="268" />
+        <location filename="../../app/ui/models_page.py" line="277" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="287" />
+        <location filename="../../app/ui/models_page.py" line="296" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="291" />
+        <location filename="../../app/ui/models_page.py" line="301" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="295" />
+        <location filename="../../app/ui/models_page.py" line="305" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="296" />
+        <location filename="../../app/ui/models_page.py" line="306" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="296" />
+        <location filename="../../app/ui/models_page.py" line="306" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="299" />
+        <location filename="../../app/ui/models_page.py" line="309" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="301" />
+        <location filename="../../app/ui/models_page.py" line="311" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="303" />
+        <location filename="../../app/ui/models_page.py" line="313" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="304" />
+        <location filename="../../app/ui/models_page.py" line="314" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="330" />
+        <location filename="../../app/ui/models_page.py" line="340" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="331" />
+        <location filename="../../app/ui/models_page.py" line="341" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="340" />
+        <location filename="../../app/ui/models_page.py" line="350" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="342" />
+        <location filename="../../app/ui/models_page.py" line="352" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="351" />
+        <location filename="../../app/ui/models_page.py" line="361" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="356" />
+        <location filename="../../app/ui/models_page.py" line="366" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="356" />
+        <location filename="../../app/ui/models_page.py" line="366" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="375" />
+        <location filename="../../app/ui/models_page.py" line="385" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="389" />
+        <location filename="../../app/ui/models_page.py" line="399" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="405" />
+        <location filename="../../app/ui/models_page.py" line="415" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="406" />
+        <location filename="../../app/ui/models_page.py" line="416" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="413" />
+        <location filename="../../app/ui/models_page.py" line="423" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="418" />
+        <location filename="../../app/ui/models_page.py" line="428" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="421" />
+        <location filename="../../app/ui/models_page.py" line="431" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="431" />
+        <location filename="../../app/ui/models_page.py" line="441" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="441" />
+        <location filename="../../app/ui/models_page.py" line="451" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="444" />
+        <location filename="../../app/ui/models_page.py" line="454" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="450" />
+        <location filename="../../app/ui/models_page.py" line="460" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="454" />
+        <location filename="../../app/ui/models_page.py" line="464" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
+    </message>
+</context>
+<context>
+    <name>Offload</name>
+    <message>
+        <location filename="../../app/core/offload.py" line="189" />
+        <source>{size} free on {device}</source>
+        <translation>{device} 上可用 {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="190" />
+        <source>{size} free</source>
+        <translation>可用 {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="266" />
+        <source>'{setting}' is not an offload setting, so Auto: {reason}</source>
+        <translation>“{setting}”不是有效的卸载设置，因此按自动处理：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="271" />
+        <source>GPU offload is off</source>
+        <translation>GPU 卸载已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="273" />
+        <source>this llama.cpp build has no GPU backend</source>
+        <translation>当前的 llama.cpp 版本没有 GPU 后端</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="275" />
+        <source>the model file does not say how many layers it has</source>
+        <translation>模型文件没有注明它有多少层</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="281" />
+        <source>all {total} layers</source>
+        <translation>全部 {total} 层</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="283" />
+        <source>{layers} of {total} layers</source>
+        <translation>{total} 层中的 {layers} 层</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="285" />
+        <source>0 layers on the GPU, as set</source>
+        <translation>按设置，GPU 上不放任何层</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="287" />
+        <source>{what} on the GPU, as set (free GPU memory unknown)</source>
+        <translation>按设置将{what}放在 GPU 上（GPU 可用内存未知）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="290" />
+        <source>{what} on the GPU, as set, though they need about {need} and only {free} is free on {device}; loading may fail</source>
+        <translation>按设置将{what}放在 GPU 上，但它们约需 {need}，而 {device} 上只有 {free} 可用；加载可能失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="295" />
+        <source>{what} on the GPU, as set, though they need about {need} and only {free} is free; loading may fail</source>
+        <translation>按设置将{what}放在 GPU 上，但它们约需 {need}，而只有 {free} 可用；加载可能失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="299" />
+        <source>{what} on the GPU, as set</source>
+        <translation>按设置将{what}放在 GPU 上</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="303" />
+        <source>the free memory of {device} is unknown</source>
+        <translation>{device} 的可用内存未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="304" />
+        <source>no GPU found</source>
+        <translation>未找到 GPU</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="315" />
+        <source>all {total} layers fit in {free}</source>
+        <translation>{free}，全部 {total} 层都能放下</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="317" />
+        <source>not even one layer fits in {free}</source>
+        <translation>{free}，连一层也放不下</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/offload.py" line="318" />
+        <source>{layers} of {total} layers fit in {free}</source>
+        <translation>{free}，能放下 {total} 层中的 {layers} 层</translation>
     </message>
 </context>
 <context>
@@ -1438,7 +1875,32 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="76" />
+        <location filename="../../app/core/presets.py" line="42" />
+        <source>persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="42" />
+        <source>style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="55" />
+        <source>expected a list of {kinds}</source>
+        <translation>应为{kinds}列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="59" />
+        <source>every {kind} needs a name</source>
+        <translation>每个{kind}都需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="61" />
+        <source>the {kind} {name} needs a text in {key}</source>
+        <translation>{kind} {name} 需要在 {key} 中填写文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/presets.py" line="79" />
         <source>Your {kinds} file could not be read ({error}); it was kept as {file}.</source>
         <translation>无法读取你的{kinds}文件（{error}）；已将其保留为 {file}。</translation>
     </message>
@@ -1453,7 +1915,142 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>风格需要一条指示。</translation>
     </message>
     <message>
-        <location filename="../../app/core/samplers.py" line="183" />
+        <location filename="../../app/core/samplers.py" line="71" />
+        <source>In the preset "{name}": {problems}.</source>
+        <translation>预设“{name}”中：{problems}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="73" />
+        <source>In this preset: {problems}.</source>
+        <translation>此预设中：{problems}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="84" />
+        <source> (-1: the whole context, 0: off)</source>
+        <translation>（-1：整个上下文，0：关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="88" />
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="89" />
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="90" />
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="90" />
+        <source> (0 turns it off)</source>
+        <translation>（0 表示关闭）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="91" />
+        <source>Min-p</source>
+        <translation>Min-p</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="92" />
+        <source>Repeat penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="93" />
+        <source>Repeat penalty range</source>
+        <translation>重复惩罚范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="94" />
+        <source>Presence penalty</source>
+        <translation>存在惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="95" />
+        <source>Frequency penalty</source>
+        <translation>频率惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="96" />
+        <source>DRY multiplier</source>
+        <translation>DRY 倍数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="96" />
+        <source> (0 turns DRY off)</source>
+        <translation>（0 表示关闭 DRY）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="97" />
+        <source>DRY base</source>
+        <translation>DRY 基数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="98" />
+        <source>DRY allowed length</source>
+        <translation>DRY 允许长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="99" />
+        <source>DRY range</source>
+        <translation>DRY 范围</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="100" />
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="100" />
+        <source> (or empty for a random seed)</source>
+        <translation>（或留空以使用随机种子）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="101" />
+        <source>Longest reply</source>
+        <translation>最长回复</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="112" />
+        <source>the name must not be empty</source>
+        <translation>名称不能为空</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="117" />
+        <source>stop sequences must be a list of non-empty texts</source>
+        <translation>停止序列必须是由非空文本组成的列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="119" />
+        <source>there can be at most {count} stop sequences</source>
+        <translation>停止序列最多只能有 {count} 个</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="124" />
+        <source>{label} must be a whole number from {low} to {high}{note}, not {value}</source>
+        <translation>{label}必须是 {low} 到 {high} 之间的整数{note}，不能是 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="125" />
+        <source>{label} must be a number from {low} to {high}{note}, not {value}</source>
+        <translation>{label}必须是 {low} 到 {high} 之间的数{note}，不能是 {value}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="141" />
+        <source>every sampler preset needs a name</source>
+        <translation>每个采样预设都需要名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="173" />
+        <source>expected a list of sampler presets</source>
+        <translation>应为采样预设列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/samplers.py" line="190" />
         <source>Your sampler presets file could not be read ({error}); it was kept as {file}.</source>
         <translation>无法读取你的采样预设文件（{error}）；已将其保留为 {file}。</translation>
     </message>
@@ -1486,92 +2083,92 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>无法读取远程引擎文件（{error}）；已将其保留为 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="209" />
+        <location filename="../../app/core/remote.py" line="216" />
         <source>The system keychain refused the API key ({error}); it is kept until Inkwell closes.</source>
         <translation>系统钥匙串拒绝保存 API 密钥（{error}）；密钥将保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="213" />
+        <location filename="../../app/core/remote.py" line="220" />
         <source>No system keychain is available, so the API key is kept only until Inkwell closes.</source>
         <translation>没有可用的系统钥匙串，因此 API 密钥只保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="278" />
+        <location filename="../../app/core/remote.py" line="285" />
         <source>The server sent something that is not JSON: {data}</source>
         <translation>服务器返回的内容不是 JSON：{data}</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="330" />
+        <location filename="../../app/core/remote.py" line="337" />
         <source>The server's model list is not in the OpenAI format; is this an OpenAI-compatible server?</source>
         <translation>服务器的模型列表不是 OpenAI 格式；这是兼容 OpenAI 的服务器吗？</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="388" />
+        <location filename="../../app/core/remote.py" line="395" />
         <source>{url} refused the API key ({status}). Check the key in the engine's settings (or the --api-key-env variable).</source>
         <translation>{url} 拒绝了 API 密钥（{status}）。请检查引擎设置中的密钥（或 --api-key-env 变量）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="391" />
+        <location filename="../../app/core/remote.py" line="398" />
         <source>{url} has no model named '{model}'. Choose one of the server's models.</source>
         <translation>{url} 上没有名为“{model}”的模型。请选择服务器上的一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="393" />
+        <location filename="../../app/core/remote.py" line="400" />
         <source>{url} answered 404: nothing there. Check the URL (servers usually end in /v1) and the model name.</source>
         <translation>{url} 返回 404：该地址没有内容。请检查 URL（服务器地址通常以 /v1 结尾）和模型名称。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="396" />
+        <location filename="../../app/core/remote.py" line="403" />
         <source>{url} is rate limiting requests (429) and asks to wait {seconds} seconds. Try again in a moment.</source>
         <translation>{url} 正在限制请求频率（429），要求等待 {seconds} 秒。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="399" />
+        <location filename="../../app/core/remote.py" line="406" />
         <source>{url} is rate limiting requests (429). Try again in a moment.</source>
         <translation>{url} 正在限制请求频率（429）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="401" />
+        <location filename="../../app/core/remote.py" line="408" />
         <source>{url} is unavailable right now ({status}); it may be loading a model or overloaded. Try again.</source>
         <translation>{url} 暂时不可用（{status}）；它可能正在加载模型或负载过高。请重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="404" />
+        <location filename="../../app/core/remote.py" line="411" />
         <source>{url} failed with a server error ({status}).</source>
         <translation>{url} 出现服务器错误（{status}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="406" />
+        <location filename="../../app/core/remote.py" line="413" />
         <source>{url} rejected the request ({status}).</source>
         <translation>{url} 拒绝了请求（{status}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="409" />
+        <location filename="../../app/core/remote.py" line="416" />
         <source>{message} The server said: {detail}</source>
         <translation>{message}服务器返回：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="417" />
+        <location filename="../../app/core/remote.py" line="424" />
         <source>{url} did not answer within {seconds} seconds. The server may be busy; try again, or raise the engine's timeout.</source>
         <translation>{url} 在 {seconds} 秒内没有响应。服务器可能正忙；请重试，或增大引擎的超时时间。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="420" />
+        <location filename="../../app/core/remote.py" line="427" />
         <source>Nothing answers at {url}: is the server running, and is the port right?</source>
         <translation>{url} 没有响应：服务器是否在运行，端口是否正确？</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="422" />
+        <location filename="../../app/core/remote.py" line="429" />
         <source>The host in {url} could not be found. Check the address.</source>
         <translation>找不到 {url} 中的主机。请检查地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="424" />
+        <location filename="../../app/core/remote.py" line="431" />
         <source>The secure connection to {url} failed ({error}).</source>
         <translation>与 {url} 的安全连接失败（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="426" />
+        <location filename="../../app/core/remote.py" line="433" />
         <source>Could not reach {url} ({error}).</source>
         <translation>无法连接 {url}（{error}）。</translation>
     </message>
@@ -1637,30 +2234,277 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
 </context>
 <context>
+    <name>RemoteEngineDialog</name>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="58" />
+        <source>Remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="58" />
+        <source>Edit remote engine</source>
+        <translation>编辑远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="67" />
+        <source>Engine name</source>
+        <translation>引擎名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="67" />
+        <source>e.g. Team GPU server</source>
+        <translation>例如：团队 GPU 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="68" />
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="69" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="69" />
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="73" />
+        <source>Model on the server</source>
+        <translation>服务器上的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="75" />
+        <source>the first model the server lists</source>
+        <translation>服务器列出的第一个模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="76" />
+        <source>Fetch models</source>
+        <translation>获取模型列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="77" />
+        <source>Ask the server which models it serves</source>
+        <translation>询问服务器提供哪些模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="80" />
+        <source>Timeout in seconds</source>
+        <translation>超时（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="82" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="85" />
+        <source>Context length</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="88" />
+        <source>As the server says</source>
+        <translation>按服务器所报</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="93" />
+        <source>The key is kept in the system keychain.</source>
+        <translation>密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="94" />
+        <source>No system keychain was found: the key is kept only until Inkwell closes.</source>
+        <translation>未找到系统钥匙串：密钥只保留到 Inkwell 关闭为止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="101" />
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="102" />
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="103" />
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="105" />
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="106" />
+        <source>Timeout:</source>
+        <translation>超时：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="107" />
+        <source>Context:</source>
+        <translation>上下文：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="111" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="112" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="117" />
+        <source>Use a llama.cpp server, vLLM, Ollama, LM Studio or any OpenAI-compatible server. Inkwell connects to it only when you use this engine.</source>
+        <translation>可使用 llama.cpp 服务器、vLLM、Ollama、LM Studio 或任何兼容 OpenAI 的服务器。只有在你使用此引擎时，Inkwell 才会连接它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="159" />
+        <source>Asking {url} for its models…</source>
+        <translation>正在向 {url} 查询模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="170" />
+        <source>The server serves {count} model(s).</source>
+        <translation>服务器提供 {count} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="171" />
+        <source>The server answered but serves no model yet.</source>
+        <translation>服务器已响应，但尚未提供任何模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="186" />
+        <source>Another engine is already called '{name}'.</source>
+        <translation>已有另一个引擎名为“{name}”。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteEnginesBox</name>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="201" />
+        <location filename="../../app/ui/remote_engines.py" line="208" />
+        <source>Remote engines</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="209" />
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="209" />
+        <source>Add an OpenAI-compatible server</source>
+        <translation>添加一个兼容 OpenAI 的服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="210" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="210" />
+        <source>Change the chosen engine</source>
+        <translation>修改所选引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <source>Forget the chosen engine and its key</source>
+        <translation>删除所选引擎及其密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="212" />
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="213" />
+        <source>Use the chosen engine instead of a local model</source>
+        <translation>使用所选引擎代替本地模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="214" />
+        <source>Set as default</source>
+        <translation>设为默认</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="215" />
+        <source>Connect to this engine when Inkwell starts</source>
+        <translation>Inkwell 启动时连接此引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="221" />
+        <source>A server on your network or a GPU box runs bigger models; chat, continuation and rewriting work the same.</source>
+        <translation>网络中的服务器或 GPU 主机可以运行更大的模型；聊天、续写和改写的用法完全相同。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="240" />
+        <source>first model</source>
+        <translation>第一个模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="244" />
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="278" />
+        <source>The engine could not be saved: {error}</source>
+        <translation>无法保存引擎：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="293" />
+        <source>Remove engine</source>
+        <translation>移除引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="294" />
+        <source>Forget the engine '{name}' and its API key?</source>
+        <translation>删除引擎“{name}”及其 API 密钥？</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/remote_engines.py" line="300" />
+        <source>The engine could not be removed: {error}</source>
+        <translation>无法移除引擎：{error}</translation>
+    </message>
+</context>
+<context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="561" />
-        <location filename="../../app/ui/writing_desk.py" line="567" />
+        <location filename="../../app/ui/writing_desk.py" line="564" />
+        <location filename="../../app/ui/writing_desk.py" line="570" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="570" />
+        <location filename="../../app/ui/writing_desk.py" line="573" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="576" />
+        <location filename="../../app/ui/writing_desk.py" line="579" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="579" />
+        <location filename="../../app/ui/writing_desk.py" line="582" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="590" />
+        <location filename="../../app/ui/writing_desk.py" line="593" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -1816,12 +2660,17 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>该段落太长，超出了此模型的上下文（{tokens} 个 token），无法改写。请选择较短的段落，或以更大的上下文加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="273" />
+        <location filename="../../app/ui/rewrite_panel.py" line="269" />
+        <source>{reason} Retry asks again.</source>
+        <translation>{reason} 点“重试”再请求一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rewrite_panel.py" line="277" />
         <source>The model returned nothing usable; try Retry or another style.</source>
         <translation>模型没有返回可用的内容；请重试或换一种风格。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="309" />
+        <location filename="../../app/ui/rewrite_panel.py" line="313" />
         <source>{shown}/{count}</source>
         <translation>{shown}/{count}</translation>
     </message>
@@ -2278,218 +3127,348 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>Inkwell 无法{action}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="502" />
+        <location filename="../../app/core/store.py" line="499" />
         <source>conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="503" />
+        <location filename="../../app/core/store.py" line="500" />
         <source>document</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="795" />
+        <location filename="../../app/core/store.py" line="504" />
+        <source>Conversation {id} does not exist (it may have been emptied from the trash).</source>
+        <translation>对话 {id} 不存在（可能已从回收站中清空）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="505" />
+        <source>Document {id} does not exist (it may have been emptied from the trash).</source>
+        <translation>草稿 {id} 不存在（可能已从回收站中清空）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="510" />
+        <source>1 conversation</source>
+        <translation>1 个对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="510" />
+        <source>{count} conversations</source>
+        <translation>{count} 个对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="511" />
+        <source>1 message</source>
+        <translation>1 条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="511" />
+        <source>{count} messages</source>
+        <translation>{count} 条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="512" />
+        <source>1 document</source>
+        <translation>1 篇草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="512" />
+        <source>{count} documents</source>
+        <translation>{count} 篇草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="513" />
+        <source>1 revision</source>
+        <translation>1 个修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="513" />
+        <source>{count} revisions</source>
+        <translation>{count} 个修订版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="798" />
+        <source>text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="799" />
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="800" />
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="801" />
+        <source>a whole number or null</source>
+        <translation>整数或 null</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="802" />
+        <source>an object or null</source>
+        <translation>对象或 null</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="803" />
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="807" />
         <source>This Inkwell conversation export is damaged or incomplete: {detail}.</source>
         <translation>此 Inkwell 对话导出文件已损坏或不完整：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="801" />
+        <location filename="../../app/core/store.py" line="813" />
         <source>the field "{field}" is missing</source>
         <translation>缺少字段“{field}”</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="804" />
+        <location filename="../../app/core/store.py" line="816" />
         <source>the field "{field}" should be {kind}</source>
         <translation>字段“{field}”应为 {kind}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="813" />
+        <location filename="../../app/core/store.py" line="821" />
+        <source>"{field}" refers to message {id}, which is not in the file</source>
+        <translation>“{field}”引用了消息 {id}，但文件中没有这条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="828" />
         <source>This is not an Inkwell conversation export (it is not a JSON object).</source>
         <translation>这不是 Inkwell 对话导出文件（它不是 JSON 对象）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="815" />
+        <location filename="../../app/core/store.py" line="830" />
         <source>This is not an Inkwell conversation export (its "format" is not "{format}").</source>
         <translation>这不是 Inkwell 对话导出文件（其“format”不是“{format}”）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="820" />
+        <location filename="../../app/core/store.py" line="835" />
         <source>This conversation was exported by a newer Inkwell. Update Inkwell to import it.</source>
         <translation>此对话由较新版本的 Inkwell 导出。请更新 Inkwell 后再导入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="920" />
+        <location filename="../../app/core/store.py" line="838" />
+        <source>its "version" {version} is not a known version</source>
+        <translation>其“version”为 {version}，不是已知的版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="849" />
+        <source>"{field}" should be an object</source>
+        <translation>“{field}”应为对象</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="861" />
+        <source>the field "{field}" should be one of {choices}</source>
+        <translation>字段“{field}”应为以下之一：{choices}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="864" />
+        <source>two messages have the id {id}</source>
+        <translation>有两条消息的 id 都是 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="893" />
+        <source>the messages' parent links form a loop</source>
+        <translation>消息的父级链接形成了循环</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="935" />
         <source>Inkwell cannot create the folder {folder} for its database ({error}). Check that you may write there.</source>
         <translation>Inkwell 无法为其数据库创建文件夹 {folder}（{error}）。请检查你是否有权写入该位置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="933" />
-        <location filename="../../app/core/store.py" line="942" />
-        <location filename="../../app/core/store.py" line="970" />
+        <location filename="../../app/core/store.py" line="948" />
+        <location filename="../../app/core/store.py" line="957" />
+        <location filename="../../app/core/store.py" line="985" />
         <source>open its database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="996" />
+        <location filename="../../app/core/store.py" line="1011" />
         <source>The database {path} was written by a newer version of Inkwell. Update Inkwell to open it (the file was left as it is).</source>
         <translation>数据库 {path} 由较新版本的 Inkwell 写入。请更新 Inkwell 后再打开（该文件保持原样）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1003" />
+        <location filename="../../app/core/store.py" line="1018" />
         <source>upgrade its database</source>
         <translation>升级数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1027" />
+        <location filename="../../app/core/store.py" line="1042" />
         <source>Inkwell's database {path} is damaged, and Inkwell could not move it aside to start a new one ({error}). Check that you may write to its folder.</source>
         <translation>Inkwell 的数据库 {path} 已损坏，且 Inkwell 无法将其移到一旁以新建数据库（{error}）。请检查你是否有权写入其所在文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1055" />
+        <location filename="../../app/core/store.py" line="1065" />
+        <source>Inkwell's database was damaged. A copy was kept at {path}; nothing could be recovered from it, so Inkwell started with an empty database.</source>
+        <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；其中的内容都无法恢复，因此 Inkwell 以空数据库启动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1070" />
         <source>save what was recovered</source>
         <translation>保存恢复的内容</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1074" />
+        <location filename="../../app/core/store.py" line="1073" />
+        <source>Inkwell's database was damaged. A copy was kept at {path}; its contents could not be copied into a new database: {error}</source>
+        <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；无法将其内容复制到新数据库：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1080" />
+        <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered, as were {documents} and {revisions}.</source>
+        <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}，以及 {documents}和 {revisions}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1085" />
+        <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered.</source>
+        <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store.py" line="1094" />
         <source>The conversation store is closed.</source>
         <translation>对话存储已关闭。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1166" />
+        <location filename="../../app/core/store.py" line="1186" />
         <source>read the trash</source>
         <translation>读取回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1168" />
+        <location filename="../../app/core/store.py" line="1188" />
         <source>read the {noun}s</source>
         <translation>读取{noun}列表</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1180" />
+        <location filename="../../app/core/store.py" line="1200" />
         <source>move the {noun} to the trash</source>
         <translation>将{noun}移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1187" />
+        <location filename="../../app/core/store.py" line="1207" />
         <source>restore the {noun}</source>
         <translation>恢复{noun}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1194" />
+        <location filename="../../app/core/store.py" line="1214" />
         <source>empty the trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1210" />
+        <location filename="../../app/core/store.py" line="1230" />
         <source>save the new conversation</source>
         <translation>保存新对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1222" />
-        <location filename="../../app/core/store.py" line="1550" />
+        <location filename="../../app/core/store.py" line="1242" />
+        <location filename="../../app/core/store.py" line="1570" />
         <source>read the conversation</source>
         <translation>读取对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1235" />
+        <location filename="../../app/core/store.py" line="1255" />
         <source>search the conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1249" />
+        <location filename="../../app/core/store.py" line="1269" />
         <source>rename the conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1255" />
+        <location filename="../../app/core/store.py" line="1275" />
         <source>save the system prompt</source>
         <translation>保存系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1278" />
+        <location filename="../../app/core/store.py" line="1298" />
         <source>save the new document</source>
         <translation>保存新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1290" />
+        <location filename="../../app/core/store.py" line="1310" />
         <source>read the document</source>
         <translation>读取草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1331" />
+        <location filename="../../app/core/store.py" line="1351" />
         <source>save the document</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1384" />
+        <location filename="../../app/core/store.py" line="1404" />
         <source>save a revision</source>
         <translation>保存修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1407" />
+        <location filename="../../app/core/store.py" line="1427" />
         <source>read the revisions</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1417" />
+        <location filename="../../app/core/store.py" line="1437" />
         <source>read the revision</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1423" />
+        <location filename="../../app/core/store.py" line="1443" />
         <source>restore the revision</source>
         <translation>恢复修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1434" />
+        <location filename="../../app/core/store.py" line="1454" />
         <source>prune the revisions</source>
         <translation>清理修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1459" />
-        <location filename="../../app/core/store.py" line="1500" />
+        <location filename="../../app/core/store.py" line="1479" />
+        <location filename="../../app/core/store.py" line="1520" />
         <source>save the message</source>
         <translation>保存消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1514" />
-        <location filename="../../app/core/store.py" line="1560" />
+        <location filename="../../app/core/store.py" line="1534" />
+        <location filename="../../app/core/store.py" line="1580" />
         <source>read the message</source>
         <translation>读取消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1522" />
+        <location filename="../../app/core/store.py" line="1542" />
         <source>delete the message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1537" />
+        <location filename="../../app/core/store.py" line="1557" />
         <source>restore the message</source>
         <translation>恢复消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1572" />
-        <location filename="../../app/core/store.py" line="1578" />
+        <location filename="../../app/core/store.py" line="1592" />
+        <location filename="../../app/core/store.py" line="1598" />
         <source>switch branches</source>
         <translation>切换分支</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1587" />
+        <location filename="../../app/core/store.py" line="1607" />
         <source>read the app state</source>
         <translation>读取应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1592" />
+        <location filename="../../app/core/store.py" line="1612" />
         <source>save the app state</source>
         <translation>保存应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1603" />
+        <location filename="../../app/core/store.py" line="1623" />
         <source>export the conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1639" />
+        <location filename="../../app/core/store.py" line="1659" />
         <source>import the conversation</source>
         <translation>导入对话</translation>
     </message>
@@ -2734,22 +3713,27 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="495" />
+        <location filename="../../app/ui/writing_desk.py" line="454" />
+        <source>{reason} The part that arrived is shown; Retry asks again.</source>
+        <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/writing_desk.py" line="498" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="507" />
+        <location filename="../../app/ui/writing_desk.py" line="510" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="525" />
+        <location filename="../../app/ui/writing_desk.py" line="528" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="543" />
+        <location filename="../../app/ui/writing_desk.py" line="546" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
