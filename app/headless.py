@@ -53,20 +53,13 @@ class HeadlessEngine:
         return value
 
     def load(self, path: str, params: LoadParams) -> ModelInfo:
-        host = self.host
-
-        def connect(done):
-            host.loaded.connect(lambda info: done(True, info))
-            host.load_failed.connect(lambda message: done(False, message))
-
-        try:
-            return self._wait(connect, lambda: host.load_model(path, params))
-        finally:
-            host.loaded.disconnect()
-            host.load_failed.disconnect()
+        return self._load(lambda: self.host.load_model(path, params))
 
     def connect(self, engine, api_key: str = "") -> ModelInfo:
         """Uses a remote engine (an OpenAI-compatible server) instead of a local model."""
+        return self._load(lambda: self.host.connect_remote(engine, api_key))
+
+    def _load(self, start: Callable[[], None]) -> ModelInfo:
         host = self.host
 
         def connect(done):
@@ -74,7 +67,7 @@ class HeadlessEngine:
             host.load_failed.connect(lambda message: done(False, message))
 
         try:
-            return self._wait(connect, lambda: host.connect_remote(engine, api_key))
+            return self._wait(connect, start)
         finally:
             host.loaded.disconnect()
             host.load_failed.disconnect()

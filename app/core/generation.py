@@ -95,6 +95,35 @@ class GenerationStats:
     # the text that arrived is kept.
     error: str = ""
 
+    @classmethod
+    def timed(
+        cls,
+        request_id: int,
+        finish_reason: FinishReason,
+        *,
+        started: float,
+        first_token_at: float | None,
+        ended: float,
+        prompt_tokens: int,
+        evaluated_tokens: int,
+        generated_tokens: int,
+        **rest: object,
+    ) -> "GenerationStats":
+        """Statistics from the moments a request started, gave its first token and ended."""
+        ttft = (first_token_at or ended) - started
+        gen_seconds = ended - first_token_at if first_token_at else 0.0
+        return cls(
+            request_id=request_id,
+            finish_reason=finish_reason,
+            prompt_tokens=prompt_tokens,
+            generated_tokens=generated_tokens,
+            time_to_first_token=ttft,
+            prompt_tokens_per_second=evaluated_tokens / ttft if ttft > 0 else 0.0,
+            tokens_per_second=(generated_tokens - 1) / gen_seconds if generated_tokens > 1 and gen_seconds > 0 else 0.0,
+            total_seconds=ended - started,
+            **rest,
+        )
+
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 

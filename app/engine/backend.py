@@ -435,20 +435,16 @@ class LlamaBackend:
         tail = stopper.feed(decoder.flush()) + stopper.flush()
         if tail:
             emit(tail)
-        ended = time.perf_counter()
-        ttft = (first_token_at or ended) - started
-        evaluated = len(tokens) - cached
-        gen_seconds = ended - first_token_at if first_token_at else 0.0
-        return GenerationStats(
-            request_id=request.request_id,
-            finish_reason=finish,
+        return GenerationStats.timed(
+            request.request_id,
+            finish,
+            started=started,
+            first_token_at=first_token_at,
+            ended=time.perf_counter(),
             prompt_tokens=len(tokens),
-            cached_tokens=cached,
+            evaluated_tokens=len(tokens) - cached,
             generated_tokens=generated,
-            time_to_first_token=ttft,
-            prompt_tokens_per_second=evaluated / ttft if ttft > 0 else 0.0,
-            tokens_per_second=(generated - 1) / gen_seconds if generated > 1 and gen_seconds > 0 else 0.0,
-            total_seconds=ended - started,
+            cached_tokens=cached,
             dropped_messages=dropped,
             draft_visible_from=visible_from,
         )

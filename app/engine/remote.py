@@ -386,20 +386,16 @@ class RemoteBackend:
         tail = stopper.flush()
         if tail:
             emit(tail)
-        ended = time.perf_counter()
-        ttft = (first_at or ended) - started
-        generated = usage_completion or generated
-        gen_seconds = ended - first_at if first_at else 0.0
         prompt_tokens = usage_prompt or prompt_tokens
-        return GenerationStats(
-            request_id=request.request_id,
-            finish_reason=finish,
+        return GenerationStats.timed(
+            request.request_id,
+            finish,
+            started=started,
+            first_token_at=first_at,
+            ended=time.perf_counter(),
             prompt_tokens=prompt_tokens,
-            generated_tokens=generated,
-            time_to_first_token=ttft,
-            prompt_tokens_per_second=prompt_tokens / ttft if ttft > 0 else 0.0,
-            tokens_per_second=(generated - 1) / gen_seconds if generated > 1 and gen_seconds > 0 else 0.0,
-            total_seconds=ended - started,
+            evaluated_tokens=prompt_tokens,  # a server's prompt cache is not reported
+            generated_tokens=usage_completion or generated,
             dropped_messages=dropped,
             draft_visible_from=visible_from,
             error=error_text if finish == "interrupted" else "",
