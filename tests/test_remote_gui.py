@@ -3,10 +3,10 @@ a server that dies mid-reply, against llama-cpp-python's server on loopback."""
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, QMenu, QPlainTextEdit, QPushButton
 
-from app.core.remote import EngineList
-from tests.openai_servers import API_KEY, MODEL_ALIAS, LlamaServer
+from app.core.remote import EngineList, RemoteEngine
+from tests.openai_servers import API_KEY, MODEL_ALIAS, LlamaServer, free_port
 
 
 @pytest.fixture
@@ -141,3 +141,22 @@ def test_a_wrong_key_says_so_and_the_window_keeps_working(qtbot, make_window, ap
         qtbot.mouseClick(window.findChild(QPushButton, "connectRemoteButton"), Qt.MouseButton.LeftButton)
     assert "refused the API key (401)" in str(failed.args[0])
     assert window.host.model_info is None
+
+
+
+def test_the_file_menu_lists_engines_and_a_failed_connection_is_retried_in_one_click(qtbot, make_window, app_paths):
+    EngineList(app_paths.config_dir).put(RemoteEngine("Box", f"http://127.0.0.1:{free_port()}/v1"))
+    window = make_window(app_paths, load=False)
+    menu = window.findChild(QMenu, "remoteEngineMenu")
+    menu.aboutToShow.emit()
+    names = [a.text() for a in menu.actions() if a.text()]
+    assert names[0] == "Box" and len(names) == 2  # the engine, then "Add or edit…"
+    with qtbot.waitSignal(window.host.load_failed, timeout=30_000) as failed:
+        menu.actions()[0].trigger()
+    assert "Nothing answers" in str(failed.args[0])
+    reload_button = window.findChild(QPushButton, "reloadButton")
+    assert reload_button.isVisible()
+    with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
+        qtbot.mouseClick(reload_button, Qt.MouseButton.LeftButton)
+    menu.actions()[-1].trigger()
+    assert window.mode_tabs.currentWidget() is window.models_page

@@ -255,6 +255,9 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         action(file_menu, self.tr("&New conversation"), "newConversationAction", self.new_conversation, QKeySequence.StandardKey.New)
         action(file_menu, self.tr("&Open model…"), "openModelAction", self.choose_model, QKeySequence.StandardKey.Open)
+        self.remote_menu = file_menu.addMenu(self.tr("Use &remote engine"))
+        self.remote_menu.setObjectName("remoteEngineMenu")
+        self.remote_menu.aboutToShow.connect(self._fill_remote_menu)
         file_menu.addSeparator()
         action(file_menu, self.tr("Export as &Markdown…"), "exportMarkdownAction", lambda: self.export_conversation(self.conversation_id, "markdown"))
         action(file_menu, self.tr("Export as &JSON…"), "exportJsonAction", lambda: self.export_conversation(self.conversation_id, "json"))
@@ -349,6 +352,20 @@ class MainWindow(QMainWindow):
     @property
     def remote_keys(self):
         return self.models_page.remote_engines.keys
+
+    def _fill_remote_menu(self) -> None:
+        """The saved engines, read when the menu opens so that it is always current."""
+        self.remote_menu.clear()
+        engines, _ = EngineList(self.paths.config_dir).load()
+        connected = self.host.model_info.remote_engine if self.host.model_info else ""
+        for engine in engines:
+            item = self.remote_menu.addAction(engine.name, lambda name=engine.name: self.connect_remote(name))
+            item.setCheckable(True)
+            item.setChecked(engine.name == connected)
+        if engines:
+            self.remote_menu.addSeparator()
+        self.remote_menu.addAction(self.tr("Add or edit remote engines…"),
+                                   lambda: self.mode_tabs.setCurrentWidget(self.models_page))
 
     def connect_remote(self, name: str) -> None:
         """Uses a saved remote engine (an OpenAI-compatible server) instead of a local model."""

@@ -910,8 +910,8 @@
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="214" />
-        <location filename="../../app/ui/main_window.py" line="380" />
-        <location filename="../../app/ui/main_window.py" line="1033" />
+        <location filename="../../app/ui/main_window.py" line="397" />
+        <location filename="../../app/ui/main_window.py" line="1050" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
@@ -966,401 +966,411 @@
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="258" />
+        <source>Use &amp;remote engine</source>
+        <translation>使用远程引擎(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="262" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="260" />
+        <location filename="../../app/ui/main_window.py" line="263" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261" />
+        <location filename="../../app/ui/main_window.py" line="264" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="268" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267" />
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="270" />
+        <location filename="../../app/ui/main_window.py" line="283" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269" />
+        <location filename="../../app/ui/main_window.py" line="272" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270" />
+        <location filename="../../app/ui/main_window.py" line="273" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="274" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="278" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="279" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="284" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284" />
+        <location filename="../../app/ui/main_window.py" line="287" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="288" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="357" />
+        <location filename="../../app/ui/main_window.py" line="367" />
+        <source>Add or edit remote engines…</source>
+        <translation>添加或编辑远程引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="374" />
         <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
         <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385" />
+        <location filename="../../app/ui/main_window.py" line="402" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392" />
+        <location filename="../../app/ui/main_window.py" line="409" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420" />
+        <location filename="../../app/ui/main_window.py" line="437" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="429" />
+        <location filename="../../app/ui/main_window.py" line="446" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440" />
+        <location filename="../../app/ui/main_window.py" line="457" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="440" />
+        <location filename="../../app/ui/main_window.py" line="457" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="487" />
+        <location filename="../../app/ui/main_window.py" line="504" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="493" />
+        <location filename="../../app/ui/main_window.py" line="510" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="507" />
+        <location filename="../../app/ui/main_window.py" line="524" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="510" />
+        <location filename="../../app/ui/main_window.py" line="527" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="630" />
+        <location filename="../../app/ui/main_window.py" line="647" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="642" />
+        <location filename="../../app/ui/main_window.py" line="659" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="647" />
+        <location filename="../../app/ui/main_window.py" line="664" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="679" />
-        <location filename="../../app/ui/main_window.py" line="1076" />
+        <location filename="../../app/ui/main_window.py" line="696" />
+        <location filename="../../app/ui/main_window.py" line="1093" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="682" />
+        <location filename="../../app/ui/main_window.py" line="699" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="759" />
+        <location filename="../../app/ui/main_window.py" line="776" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="764" />
+        <location filename="../../app/ui/main_window.py" line="781" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="767" />
+        <location filename="../../app/ui/main_window.py" line="784" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="823" />
+        <location filename="../../app/ui/main_window.py" line="840" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="823" />
+        <location filename="../../app/ui/main_window.py" line="840" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="829" />
+        <location filename="../../app/ui/main_window.py" line="846" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="839" />
+        <location filename="../../app/ui/main_window.py" line="856" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="842" />
+        <location filename="../../app/ui/main_window.py" line="859" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="842" />
+        <location filename="../../app/ui/main_window.py" line="859" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="844" />
+        <location filename="../../app/ui/main_window.py" line="861" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="854" />
+        <location filename="../../app/ui/main_window.py" line="871" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="856" />
+        <location filename="../../app/ui/main_window.py" line="873" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="859" />
+        <location filename="../../app/ui/main_window.py" line="876" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="859" />
+        <location filename="../../app/ui/main_window.py" line="876" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="866" />
+        <location filename="../../app/ui/main_window.py" line="883" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="873" />
+        <location filename="../../app/ui/main_window.py" line="890" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="894" />
+        <location filename="../../app/ui/main_window.py" line="911" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="900" />
+        <location filename="../../app/ui/main_window.py" line="917" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="965" />
+        <location filename="../../app/ui/main_window.py" line="982" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="972" />
+        <location filename="../../app/ui/main_window.py" line="989" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="977" />
+        <location filename="../../app/ui/main_window.py" line="994" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="992" />
+        <location filename="../../app/ui/main_window.py" line="1009" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1007" />
+        <location filename="../../app/ui/main_window.py" line="1024" />
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1008" />
+        <location filename="../../app/ui/main_window.py" line="1025" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1014" />
+        <location filename="../../app/ui/main_window.py" line="1031" />
         <source>{engine}: {model}</source>
         <translation>{engine}：{model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1023" />
+        <location filename="../../app/ui/main_window.py" line="1040" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1026" />
+        <location filename="../../app/ui/main_window.py" line="1043" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1028" />
+        <location filename="../../app/ui/main_window.py" line="1045" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1036" />
+        <location filename="../../app/ui/main_window.py" line="1053" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1043" />
+        <location filename="../../app/ui/main_window.py" line="1060" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1043" />
+        <location filename="../../app/ui/main_window.py" line="1060" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1057" />
+        <location filename="../../app/ui/main_window.py" line="1074" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1058" />
+        <location filename="../../app/ui/main_window.py" line="1075" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1059" />
+        <location filename="../../app/ui/main_window.py" line="1076" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1060" />
+        <location filename="../../app/ui/main_window.py" line="1077" />
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1075" />
+        <location filename="../../app/ui/main_window.py" line="1092" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1077" />
+        <location filename="../../app/ui/main_window.py" line="1094" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1078" />
+        <location filename="../../app/ui/main_window.py" line="1095" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1083" />
+        <location filename="../../app/ui/main_window.py" line="1100" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1090" />
+        <location filename="../../app/ui/main_window.py" line="1107" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1092" />
+        <location filename="../../app/ui/main_window.py" line="1109" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1094" />
+        <location filename="../../app/ui/main_window.py" line="1111" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
