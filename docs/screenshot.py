@@ -3,8 +3,9 @@
     .venv/bin/python docs/screenshot.py [OUT_DIR] [--language en|zh_CN] [--theme light|dark]
                                         [--name NAME] [--quick]
 
-Writes NAME.png (the chat) and, unless --quick, NAME-writing.png (the writing desk with a
-proposed continuation). --quick shows a stored conversation instead of generating one (for
+Writes NAME.png (the chat), NAME-models.png (the Models page, with two example remote
+engines) and, unless --quick, NAME-writing.png (the writing desk with a proposed
+continuation). --quick shows a stored conversation instead of generating one (for
 the tests). The README's set: `screenshot`, `screenshot-zh --language zh_CN` and
 `screenshot-dark --theme dark`.
 """
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.core.generation import LoadParams  # noqa: E402
 from app.core.paths import AppPaths, find_starter_model  # noqa: E402
+from app.core.remote import EngineList, RemoteEngine  # noqa: E402
 from app.core.store import Store  # noqa: E402
 from app.engine.host import EngineHost  # noqa: E402
 from app.ui.i18n import install_language  # noqa: E402
@@ -70,6 +72,10 @@ def take(out_dir: Path, name: str, language: str, theme: str, quick: bool) -> li
             store.add_message(conversation.id, "assistant", STORED_REPLY.get(language, STORED_REPLY["en"]), question.id)
             store.set_meta("last_conversation_id", str(conversation.id))
             store.close()
+        # Examples only: the screenshot never connects to them.
+        engines = EngineList(paths.config_dir)
+        engines.put(RemoteEngine("Team GPU server", "http://gpu-box:8080/v1", model="qwen2.5-14b-instruct"))
+        engines.put(RemoteEngine("Ollama", "http://localhost:11434/v1", model="llama3.2:3b"))
         host = EngineHost()
         window = MainWindow(host, paths, LoadParams(n_ctx=4096))
         apply_theme(theme)
@@ -88,6 +94,11 @@ def take(out_dir: Path, name: str, language: str, theme: str, quick: bool) -> li
         chat = out_dir / f"{name}.png"
         window.grab().save(str(chat))
         written.append(chat)
+        window.mode_tabs.setCurrentWidget(window.models_page)
+        app.processEvents()
+        models = out_dir / f"{name}-models.png"
+        window.grab().save(str(models))
+        written.append(models)
         if not quick:
             window.mode_tabs.setCurrentWidget(window.writing_desk)
             desk = window.writing_desk

@@ -14,10 +14,11 @@ import screenshot  # noqa: E402
 def test_screenshots_in_both_themes_and_languages(qapp, tmp_path):
     images = {}
     for name, language, theme in (("light", "en", "light"), ("dark", "en", "dark"), ("zh", "zh_CN", "light")):
-        (path,) = screenshot.take(tmp_path, name, language, theme, quick=True)
-        image = QImage(str(path))
-        assert not image.isNull() and image.width() > 800 and image.height() > 500
-        images[name] = image
+        path, models = screenshot.take(tmp_path, name, language, theme, quick=True)
+        for shot in (path, models):
+            image = QImage(str(shot))
+            assert not image.isNull() and image.width() > 800 and image.height() > 500
+        images[name] = QImage(str(path))
     # Dark is darker: compare the average lightness of a strip of the conversation.
     def lightness(image):
         samples = [image.pixelColor(x, image.height() // 2).lightness() for x in range(300, 900, 10)]

@@ -112,10 +112,12 @@ class RemoteEngineDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(self.tr("Cancel"))
         buttons.accepted.connect(self._save)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr(
+        intro = QLabel(self.tr(
             "Use a llama.cpp server, vLLM, Ollama, LM Studio or any OpenAI-compatible server. "
-            "Inkwell connects to it only when you use this engine.")))
+            "Inkwell connects to it only when you use this engine."))
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
@@ -217,9 +219,11 @@ class RemoteEnginesBox(QGroupBox):
         for button in (self.connect_button, self.add_button, self.edit_button, self.remove_button, self.default_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        intro = QLabel(self.tr("A server on your network or a GPU box runs bigger models; "
+                               "chat, continuation and rewriting work the same."))
+        intro.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("A server on your network or a GPU box runs bigger models; "
-                                        "chat, continuation and rewriting work the same.")))
+        layout.addWidget(intro)
         layout.addWidget(self.engine_list, 1)
         layout.addLayout(buttons)
         self.add_button.clicked.connect(lambda: self.edit(None))
