@@ -52,6 +52,7 @@ class RemoteBackend:
         self.engine = engine
         self._api_key = api_key
         self.info: ModelInfo | None = None
+        self._model = ""  # the server's name for the model in use, once connected
         self.context_source = ""
         self.tokenize_route: str | None = None
         self._token_counts: dict[str, int] = {}
@@ -172,7 +173,7 @@ class RemoteBackend:
     def _count_with(self, url: str, text: str) -> int | None:
         # One body for every server: each reads its own field and ignores the others.
         answer = self._optional_json("POST", url, {"input": text, "content": text, "prompt": text,
-                                                   "model": getattr(self, "_model", ""), "add_special": False})
+                                                   "model": self._model, "add_special": False})
         if isinstance(answer, dict):
             if isinstance(answer.get("count"), int):
                 return answer["count"]
