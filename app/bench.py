@@ -224,6 +224,43 @@ def measure_long_draft(engine, words: int) -> dict:
     }
 
 
+def _stop_latency(engine, max_tokens: int, after_chunks: int = 5) -> float:
+    """Seconds from Stop to the end of the request, a few chunks into a long reply."""
+    request = GenerationRequest(prompt=PROMPT, max_tokens=max_tokens, sampler=SAMPLER, ignore_eos=True)
+    chunks: list[str] = []
+    stopped_at: list[float] = []
+
+    def on_text(text: str) -> None:
+        chunks.append(text)
+        if len(chunks) == after_chunks:
+            stopped_at.append(time.perf_counter())
+            engine.host.cancel(request.request_id)
+
+    engine.generate(request, on_text)
+    ended = time.perf_counter()
+    return ended - stopped_at[0] if stopped_at else 0.0
+
+
+def measure_remote(local, remote, length: int, repeats: int) -> dict:
+    """The same request through the local engine and a remote one, alternating: first token,
+    generation speed and how fast Stop ends a reply. With the same model served on this
+    computer, the ratios are the cost of the HTTP path."""
+    rows: dict[str, dict[str, list[float]]] = {name: {"ttft_s": [], "gen_tps": [], "stop_s": []} for name in ("local", "remote")}
+    remote.generate(GenerationRequest(prompt=PROMPT, max_tokens=4, sampler=SAMPLER))  # warm-up
+    for repeat in range(repeats):
+        for name in (("local", "remote") if repeat % 2 == 0 else ("remote", "local")):
+            # Both keep the prompt in their cache from the previous run, as a server does.
+            engine = local if name == "local" else remote
+            stats = engine.generate(GenerationRequest(prompt=PROMPT, max_tokens=length, sampler=SAMPLER, ignore_eos=True))
+            rows[name]["ttft_s"].append(stats.time_to_first_token)
+            rows[name]["gen_tps"].append(stats.tokens_per_second)
+            rows[name]["stop_s"].append(_stop_latency(engine, 2000))
+    result = {name: {key: statistics.median(values) for key, values in row.items()} for name, row in rows.items()}
+    result["length"] = length
+    result["remote_vs_local_gen"] = result["remote"]["gen_tps"] / result["local"]["gen_tps"] if result["local"]["gen_tps"] else 0.0
+    return result
+
+
 def summarize(runs: list[Run]) -> dict:
     result: dict = {"lengths": {}}
     for length in sorted({r.length for r in runs}):
@@ -282,6 +319,15 @@ def format_table(summary: dict) -> str:
             f"  again at the same place: {draft['second_ttft_s'] * 1000:,.0f} ms "
             f"({draft['second_reused_tokens']:,} tokens reused)",
         ]
+    remote = summary.get("remote")
+    if remote:
+        lines += ["", f"Remote engine {summary['remote_engine']} against the local engine ({remote['length']} tokens, median):", ""]
+        header = f"{'engine':<8} {'TTFT ms':>8} {'gen tok/s':>10} {'Stop → end ms':>14}"
+        lines += [header, "-" * len(header)]
+        for name in ("local", "remote"):
+            row = remote[name]
+            lines.append(f"{name:<8} {row['ttft_s'] * 1000:>8.1f} {row['gen_tps']:>10.1f} {row['stop_s'] * 1000:>14.1f}")
+        lines.append(f"remote / local generation speed = {remote['remote_vs_local_gen']:.3f}")
     return "\n".join(lines)
 
 
@@ -318,6 +364,11 @@ def run_bench(args: argparse.Namespace) -> int:
             summary["conversation"] = measure_conversation(engine, args.turns)
         if args.draft_words:
             summary["long_draft"] = measure_long_draft(engine, args.draft_words)
+        if args.engine:
+            failure = _measure_remote_into(summary, args, engine, lengths[0] if lengths else 128)
+            if failure:
+                print(f"inkwell: {failure}", file=sys.stderr)
+                return EXIT_USAGE
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
         summary["threads"] = info.n_threads
@@ -328,3 +379,24 @@ def run_bench(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         engine.close()
+
+
+def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length: int) -> str | None:
+    """Adds the remote comparison to ``summary``; returns a message when it cannot run."""
+    from app.cli import remote_engine_for
+    from app.headless import EngineFailure, HeadlessEngine
+
+    try:
+        engine, key = remote_engine_for(args)
+    except ValueError as error:
+        return str(error)
+    remote = HeadlessEngine()
+    try:
+        remote.connect(engine, key)
+        summary["remote"] = measure_remote(local, remote, length, args.repeats)
+        summary["remote_engine"] = engine.api_base
+    except EngineFailure as error:
+        return str(error)
+    finally:
+        remote.close()
+    return None

@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turns of the conversation benchmark; 0 skips it (default: 10)")
     bench.add_argument("--draft-words", type=int, default=20_000, metavar="N",
                        help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
+    _remote_options(bench)  # --engine: also compare a remote engine with the local one
     return parser
 
 

@@ -414,3 +414,13 @@ def test_cli_saved_engine_by_name_and_its_failures(llama_server, tmp_path):
     assert wrong_model.returncode == 2 and "no model named 'gpt-9'" in wrong_model.stderr
     nothing = inkwell(tmp_path, "chat", "Hi", "--engine", f"http://127.0.0.1:{free_port()}")
     assert nothing.returncode == 2 and "Nothing answers" in nothing.stderr
+
+
+def test_bench_compares_the_remote_engine_with_the_local_one(llama_server, tmp_path):
+    bench = inkwell(tmp_path, "bench", "--lengths", "8", "--repeats", "1", "--turns", "0", "--draft-words", "0",
+                    "--engine", llama_server.url, "--api-key-env", "INKWELL_TEST_KEY", key=API_KEY)
+    assert bench.returncode == 0, bench.stderr
+    assert f"Remote engine {llama_server.url} against the local engine" in bench.stdout
+    rows = [line.split() for line in bench.stdout.splitlines() if line.startswith(("local ", "remote "))][:2]
+    assert [row[0] for row in rows] == ["local", "remote"]
+    assert all(float(value) > 0 for row in rows for value in row[1:3])  # first token and speed measured
