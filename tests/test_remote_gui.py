@@ -160,3 +160,15 @@ def test_the_file_menu_lists_engines_and_a_failed_connection_is_retried_in_one_c
         qtbot.mouseClick(reload_button, Qt.MouseButton.LeftButton)
     menu.actions()[-1].trigger()
     assert window.mode_tabs.currentWidget() is window.models_page
+
+
+def test_a_remote_engine_can_be_the_default(qtbot, make_window, app_paths):
+    EngineList(app_paths.config_dir).put(RemoteEngine("Box", "http://127.0.0.1:9/v1"))
+    window = make_window(app_paths, load=False)
+    engines = window.findChild(QListWidget, "remoteEngineList")
+    engines.setCurrentRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "defaultRemoteButton"), Qt.MouseButton.LeftButton)
+    assert window.settings.get("models.default_path") == "remote:Box"
+    assert window.default_model() == "remote:Box"  # what `inkwell` opens at start
+    EngineList(app_paths.config_dir).remove("Box")
+    assert window.default_model() is None  # a removed engine falls back to the starter model
