@@ -7,6 +7,8 @@ import socket
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
+from tests.test_rewrite_gui import rewrite_and_wait
+from tests.test_writing_gui import continue_and_wait
 
 
 class NetworkUsed(AssertionError):
@@ -58,9 +60,7 @@ def test_a_local_session_opens_no_connection(qtbot, no_network, make_window, app
     desk.length_chooser.setCurrentIndex(0)
     desk.editor.setFocus()
     qtbot.keyClicks(desk.editor, "The lighthouse keeper climbed the stairs.")
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
-        qtbot.keyClick(desk.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.session.request_id is None, timeout=5000)
+    continue_and_wait(qtbot, desk)
     assert desk.editor.ghost_text.strip()
     qtbot.keyClick(desk.editor, Qt.Key.Key_Tab)
 
@@ -72,9 +72,7 @@ def test_a_local_session_opens_no_connection(qtbot, no_network, make_window, app
     qtbot.mouseClick(window.findChild(QPushButton, "rewriteButton"), Qt.MouseButton.LeftButton)
     chooser = window.findChild(QComboBox, "styleChooser")
     chooser.setCurrentIndex(chooser.findText("Formal"))
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
-        qtbot.mouseClick(window.findChild(QPushButton, "startRewriteButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.rewrite_panel.rewriting, timeout=5000)
+    rewrite_and_wait(qtbot, window)
     assert window.rewrite_panel.job.alternatives
 
     assert no_network == []

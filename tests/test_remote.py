@@ -19,7 +19,7 @@ from app.core.remote import (
     RemoteError,
     api_base,
     describe_status,
-    estimate_tokens,
+    upper_token_estimate,
     normalize_url,
     parse_chunk,
     server_root,
@@ -145,7 +145,7 @@ def test_token_estimate_errs_high_for_english_and_chinese(starter_model):
     ]
     for text in samples:
         real = len(llm.tokenize(text.encode(), add_bos=False))
-        assert real <= estimate_tokens(text) <= 3 * real + 8, text
+        assert real <= upper_token_estimate(text) <= 3 * real + 8, text
 
 
 # -- a fake server ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_server_tokenizer_is_used_when_there_is_one(fake):
     fake.tokenize = False
     plain = connect(fake.url)
     assert plain.tokenize_route is None
-    assert plain.count_tokens("one two three four") == estimate_tokens("one two three four")
+    assert plain.count_tokens("one two three four") == upper_token_estimate("one two three four")
 
 
 def test_unknown_model_lists_what_the_server_has(fake):

@@ -7,6 +7,8 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, Q
 
 from app.core.remote import EngineList, RemoteEngine
 from tests.openai_servers import API_KEY, MODEL_ALIAS, LlamaServer, free_port
+from tests.test_rewrite_gui import rewrite_and_wait
+from tests.test_writing_gui import continue_and_wait
 
 
 @pytest.fixture
@@ -83,18 +85,14 @@ def test_add_an_engine_and_chat_through_it(qtbot, make_window, app_paths, server
     desk.editor.setFocus()
     first = "The lighthouse keeper climbed the stairs."
     qtbot.keyClicks(desk.editor, first)
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
-        qtbot.keyClick(desk.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.session.request_id is None, timeout=5000)
+    continue_and_wait(qtbot, desk)
     assert desk.editor.ghost_text.strip()
     qtbot.keyClick(desk.editor, Qt.Key.Key_Escape)
     qtbot.keyClick(desk.editor, Qt.Key.Key_Home, Qt.KeyboardModifier.ShiftModifier)
     qtbot.mouseClick(window.findChild(QPushButton, "rewriteButton"), Qt.MouseButton.LeftButton)
     chooser = window.findChild(QComboBox, "styleChooser")
     chooser.setCurrentIndex(chooser.findText("Formal"))
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
-        qtbot.mouseClick(window.findChild(QPushButton, "startRewriteButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.rewrite_panel.rewriting, timeout=5000)
+    rewrite_and_wait(qtbot, window)
     assert window.rewrite_panel.job.alternatives and window.rewrite_panel.job.passage == first
 
 

@@ -373,8 +373,9 @@ _WIDE = re.compile(
 _MARK = re.compile(r"[^\w\s]|\n")
 
 
-def estimate_tokens(text: str) -> int:
-    """A count that errs high, for servers that cannot tokenize: common tokenizers give 3.5 to
+def upper_token_estimate(text: str) -> int:
+    """A count that errs high, for servers that cannot tokenize (app.core.rewrite's
+    estimate_tokens is a middle guess, for sizing a rewrite): common tokenizers give 3.5 to
     4.5 characters of English per token, and from under one to over two tokens per CJK
     character (vocabularies made mostly for English fall back to its UTF-8 bytes), so this
     counts two and a half tokens per CJK character, one per punctuation mark or symbol (code is

@@ -27,7 +27,7 @@ from app.core.remote import (
     context_from_props,
     describe_connection_error,
     describe_status,
-    estimate_tokens,
+    upper_token_estimate,
     model_ids,
     parse_chunk,
     server_root,
@@ -193,7 +193,7 @@ class RemoteBackend:
             except RemoteError:
                 count = None
         if count is None:
-            count = estimate_tokens(text)
+            count = upper_token_estimate(text)
         if len(self._token_counts) > 512:
             self._token_counts.clear()
         self._token_counts[text] = count
