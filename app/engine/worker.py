@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from app.core.crash import note_activity
 from app.core.generation import GenerationRequest, GenerationStats, LoadParams
 from app.core.translatable import QT_TRANSLATE_NOOP, message_of
 from app.core.remote import RemoteEngine, RemoteError
+from app.engine import llama_build
 from app.engine.backend import EngineError, LlamaBackend
 from app.engine.remote import RemoteBackend
 
@@ -42,6 +45,7 @@ class EngineWorker(QObject):
         # Created lazily so that llama.cpp is first touched on the engine thread.
         if self._backend is None:
             self._backend = self._backend_factory()
+            note_activity(build=llama_build.build_description(), system_info=llama_build.system_info())
         return self._backend
 
     @Slot(object, str)
@@ -65,6 +69,9 @@ class EngineWorker(QObject):
     @Slot(str, object)
     def load_model(self, path: str, params: LoadParams) -> None:
         self._remote = None
+        # For the report of a native crash: the file's name only, never what the user wrote.
+        note_activity(activity="loading", model=os.path.basename(path), n_ctx=params.n_ctx,
+                      gpu_offload=str(params.gpu_offload))
         try:
             info = self.backend.load(path, params)
         except EngineError as error:
@@ -73,6 +80,7 @@ class EngineWorker(QObject):
             self.load_failed.emit(QT_TRANSLATE_NOOP("Engine", "The model could not be loaded: {error}").format(
                 error=message_of(error)))
         else:
+            note_activity(activity="idle", n_ctx=info.n_ctx, gpu_layers=info.gpu_layers)
             self.loaded.emit(info)
 
     @Slot(object, object)
@@ -96,6 +104,7 @@ class EngineWorker(QObject):
             if time.monotonic() - last_flush >= BATCH_INTERVAL_S:
                 flush()
 
+        note_activity(activity="chat" if request.messages else "continuation" if request.continuation else "prompt")
         try:
             stats = self.backend.generate(request, emit, cancel)
         except (EngineError, RemoteError) as error:
@@ -108,6 +117,8 @@ class EngineWorker(QObject):
         else:
             flush()
             self.finished.emit(request_id, stats)
+        finally:
+            note_activity(activity="idle")
 
     @Slot(int, object)
     def run_job(self, job_id: int, job: Callable[[LlamaBackend], object]) -> None:

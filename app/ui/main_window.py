@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
+from app.core.crash import take_crash_reports
 from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo, SamplerSettings
 from app.core.markup import code_blocks
 from app.core.rewrite import context_around
@@ -112,6 +113,8 @@ class MainWindow(QMainWindow):
             self.chat_view.add_notice(translated(self.store.recovery_report))
         if settings_problem:
             self.chat_view.add_notice(translated(settings_problem))
+        for report in take_crash_reports(paths.data_dir, "window"):
+            self.chat_view.add_notice(translated(report.notice()))
         self._backend_job = host.run_on_engine(lambda backend: backend.report())
         last = self.store.get_meta(LAST_CONVERSATION_KEY)
         if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):

@@ -170,6 +170,49 @@
     </message>
 </context>
 <context>
+    <name>Crash</name>
+    <message>
+        <location filename="../../app/core/crash.py" line="29" />
+        <source>while starting</source>
+        <translation>在启动时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="30" />
+        <source>while no request was running</source>
+        <translation>在没有请求运行时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="31" />
+        <source>while loading the model {model}</source>
+        <translation>在加载模型 {model} 时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="32" />
+        <source>while generating a reply with {model}</source>
+        <translation>在用 {model} 生成回复时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="33" />
+        <source>while continuing a draft with {model}</source>
+        <translation>在用 {model} 续写草稿时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="34" />
+        <source>while generating text with {model}</source>
+        <translation>在用 {model} 生成文本时</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="37" />
+        <source>The last session of Inkwell ended in a crash inside the engine (llama.cpp: {fault}) {activity}. Nothing you typed is lost. The report is in {path}. What to try: rebuild llama.cpp for any CPU with `{command}` in Inkwell's folder; use a smaller context or fewer GPU layers in Settings.</source>
+        <translation>Inkwell 上次运行时，{activity}在引擎内部崩溃（llama.cpp：{fault}）。您输入的内容都没有丢失。报告保存在 {path}。可以尝试：在 Inkwell 的文件夹中运行 `{command}`，重新构建适用于任何 CPU 的 llama.cpp；或在设置中使用更小的上下文或更少的 GPU 层。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/crash.py" line="41" />
+        <source>The last session of Inkwell ended in a crash ({fault}) {activity}. Nothing you typed is lost. The report is in {path}.</source>
+        <translation>Inkwell 上次运行时，{activity}崩溃（{fault}）。您输入的内容都没有丢失。报告保存在 {path}。</translation>
+    </message>
+</context>
+<context>
     <name>Downloads</name>
     <message>
         <location filename="../../app/core/downloads.py" line="211" />
@@ -390,93 +433,93 @@
 <context>
     <name>Engine</name>
     <message>
-        <location filename="../../app/engine/backend.py" line="38" />
+        <location filename="../../app/engine/backend.py" line="44" />
         <source>This computer has a GPU, but this llama.cpp was built without GPU support: run `make gpu` in Inkwell's folder to rebuild it with GPU support</source>
         <translation>这台电脑有 GPU，但当前的 llama.cpp 构建时没有启用 GPU 支持：在 Inkwell 的文件夹中运行 `make gpu`，重新构建以启用 GPU 支持</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="88" />
+        <location filename="../../app/engine/backend.py" line="94" />
         <source>llama.cpp backend: {backend}.</source>
         <translation>llama.cpp 后端：{backend}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="90" />
+        <location filename="../../app/engine/backend.py" line="96" />
         <source>{name} ({size} free)</source>
         <translation>{name}（可用 {size}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="92" />
+        <location filename="../../app/engine/backend.py" line="98" />
         <source>GPUs: {devices}</source>
         <translation>GPU：{devices}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="93" />
+        <location filename="../../app/engine/backend.py" line="99" />
         <source>No GPU answered; layers stay on the CPU.</source>
         <translation>没有 GPU 响应；所有层都留在 CPU 上。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="95" />
+        <location filename="../../app/engine/backend.py" line="101" />
         <source>This llama.cpp build has no GPU backend, so everything runs on the CPU.</source>
         <translation>当前的 llama.cpp 版本没有 GPU 后端，因此全部在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="97" />
+        <location filename="../../app/engine/backend.py" line="103" />
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="100" />
+        <location filename="../../app/engine/backend.py" line="106" />
         <source>CPU: 1 physical core. {info}</source>
         <translation>CPU：1 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="102" />
+        <location filename="../../app/engine/backend.py" line="108" />
         <source>CPU: {count} physical cores. {info}</source>
         <translation>CPU：{count} 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="143" />
+        <location filename="../../app/engine/backend.py" line="145" />
         <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="158" />
+        <location filename="../../app/engine/backend.py" line="160" />
         <source>{reason}. {hint}</source>
         <translation>{reason}。{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="183" />
+        <location filename="../../app/engine/backend.py" line="185" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="189" />
+        <location filename="../../app/engine/backend.py" line="191" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="234" />
+        <location filename="../../app/engine/backend.py" line="236" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="380" />
+        <location filename="../../app/engine/backend.py" line="382" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="427" />
+        <location filename="../../app/engine/backend.py" line="429" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="56" />
-        <location filename="../../app/engine/worker.py" line="73" />
+        <location filename="../../app/engine/worker.py" line="60" />
+        <location filename="../../app/engine/worker.py" line="80" />
         <source>The model could not be loaded: {error}</source>
         <translation>无法加载模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="106" />
+        <location filename="../../app/engine/worker.py" line="115" />
         <source>Generation failed: {error}</source>
         <translation>生成失败：{error}</translation>
     </message>
@@ -798,579 +841,584 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="86" />
+        <location filename="../../app/ui/main_window.py" line="91" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="96" />
+        <location filename="../../app/ui/main_window.py" line="101" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="142" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="142" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="147" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="148" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
-        <location filename="../../app/ui/main_window.py" line="140" />
+        <location filename="../../app/ui/main_window.py" line="149" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="149" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="151" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="151" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148" />
+        <location filename="../../app/ui/main_window.py" line="162" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="168" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="170" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="170" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="194" />
+        <location filename="../../app/ui/main_window.py" line="208" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="195" />
+        <location filename="../../app/ui/main_window.py" line="209" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="196" />
+        <location filename="../../app/ui/main_window.py" line="210" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
+        <location filename="../../app/ui/main_window.py" line="212" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="205" />
+        <location filename="../../app/ui/main_window.py" line="219" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214" />
-        <location filename="../../app/ui/main_window.py" line="397" />
-        <location filename="../../app/ui/main_window.py" line="1050" />
+        <location filename="../../app/ui/main_window.py" line="228" />
+        <location filename="../../app/ui/main_window.py" line="415" />
+        <location filename="../../app/ui/main_window.py" line="1076" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="222" />
+        <location filename="../../app/ui/main_window.py" line="236" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224" />
+        <location filename="../../app/ui/main_window.py" line="238" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228" />
+        <location filename="../../app/ui/main_window.py" line="242" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="234" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>Load the model again: after changing engine settings, or to try again after a failure</source>
         <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="269" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256" />
+        <location filename="../../app/ui/main_window.py" line="270" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="258" />
+        <location filename="../../app/ui/main_window.py" line="272" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="262" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264" />
+        <location filename="../../app/ui/main_window.py" line="278" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270" />
-        <location filename="../../app/ui/main_window.py" line="283" />
+        <location filename="../../app/ui/main_window.py" line="284" />
+        <location filename="../../app/ui/main_window.py" line="297" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="286" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="287" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274" />
+        <location filename="../../app/ui/main_window.py" line="288" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278" />
+        <location filename="../../app/ui/main_window.py" line="292" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="279" />
+        <location filename="../../app/ui/main_window.py" line="293" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="294" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="296" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="299" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287" />
+        <location filename="../../app/ui/main_window.py" line="301" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288" />
+        <location filename="../../app/ui/main_window.py" line="302" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="303" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="367" />
+        <location filename="../../app/ui/main_window.py" line="385" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="374" />
+        <location filename="../../app/ui/main_window.py" line="392" />
         <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
         <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="402" />
+        <location filename="../../app/ui/main_window.py" line="420" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="409" />
+        <location filename="../../app/ui/main_window.py" line="427" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="437" />
+        <location filename="../../app/ui/main_window.py" line="455" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="446" />
+        <location filename="../../app/ui/main_window.py" line="464" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="457" />
+        <location filename="../../app/ui/main_window.py" line="475" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="457" />
+        <location filename="../../app/ui/main_window.py" line="475" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="504" />
+        <location filename="../../app/ui/main_window.py" line="522" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="510" />
+        <location filename="../../app/ui/main_window.py" line="528" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="524" />
+        <location filename="../../app/ui/main_window.py" line="542" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527" />
+        <location filename="../../app/ui/main_window.py" line="545" />
+        <source>The model is still loading; send when it is ready.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="548" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="647" />
+        <location filename="../../app/ui/main_window.py" line="668" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="659" />
+        <location filename="../../app/ui/main_window.py" line="680" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="664" />
+        <location filename="../../app/ui/main_window.py" line="685" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="696" />
-        <location filename="../../app/ui/main_window.py" line="1093" />
+        <location filename="../../app/ui/main_window.py" line="717" />
+        <location filename="../../app/ui/main_window.py" line="1119" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="699" />
+        <location filename="../../app/ui/main_window.py" line="720" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="776" />
+        <location filename="../../app/ui/main_window.py" line="802" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="781" />
+        <location filename="../../app/ui/main_window.py" line="807" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="784" />
+        <location filename="../../app/ui/main_window.py" line="810" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="840" />
+        <location filename="../../app/ui/main_window.py" line="866" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="840" />
+        <location filename="../../app/ui/main_window.py" line="866" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="846" />
+        <location filename="../../app/ui/main_window.py" line="872" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="856" />
+        <location filename="../../app/ui/main_window.py" line="882" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="859" />
+        <location filename="../../app/ui/main_window.py" line="885" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="859" />
+        <location filename="../../app/ui/main_window.py" line="885" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="861" />
+        <location filename="../../app/ui/main_window.py" line="887" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="871" />
+        <location filename="../../app/ui/main_window.py" line="897" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="873" />
+        <location filename="../../app/ui/main_window.py" line="899" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="876" />
+        <location filename="../../app/ui/main_window.py" line="902" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="876" />
+        <location filename="../../app/ui/main_window.py" line="902" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="883" />
+        <location filename="../../app/ui/main_window.py" line="909" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="890" />
+        <location filename="../../app/ui/main_window.py" line="916" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="911" />
+        <location filename="../../app/ui/main_window.py" line="937" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="917" />
+        <location filename="../../app/ui/main_window.py" line="943" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="982" />
+        <location filename="../../app/ui/main_window.py" line="1008" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="989" />
+        <location filename="../../app/ui/main_window.py" line="1015" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="994" />
+        <location filename="../../app/ui/main_window.py" line="1020" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1009" />
+        <location filename="../../app/ui/main_window.py" line="1035" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1024" />
+        <location filename="../../app/ui/main_window.py" line="1050" />
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1025" />
+        <location filename="../../app/ui/main_window.py" line="1051" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1031" />
+        <location filename="../../app/ui/main_window.py" line="1057" />
         <source>{engine}: {model}</source>
         <translation>{engine}：{model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1040" />
+        <location filename="../../app/ui/main_window.py" line="1066" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1043" />
+        <location filename="../../app/ui/main_window.py" line="1069" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1045" />
+        <location filename="../../app/ui/main_window.py" line="1071" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1053" />
+        <location filename="../../app/ui/main_window.py" line="1079" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1060" />
+        <location filename="../../app/ui/main_window.py" line="1086" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1060" />
+        <location filename="../../app/ui/main_window.py" line="1086" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1074" />
+        <location filename="../../app/ui/main_window.py" line="1100" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1075" />
+        <location filename="../../app/ui/main_window.py" line="1101" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1076" />
+        <location filename="../../app/ui/main_window.py" line="1102" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1077" />
+        <location filename="../../app/ui/main_window.py" line="1103" />
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1092" />
+        <location filename="../../app/ui/main_window.py" line="1118" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1094" />
+        <location filename="../../app/ui/main_window.py" line="1120" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1095" />
+        <location filename="../../app/ui/main_window.py" line="1121" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1100" />
+        <location filename="../../app/ui/main_window.py" line="1126" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1107" />
+        <location filename="../../app/ui/main_window.py" line="1133" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1109" />
+        <location filename="../../app/ui/main_window.py" line="1135" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1111" />
+        <location filename="../../app/ui/main_window.py" line="1137" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -1378,318 +1426,318 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="137" />
+        <location filename="../../app/ui/models_page.py" line="136" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="144" />
+        <location filename="../../app/ui/models_page.py" line="143" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="148" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="148" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="154" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="154" />
+        <location filename="../../app/ui/models_page.py" line="153" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="155" />
+        <location filename="../../app/ui/models_page.py" line="154" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="155" />
+        <location filename="../../app/ui/models_page.py" line="154" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="163" />
+        <location filename="../../app/ui/models_page.py" line="162" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="170" />
+        <location filename="../../app/ui/models_page.py" line="169" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
-        <location filename="../../app/ui/models_page.py" line="190" />
+        <location filename="../../app/ui/models_page.py" line="170" />
+        <location filename="../../app/ui/models_page.py" line="189" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
+        <location filename="../../app/ui/models_page.py" line="170" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="174" />
+        <location filename="../../app/ui/models_page.py" line="173" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="174" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="177" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="178" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="178" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="181" />
+        <location filename="../../app/ui/models_page.py" line="180" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="185" />
+        <location filename="../../app/ui/models_page.py" line="184" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="185" />
+        <location filename="../../app/ui/models_page.py" line="184" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="192" />
+        <location filename="../../app/ui/models_page.py" line="191" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="256" />
+        <location filename="../../app/ui/models_page.py" line="255" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="259" />
+        <location filename="../../app/ui/models_page.py" line="258" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="260" />
+        <location filename="../../app/ui/models_page.py" line="259" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="277" />
+        <location filename="../../app/ui/models_page.py" line="276" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="296" />
+        <location filename="../../app/ui/models_page.py" line="295" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="301" />
+        <location filename="../../app/ui/models_page.py" line="300" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="305" />
+        <location filename="../../app/ui/models_page.py" line="304" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="306" />
+        <location filename="../../app/ui/models_page.py" line="305" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="306" />
+        <location filename="../../app/ui/models_page.py" line="305" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="309" />
+        <location filename="../../app/ui/models_page.py" line="308" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="311" />
+        <location filename="../../app/ui/models_page.py" line="310" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="313" />
+        <location filename="../../app/ui/models_page.py" line="312" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="314" />
+        <location filename="../../app/ui/models_page.py" line="313" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="340" />
+        <location filename="../../app/ui/models_page.py" line="339" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="341" />
+        <location filename="../../app/ui/models_page.py" line="340" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="350" />
+        <location filename="../../app/ui/models_page.py" line="349" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="352" />
+        <location filename="../../app/ui/models_page.py" line="351" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="361" />
+        <location filename="../../app/ui/models_page.py" line="360" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="366" />
+        <location filename="../../app/ui/models_page.py" line="365" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="366" />
+        <location filename="../../app/ui/models_page.py" line="365" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="385" />
+        <location filename="../../app/ui/models_page.py" line="384" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="399" />
+        <location filename="../../app/ui/models_page.py" line="398" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="415" />
+        <location filename="../../app/ui/models_page.py" line="414" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="416" />
+        <location filename="../../app/ui/models_page.py" line="415" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="423" />
+        <location filename="../../app/ui/models_page.py" line="422" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="428" />
+        <location filename="../../app/ui/models_page.py" line="427" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="431" />
+        <location filename="../../app/ui/models_page.py" line="430" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="441" />
+        <location filename="../../app/ui/models_page.py" line="440" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="451" />
+        <location filename="../../app/ui/models_page.py" line="450" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="454" />
+        <location filename="../../app/ui/models_page.py" line="453" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="460" />
+        <location filename="../../app/ui/models_page.py" line="459" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="464" />
+        <location filename="../../app/ui/models_page.py" line="463" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
@@ -1795,122 +1843,122 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>角色需要一个名称。</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="21" />
+        <location filename="../../app/core/presets.py" line="25" />
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="22" />
+        <location filename="../../app/core/presets.py" line="26" />
         <source>Think step by step</source>
         <translation>逐步思考</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="23" />
+        <location filename="../../app/core/presets.py" line="27" />
         <source>Concise</source>
         <translation>简洁</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="24" />
+        <location filename="../../app/core/presets.py" line="28" />
         <source>Writing coach</source>
         <translation>写作教练</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="25" />
+        <location filename="../../app/core/presets.py" line="29" />
         <source>Translator (English ↔ 中文)</source>
         <translation>翻译（英文 ↔ 中文）</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="26" />
+        <location filename="../../app/core/presets.py" line="30" />
         <source>中文助手</source>
         <translation>中文助手</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="27" />
+        <location filename="../../app/core/presets.py" line="31" />
         <source>Formal</source>
         <translation>正式</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="28" />
+        <location filename="../../app/core/presets.py" line="32" />
         <source>Casual</source>
         <translation>随意</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="29" />
+        <location filename="../../app/core/presets.py" line="33" />
         <source>Vivid</source>
         <translation>生动</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="30" />
+        <location filename="../../app/core/presets.py" line="34" />
         <source>Simpler</source>
         <translation>更简单</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="31" />
+        <location filename="../../app/core/presets.py" line="35" />
         <source>Academic</source>
         <translation>学术</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="32" />
+        <location filename="../../app/core/presets.py" line="36" />
         <source>Persuasive</source>
         <translation>有说服力</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="33" />
+        <location filename="../../app/core/presets.py" line="37" />
         <source>Fix grammar only</source>
         <translation>仅修正语法</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="34" />
+        <location filename="../../app/core/presets.py" line="38" />
         <source>Chat (balanced)</source>
         <translation>聊天（均衡）</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="35" />
+        <location filename="../../app/core/presets.py" line="39" />
         <source>Creative writing</source>
         <translation>创意写作</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="36" />
+        <location filename="../../app/core/presets.py" line="40" />
         <source>Precise / rewrite</source>
         <translation>精确 / 改写</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="41" />
+        <location filename="../../app/core/presets.py" line="45" />
         <source>personas</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="41" />
+        <location filename="../../app/core/presets.py" line="45" />
         <source>styles</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="42" />
+        <location filename="../../app/core/presets.py" line="46" />
         <source>persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="42" />
+        <location filename="../../app/core/presets.py" line="46" />
         <source>style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="55" />
+        <location filename="../../app/core/presets.py" line="62" />
         <source>expected a list of {kinds}</source>
         <translation>应为{kinds}列表</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="59" />
+        <location filename="../../app/core/presets.py" line="66" />
         <source>every {kind} needs a name</source>
         <translation>每个{kind}都需要名称</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="61" />
+        <location filename="../../app/core/presets.py" line="68" />
         <source>the {kind} {name} needs a text in {key}</source>
         <translation>{kind} {name} 需要在 {key} 中填写文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/presets.py" line="79" />
+        <location filename="../../app/core/presets.py" line="86" />
         <source>Your {kinds} file could not be read ({error}); it was kept as {file}.</source>
         <translation>无法读取你的{kinds}文件（{error}）；已将其保留为 {file}。</translation>
     </message>
@@ -2050,17 +2098,17 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>{label}必须是 {low} 到 {high} 之间的数{note}，不能是 {value}</translation>
     </message>
     <message>
-        <location filename="../../app/core/samplers.py" line="141" />
+        <location filename="../../app/core/samplers.py" line="142" />
         <source>every sampler preset needs a name</source>
         <translation>每个采样预设都需要名称</translation>
     </message>
     <message>
-        <location filename="../../app/core/samplers.py" line="173" />
+        <location filename="../../app/core/samplers.py" line="178" />
         <source>expected a list of sampler presets</source>
         <translation>应为采样预设列表</translation>
     </message>
     <message>
-        <location filename="../../app/core/samplers.py" line="190" />
+        <location filename="../../app/core/samplers.py" line="195" />
         <source>Your sampler presets file could not be read ({error}); it was kept as {file}.</source>
         <translation>无法读取你的采样预设文件（{error}）；已将其保留为 {file}。</translation>
     </message>
@@ -2068,177 +2116,177 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Remote</name>
     <message>
-        <location filename="../../app/core/remote.py" line="61" />
+        <location filename="../../app/core/remote.py" line="64" />
         <source>Enter the server's address, for example http://localhost:8080.</source>
         <translation>请输入服务器地址，例如 http://localhost:8080。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="66" />
+        <location filename="../../app/core/remote.py" line="69" />
         <source>'{url}' is not an http:// or https:// address.</source>
         <translation>“{url}”不是 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="68" />
+        <location filename="../../app/core/remote.py" line="71" />
         <source>'{url}' names no host.</source>
         <translation>“{url}”没有指定主机。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="72" />
+        <location filename="../../app/core/remote.py" line="75" />
         <source>'{url}' has an invalid port.</source>
         <translation>“{url}”的端口无效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="134" />
+        <location filename="../../app/core/remote.py" line="143" />
         <source>The remote engines file could not be read ({error}); it was kept as {name}.</source>
         <translation>无法读取远程引擎文件（{error}）；已将其保留为 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="216" />
+        <location filename="../../app/core/remote.py" line="225" />
         <source>The system keychain refused the API key ({error}); it is kept until Inkwell closes.</source>
         <translation>系统钥匙串拒绝保存 API 密钥（{error}）；密钥将保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="220" />
+        <location filename="../../app/core/remote.py" line="229" />
         <source>No system keychain is available, so the API key is kept only until Inkwell closes.</source>
         <translation>没有可用的系统钥匙串，因此 API 密钥只保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="285" />
+        <location filename="../../app/core/remote.py" line="294" />
         <source>The server sent something that is not JSON: {data}</source>
         <translation>服务器返回的内容不是 JSON：{data}</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="337" />
+        <location filename="../../app/core/remote.py" line="346" />
         <source>The server's model list is not in the OpenAI format; is this an OpenAI-compatible server?</source>
         <translation>服务器的模型列表不是 OpenAI 格式；这是兼容 OpenAI 的服务器吗？</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="395" />
+        <location filename="../../app/core/remote.py" line="405" />
         <source>{url} refused the API key ({status}). Check the key in the engine's settings (or the --api-key-env variable).</source>
         <translation>{url} 拒绝了 API 密钥（{status}）。请检查引擎设置中的密钥（或 --api-key-env 变量）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="398" />
+        <location filename="../../app/core/remote.py" line="408" />
         <source>{url} has no model named '{model}'. Choose one of the server's models.</source>
         <translation>{url} 上没有名为“{model}”的模型。请选择服务器上的一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="400" />
+        <location filename="../../app/core/remote.py" line="410" />
         <source>{url} answered 404: nothing there. Check the URL (servers usually end in /v1) and the model name.</source>
         <translation>{url} 返回 404：该地址没有内容。请检查 URL（服务器地址通常以 /v1 结尾）和模型名称。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="403" />
+        <location filename="../../app/core/remote.py" line="413" />
         <source>{url} is rate limiting requests (429) and asks to wait {seconds} seconds. Try again in a moment.</source>
         <translation>{url} 正在限制请求频率（429），要求等待 {seconds} 秒。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="406" />
+        <location filename="../../app/core/remote.py" line="416" />
         <source>{url} is rate limiting requests (429). Try again in a moment.</source>
         <translation>{url} 正在限制请求频率（429）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="408" />
+        <location filename="../../app/core/remote.py" line="418" />
         <source>{url} is unavailable right now ({status}); it may be loading a model or overloaded. Try again.</source>
         <translation>{url} 暂时不可用（{status}）；它可能正在加载模型或负载过高。请重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="411" />
+        <location filename="../../app/core/remote.py" line="421" />
         <source>{url} failed with a server error ({status}).</source>
         <translation>{url} 出现服务器错误（{status}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="413" />
+        <location filename="../../app/core/remote.py" line="423" />
         <source>{url} rejected the request ({status}).</source>
         <translation>{url} 拒绝了请求（{status}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="416" />
+        <location filename="../../app/core/remote.py" line="426" />
         <source>{message} The server said: {detail}</source>
         <translation>{message}服务器返回：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="424" />
+        <location filename="../../app/core/remote.py" line="434" />
         <source>{url} did not answer within {seconds} seconds. The server may be busy; try again, or raise the engine's timeout.</source>
         <translation>{url} 在 {seconds} 秒内没有响应。服务器可能正忙；请重试，或增大引擎的超时时间。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="427" />
+        <location filename="../../app/core/remote.py" line="437" />
         <source>Nothing answers at {url}: is the server running, and is the port right?</source>
         <translation>{url} 没有响应：服务器是否在运行，端口是否正确？</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="429" />
+        <location filename="../../app/core/remote.py" line="439" />
         <source>The host in {url} could not be found. Check the address.</source>
         <translation>找不到 {url} 中的主机。请检查地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="431" />
+        <location filename="../../app/core/remote.py" line="441" />
         <source>The secure connection to {url} failed ({error}).</source>
         <translation>与 {url} 的安全连接失败（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/remote.py" line="433" />
+        <location filename="../../app/core/remote.py" line="443" />
         <source>Could not reach {url} ({error}).</source>
         <translation>无法连接 {url}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="102" />
+        <location filename="../../app/engine/remote.py" line="103" />
         <source>{url} answered with something that is not JSON; is this an OpenAI-compatible server?</source>
         <translation>{url} 返回的内容不是 JSON；这是兼容 OpenAI 的服务器吗？</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="125" />
+        <location filename="../../app/engine/remote.py" line="126" />
         <source>{url} serves no model yet. Load one on the server, then try again.</source>
         <translation>{url} 尚未提供任何模型。请先在服务器上加载一个模型，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="130" />
+        <location filename="../../app/engine/remote.py" line="131" />
         <source>{url} has no model named '{model}'. It serves: {models}.</source>
         <translation>{url} 上没有名为“{model}”的模型。它提供：{models}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="133" />
+        <location filename="../../app/engine/remote.py" line="134" />
         <source>your setting</source>
         <translation>你的设置</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="136" />
+        <location filename="../../app/engine/remote.py" line="137" />
         <source>the server's model list</source>
         <translation>服务器的模型列表</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="139" />
+        <location filename="../../app/engine/remote.py" line="140" />
         <source>from the server</source>
         <translation>来自服务器</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="141" />
+        <location filename="../../app/engine/remote.py" line="142" />
         <source>assumed: the server does not say</source>
         <translation>推测值：服务器未提供</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="157" />
+        <location filename="../../app/engine/remote.py" line="158" />
         <source>Served by {url}; context {context} tokens ({source}).</source>
         <translation>由 {url} 提供；上下文 {context} 个词元（{source}）。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="216" />
+        <location filename="../../app/engine/remote.py" line="217" />
         <source>Not connected to {url}. Connect to the engine first.</source>
         <translation>未连接到 {url}。请先连接引擎。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="308" />
+        <location filename="../../app/engine/remote.py" line="309" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it, or set a larger context for the engine if the server has one.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息；如果服务器支持，也可以为引擎设置更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="354" />
+        <location filename="../../app/engine/remote.py" line="355" />
         <source>{url}: {error}</source>
         <translation>{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="379" />
+        <location filename="../../app/engine/remote.py" line="380" />
         <source>The connection to {url} closed before the reply ended.</source>
         <translation>与 {url} 的连接在回复结束前断开了。</translation>
     </message>
@@ -2371,27 +2419,27 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="117" />
+        <location filename="../../app/ui/remote_engines.py" line="116" />
         <source>Use a llama.cpp server, vLLM, Ollama, LM Studio or any OpenAI-compatible server. Inkwell connects to it only when you use this engine.</source>
         <translation>可使用 llama.cpp 服务器、vLLM、Ollama、LM Studio 或任何兼容 OpenAI 的服务器。只有在你使用此引擎时，Inkwell 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="159" />
+        <location filename="../../app/ui/remote_engines.py" line="161" />
         <source>Asking {url} for its models…</source>
         <translation>正在向 {url} 查询模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="170" />
+        <location filename="../../app/ui/remote_engines.py" line="172" />
         <source>The server serves {count} model(s).</source>
         <translation>服务器提供 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="171" />
+        <location filename="../../app/ui/remote_engines.py" line="173" />
         <source>The server answered but serves no model yet.</source>
         <translation>服务器已响应，但尚未提供任何模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="186" />
+        <location filename="../../app/ui/remote_engines.py" line="188" />
         <source>Another engine is already called '{name}'.</source>
         <translation>已有另一个引擎名为“{name}”。</translation>
     </message>
@@ -2399,93 +2447,93 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RemoteEnginesBox</name>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="201" />
-        <location filename="../../app/ui/remote_engines.py" line="208" />
+        <location filename="../../app/ui/remote_engines.py" line="203" />
+        <location filename="../../app/ui/remote_engines.py" line="210" />
         <source>Remote engines</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="209" />
+        <location filename="../../app/ui/remote_engines.py" line="211" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="209" />
+        <location filename="../../app/ui/remote_engines.py" line="211" />
         <source>Add an OpenAI-compatible server</source>
         <translation>添加一个兼容 OpenAI 的服务器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="210" />
+        <location filename="../../app/ui/remote_engines.py" line="212" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="210" />
+        <location filename="../../app/ui/remote_engines.py" line="212" />
         <source>Change the chosen engine</source>
         <translation>修改所选引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <location filename="../../app/ui/remote_engines.py" line="213" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <location filename="../../app/ui/remote_engines.py" line="213" />
         <source>Forget the chosen engine and its key</source>
         <translation>删除所选引擎及其密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="212" />
+        <location filename="../../app/ui/remote_engines.py" line="214" />
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="213" />
+        <location filename="../../app/ui/remote_engines.py" line="215" />
         <source>Use the chosen engine instead of a local model</source>
         <translation>使用所选引擎代替本地模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="214" />
+        <location filename="../../app/ui/remote_engines.py" line="216" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="215" />
+        <location filename="../../app/ui/remote_engines.py" line="217" />
         <source>Connect to this engine when Inkwell starts</source>
         <translation>Inkwell 启动时连接此引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="221" />
+        <location filename="../../app/ui/remote_engines.py" line="222" />
         <source>A server on your network or a GPU box runs bigger models; chat, continuation and rewriting work the same.</source>
         <translation>网络中的服务器或 GPU 主机可以运行更大的模型；聊天、续写和改写的用法完全相同。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="240" />
+        <location filename="../../app/ui/remote_engines.py" line="244" />
         <source>first model</source>
         <translation>第一个模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="244" />
+        <location filename="../../app/ui/remote_engines.py" line="248" />
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="278" />
+        <location filename="../../app/ui/remote_engines.py" line="282" />
         <source>The engine could not be saved: {error}</source>
         <translation>无法保存引擎：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="293" />
+        <location filename="../../app/ui/remote_engines.py" line="297" />
         <source>Remove engine</source>
         <translation>移除引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="294" />
+        <location filename="../../app/ui/remote_engines.py" line="298" />
         <source>Forget the engine '{name}' and its API key?</source>
         <translation>删除引擎“{name}”及其 API 密钥？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="300" />
+        <location filename="../../app/ui/remote_engines.py" line="304" />
         <source>The engine could not be removed: {error}</source>
         <translation>无法移除引擎：{error}</translation>
     </message>
@@ -2493,28 +2541,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="564" />
-        <location filename="../../app/ui/writing_desk.py" line="570" />
+        <location filename="../../app/ui/writing_desk.py" line="579" />
+        <location filename="../../app/ui/writing_desk.py" line="585" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="573" />
+        <location filename="../../app/ui/writing_desk.py" line="588" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="579" />
+        <location filename="../../app/ui/writing_desk.py" line="594" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="582" />
+        <location filename="../../app/ui/writing_desk.py" line="597" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="593" />
+        <location filename="../../app/ui/writing_desk.py" line="608" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -2688,229 +2736,229 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../app/core/settings.py" line="55" />
+        <location filename="../../app/core/settings.py" line="54" />
         <source>one of {choices}</source>
         <translation>{choices} 之一</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="58" />
+        <location filename="../../app/core/settings.py" line="57" />
         <source>true or false</source>
         <translation>true 或 false</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="60" />
+        <location filename="../../app/core/settings.py" line="59" />
         <source>some text</source>
         <translation>一段文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="64" />
+        <location filename="../../app/core/settings.py" line="63" />
         <source>a whole number from {low} to {high}</source>
         <translation>{low} 到 {high} 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="65" />
+        <location filename="../../app/core/settings.py" line="64" />
         <source>a number from {low} to {high}</source>
         <translation>{low} 到 {high} 之间的数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="67" />
+        <location filename="../../app/core/settings.py" line="66" />
         <source>a whole number of at least {low}</source>
         <translation>不小于 {low} 的整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="68" />
+        <location filename="../../app/core/settings.py" line="67" />
         <source>a number of at least {low}</source>
         <translation>不小于 {low} 的数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="70" />
+        <location filename="../../app/core/settings.py" line="69" />
         <source>a whole number of at most {high}</source>
         <translation>不大于 {high} 的整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="71" />
+        <location filename="../../app/core/settings.py" line="70" />
         <source>a number of at most {high}</source>
         <translation>不大于 {high} 的数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="73" />
+        <location filename="../../app/core/settings.py" line="72" />
         <source>a whole number</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="73" />
+        <location filename="../../app/core/settings.py" line="72" />
         <source>a number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="89" />
+        <location filename="../../app/core/settings.py" line="88" />
         <source>{label} ({key}) must be {allowed}; {value} is not allowed.</source>
         <translation>{label}（{key}）必须是{allowed}；不允许 {value}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="185" />
+        <location filename="../../app/core/settings.py" line="190" />
         <source>the name of a sampler preset</source>
         <translation>采样预设的名称</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="190" />
+        <location filename="../../app/core/settings.py" line="195" />
         <source>How many tokens the model can see at once: the conversation or draft plus the reply. 0 means automatic: the model's trained length, at most 8192, and less if memory is short. Longer contexts need more memory.</source>
         <translation>模型一次能看到的词元数：对话或草稿加上回复。0 表示自动：使用模型的训练长度，最多 8192，内存不足时更少。上下文越长，需要的内存越多。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="193" />
+        <location filename="../../app/core/settings.py" line="198" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="194" />
+        <location filename="../../app/core/settings.py" line="199" />
         <source>0 (automatic) or a whole number from 256 to 1048576</source>
         <translation>0（自动）或 256 到 1048576 之间的整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="198" />
+        <location filename="../../app/core/settings.py" line="203" />
         <source>How many CPU threads compute the model. 0 means automatic: one per physical core.</source>
         <translation>用于计算模型的 CPU 线程数。0 表示自动：每个物理核心一个线程。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="199" />
+        <location filename="../../app/core/settings.py" line="204" />
         <source>CPU threads</source>
         <translation>CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="203" />
+        <location filename="../../app/core/settings.py" line="208" />
         <source>How many prompt tokens are processed in one step. Larger is faster on a GPU and uses more memory.</source>
         <translation>每一步处理的提示词元数。数值越大，在 GPU 上越快，占用内存也越多。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="204" />
+        <location filename="../../app/core/settings.py" line="209" />
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="208" />
+        <location filename="../../app/core/settings.py" line="213" />
         <source>Flash attention is faster and uses less memory where the hardware supports it. Auto lets llama.cpp decide.</source>
         <translation>在硬件支持时，闪电注意力更快且更省内存。“自动”由 llama.cpp 决定。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="210" />
+        <location filename="../../app/core/settings.py" line="215" />
         <source>Flash attention</source>
         <translation>闪电注意力</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="214" />
+        <location filename="../../app/core/settings.py" line="219" />
         <source>How the model's working memory (the KV cache) is stored. q8_0 and q4_0 use less memory at a small cost in quality; quantized types need flash attention.</source>
         <translation>模型工作内存（KV 缓存）的存储方式。q8_0 和 q4_0 占用更少内存，质量略有损失；量化类型需要闪电注意力。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="216" />
+        <location filename="../../app/core/settings.py" line="221" />
         <source>KV cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="220" />
+        <location filename="../../app/core/settings.py" line="225" />
         <source>Map the model file into memory instead of reading it: faster to load and shared with the system's file cache. Turn off if the model is on a slow or network drive.</source>
         <translation>将模型文件映射到内存而不是读取它：加载更快，并与系统文件缓存共享。如果模型位于较慢的磁盘或网络驱动器上，请关闭此项。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="222" />
+        <location filename="../../app/core/settings.py" line="227" />
         <source>Memory-map the model</source>
         <translation>内存映射模型</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="226" />
+        <location filename="../../app/core/settings.py" line="231" />
         <source>How much of the model runs on the GPU: auto (as much as fits), all, off, or a number of layers.</source>
         <translation>模型有多少部分在 GPU 上运行：auto（能放下多少就放多少）、all（全部）、off（关闭），或指定层数。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="227" />
+        <location filename="../../app/core/settings.py" line="232" />
         <source>GPU offload</source>
         <translation>GPU 卸载</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="228" />
+        <location filename="../../app/core/settings.py" line="233" />
         <source>"auto", "all", "off" or a number of layers (0 or more)</source>
         <translation>"auto"、"all"、"off" 或层数（0 或以上）</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="232" />
+        <location filename="../../app/core/settings.py" line="237" />
         <source>The language of Inkwell's menus and messages. System follows the computer's language. Applies when Inkwell starts again.</source>
         <translation>Inkwell 菜单和消息的语言。“跟随系统”使用电脑的语言。重新启动 Inkwell 后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="234" />
+        <location filename="../../app/core/settings.py" line="239" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="238" />
+        <location filename="../../app/core/settings.py" line="243" />
         <source>Light or dark colours. System follows the computer's setting.</source>
         <translation>浅色或深色。“跟随系统”使用电脑的设置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="239" />
+        <location filename="../../app/core/settings.py" line="244" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="245" />
+        <location filename="../../app/core/settings.py" line="250" />
         <source>The sampler preset used for new chats.</source>
         <translation>新聊天使用的采样预设。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="246" />
+        <location filename="../../app/core/settings.py" line="251" />
         <source>Chat preset</source>
         <translation>聊天预设</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="250" />
+        <location filename="../../app/core/settings.py" line="255" />
         <source>The sampler preset used to continue a draft.</source>
         <translation>续写草稿使用的采样预设。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="251" />
+        <location filename="../../app/core/settings.py" line="256" />
         <source>Writing preset</source>
         <translation>写作预设</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="255" />
+        <location filename="../../app/core/settings.py" line="260" />
         <source>The sampler preset used to rewrite a passage.</source>
         <translation>改写段落使用的采样预设。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="256" />
+        <location filename="../../app/core/settings.py" line="261" />
         <source>Rewrite preset</source>
         <translation>改写预设</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="260" />
+        <location filename="../../app/core/settings.py" line="265" />
         <source>The GGUF model Inkwell opens when it starts; empty means the starter model.</source>
         <translation>Inkwell 启动时打开的 GGUF 模型；留空表示使用入门模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="261" />
+        <location filename="../../app/core/settings.py" line="266" />
         <source>Default model</source>
         <translation>默认模型</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="261" />
+        <location filename="../../app/core/settings.py" line="266" />
         <source>the path of a GGUF file, or nothing</source>
         <translation>GGUF 文件的路径，或留空</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="310" />
+        <location filename="../../app/core/settings.py" line="315" />
         <source>Some settings were not valid and were reset to their defaults:
 {problems}</source>
         <translation>部分设置无效，已恢复为默认值：
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="368" />
+        <location filename="../../app/core/settings.py" line="373" />
         <source>Your settings file could not be read ({error}) and could not be moved aside; the default settings are used until it is fixed or replaced.</source>
         <translation>无法读取你的设置文件（{error}），也无法将其移到一旁；在修复或替换该文件之前将使用默认设置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="371" />
+        <location filename="../../app/core/settings.py" line="376" />
         <source>Your settings file could not be read ({error}); it was kept as {file} and the default settings are used.</source>
         <translation>无法读取你的设置文件（{error}）；已将其保留为 {file}，并使用默认设置。</translation>
     </message>
@@ -3097,6 +3145,14 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/ui/sidebar.py" line="141" />
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../app/ui/single_instance.py" line="44" />
+        <source>Inkwell is already open on the data folder {folder}, but that window does not answer. Close it (or end its process), then start Inkwell again.</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -3534,216 +3590,216 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="38" />
+        <location filename="../../app/ui/writing_desk.py" line="39" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="40" />
+        <location filename="../../app/ui/writing_desk.py" line="41" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="41" />
+        <location filename="../../app/ui/writing_desk.py" line="42" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="42" />
+        <location filename="../../app/ui/writing_desk.py" line="43" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="106" />
+        <location filename="../../app/ui/writing_desk.py" line="107" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="111" />
+        <location filename="../../app/ui/writing_desk.py" line="112" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="111" />
+        <location filename="../../app/ui/writing_desk.py" line="112" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="119" />
+        <location filename="../../app/ui/writing_desk.py" line="120" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="119" />
+        <location filename="../../app/ui/writing_desk.py" line="120" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="122" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="122" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="122" />
+        <location filename="../../app/ui/writing_desk.py" line="123" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="122" />
+        <location filename="../../app/ui/writing_desk.py" line="123" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="125" />
+        <location filename="../../app/ui/writing_desk.py" line="126" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="127" />
+        <location filename="../../app/ui/writing_desk.py" line="128" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="131" />
+        <location filename="../../app/ui/writing_desk.py" line="132" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="133" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="133" />
+        <location filename="../../app/ui/writing_desk.py" line="134" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="134" />
+        <location filename="../../app/ui/writing_desk.py" line="135" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="148" />
-        <location filename="../../app/ui/writing_desk.py" line="360" />
+        <location filename="../../app/ui/writing_desk.py" line="149" />
+        <location filename="../../app/ui/writing_desk.py" line="375" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="164" />
-        <location filename="../../app/ui/writing_desk.py" line="175" />
+        <location filename="../../app/ui/writing_desk.py" line="165" />
+        <location filename="../../app/ui/writing_desk.py" line="176" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="164" />
+        <location filename="../../app/ui/writing_desk.py" line="165" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="165" />
-        <location filename="../../app/ui/writing_desk.py" line="177" />
+        <location filename="../../app/ui/writing_desk.py" line="166" />
+        <location filename="../../app/ui/writing_desk.py" line="178" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="165" />
+        <location filename="../../app/ui/writing_desk.py" line="166" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="168" />
-        <location filename="../../app/ui/writing_desk.py" line="180" />
+        <location filename="../../app/ui/writing_desk.py" line="169" />
+        <location filename="../../app/ui/writing_desk.py" line="181" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="171" />
+        <location filename="../../app/ui/writing_desk.py" line="172" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="313" />
+        <location filename="../../app/ui/writing_desk.py" line="321" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="361" />
+        <location filename="../../app/ui/writing_desk.py" line="376" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="403" />
+        <location filename="../../app/ui/writing_desk.py" line="418" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="406" />
+        <location filename="../../app/ui/writing_desk.py" line="421" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="446" />
+        <location filename="../../app/ui/writing_desk.py" line="461" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="454" />
+        <location filename="../../app/ui/writing_desk.py" line="469" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="498" />
+        <location filename="../../app/ui/writing_desk.py" line="513" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="510" />
+        <location filename="../../app/ui/writing_desk.py" line="525" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="528" />
+        <location filename="../../app/ui/writing_desk.py" line="543" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="546" />
+        <location filename="../../app/ui/writing_desk.py" line="561" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
