@@ -246,6 +246,8 @@ def run_chat(args: argparse.Namespace) -> int:
     def make_request(info: ModelInfo) -> GenerationRequest:
         if not info.has_chat_template:
             print(f"inkwell: {info.name} has no chat template; using a plain format.", file=sys.stderr)
+        if info.template_note:
+            print(f"inkwell: {info.template_note}", file=sys.stderr)
         return GenerationRequest(messages=tuple(messages), max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.chat"))
 
     return _stream(args, make_request)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.hardware import available_memory_bytes, gpus
-from app.core.library import FIT_CONTEXT, discover, default_search_folders, fit_label, format_size
+from app.core.library import FIT_CONTEXT, discover, default_search_folders, fit_label, format_size, model_problem
 from app.core.paths import AppPaths, find_starter_model
 
 
@@ -46,8 +46,8 @@ def _memory() -> tuple[int | None, int | None]:
     return available_memory_bytes(), (devices[0].free_bytes if devices else None)
 
 
-def _describe(info: GGUFInfo, size: int) -> dict:
-    ram, vram = _memory()
+def _describe(info: GGUFInfo, size: int, memory: tuple[int | None, int | None] | None = None) -> dict:
+    ram, vram = memory or _memory()
     label, why = fit_label(info, FIT_CONTEXT, ram, vram)
     return {
         "architecture": info.architecture,
@@ -63,11 +63,12 @@ def _describe(info: GGUFInfo, size: int) -> dict:
 
 def _list(args: argparse.Namespace, paths: AppPaths) -> int:
     models = discover(default_search_folders(paths), starter=find_starter_model())
+    memory = _memory() if any(model.info is not None for model in models) else None  # once: nvidia-smi is slow
     rows = []
     for model in models:
         row = {"name": model.name, "path": str(model.path), "source": model.source, "problem": model.problem}
         if model.info is not None:
-            row.update(_describe(model.info, model.size_bytes))
+            row.update(_describe(model.info, model.size_bytes, memory))
         else:
             row["size_bytes"] = model.size_bytes
         rows.append(row)
@@ -100,6 +101,9 @@ def _info(args: argparse.Namespace) -> int:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_USAGE
     facts = {"name": info.path.stem, "path": str(info.path), **_describe(info, info.file_size)}
+    problem = model_problem(info, info.path.name)
+    if problem:  # a projector, an adapter, a file without weights: readable, but nothing to chat with
+        facts.update(fit="unusable", fit_explanation=problem, problem=problem)
     if args.json:
         print(json.dumps(facts, indent=2, ensure_ascii=False))
         return 0

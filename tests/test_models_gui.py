@@ -103,3 +103,48 @@ def test_download_cancel_and_resume_from_a_local_hub(qtbot, models_window, app_p
         assert target.read_bytes() == hub.data("tiny-Q4_K_M.gguf")
         assert "verified" in page.progress_label.text()
         assert any((r or "").startswith("bytes=") and r != "bytes=0-" for r in hub.blob_ranges())  # it resumed
+
+
+def test_a_newer_scan_or_closing_the_page_cancels_the_running_scan(qtbot, app_paths, monkeypatch, tmp_path):
+    # A standalone page (no window, no model): only its scans are under test.
+    import time
+
+    import app.ui.models_page as models_page
+    from app.core.library import discover
+    from app.ui.models_page import ModelsPage, Scan
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-hf-cache"))
+    monkeypatch.setattr(models_page, "gpus", lambda: [])
+    waiting = []
+
+    def slow_discover(folders, starter=None, max_depth=6, cancelled=None):
+        if not waiting:  # the first scan meets a folder that would take ages
+            waiting.append(cancelled)
+            deadline = time.monotonic() + 20
+            while not cancelled() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return discover(folders, starter=starter, max_depth=max_depth, cancelled=cancelled)
+
+    monkeypatch.setattr(models_page, "discover", slow_discover)
+    page = ModelsPage(app_paths)
+    qtbot.addWidget(page)
+    first = page._scan
+    qtbot.waitUntil(lambda: bool(waiting), timeout=10_000)
+    results = []
+    first.found.connect(lambda *found: results.append("stale"))
+    page.refresh()  # the newer scan cancels the first, which stops and reports nothing
+    assert first.cancelled.is_set() and page._scan is not first
+    assert first in Scan._running  # kept alive until it has stopped
+    qtbot.waitUntil(first.isFinished, timeout=5_000)
+    qtbot.waitUntil(page._scan.isFinished, timeout=20_000)
+    qtbot.wait(50)
+    assert results == [] and page.model_list.count() >= 1  # the starter model, from the newer scan
+
+    waiting.clear()
+    page.refresh()
+    third = page._scan
+    qtbot.waitUntil(lambda: bool(waiting), timeout=10_000)
+    page.close()  # closing the page cancels its scan too
+    assert third.cancelled.is_set()
+    qtbot.waitUntil(third.isFinished, timeout=5_000)

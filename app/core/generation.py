@@ -172,3 +172,5 @@ class ModelInfo:
     file_type: str | None = None
     parameter_count: int = 0
     remote_engine: str = ""  # the remote engine's name, for a model served over HTTP
+    # Why the model's own chat template is not used (too big, too slow, refused), or "".
+    template_note: str = ""

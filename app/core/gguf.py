@@ -36,6 +36,7 @@ __all__ = [
     "GGUFArraySummary",
     "GGUFError",
     "GGUFInfo",
+    "GGUFTextSummary",
     "LLAMA_FTYPE_NAMES",
     "read_gguf",
 ]
@@ -65,6 +66,17 @@ class GGUFArraySummary:
         return f"[{self.length:,} × {self.type_name}]"
 
 
+@dataclass(frozen=True)
+class GGUFTextSummary:
+    """Stands in for a metadata text too long to be worth loading (an old
+    file's whole ``tokenizer.huggingface.json``, say): ``length`` bytes."""
+
+    length: int
+
+    def __str__(self) -> str:
+        return f"[text of {self.length:,} bytes]"
+
+
 # --------------------------------------------------------------------------
 # Format constants
 # --------------------------------------------------------------------------
@@ -76,10 +88,27 @@ _ALIGNMENT_KEY: Final = "general.alignment"
 _MAX_DIMS: Final = 4  # GGML_MAX_DIMS; llama.cpp rejects tensors with more.
 
 # Sanity limits. Real files are far below them; above them a number can only
-# be garbage, and trusting it would mean looping or allocating for ages.
-_MAX_COUNT: Final = 10_000_000  # tensors, metadata keys
-_MAX_ARRAY_LENGTH: Final = 100_000_000  # biggest real vocabularies: ~260k
+# be garbage (or hostile), and trusting it would mean looping or allocating
+# for ages: a file claiming 10 million metadata keys took 47 s and 900 MB to
+# read before these. Together they bound what one header costs to read (well
+# under a second and a few tens of MB), which is what lets the Models page
+# scan any folder.
+_MAX_TENSORS: Final = 65_536  # real models: a few hundred to a few thousand
+_MAX_KV: Final = 10_000  # real models: a few dozen keys
+_MAX_ARRAY_LENGTH: Final = 1 << 23  # biggest real vocabularies: ~260k, merges ~300k
+# Strings in arrays are skipped one by one (their lengths differ): all the
+# string arrays of a file together, at most this many elements.
+_MAX_STRING_ELEMENTS: Final = 1 << 22
 _MAX_STRING_LENGTH: Final = 1 << 30
+# Keys are short ("llama.attention.head_count"); llama.cpp refuses tensor
+# names of 64 bytes or more (GGML_MAX_NAME).
+_MAX_KEY_LENGTH: Final = 1024
+_MAX_TENSOR_NAME_LENGTH: Final = 256
+# Texts longer than this (chat templates are up to ~100 KB) are skipped and
+# kept as a GGUFTextSummary; so is every text once a header has kept this
+# much in all.
+_MAX_INLINE_TEXT: Final = 1 << 20
+_MAX_KEPT_TEXT: Final = 16 << 20
 _MAX_ELEMENTS: Final = (1 << 63) - 1  # ggml counts elements in an int64
 # Beyond this, "N MB missing" would be nonsense: the offsets are garbage.
 _MAX_DATA_END: Final = 1 << 44  # 16 TiB
@@ -471,6 +500,8 @@ class _Parser:
         self._buf = b""
         self._buf_start = 0
         self._pos = 0  # index into _buf
+        self._string_elements = 0  # in all string arrays so far (_MAX_STRING_ELEMENTS)
+        self._kept_text = 0  # bytes of metadata text kept so far (_MAX_KEPT_TEXT)
 
     # -- errors -------------------------------------------------------------
 
@@ -535,27 +566,32 @@ class _Parser:
 
     # -- GGUF building blocks -----------------------------------------------
 
-    def string_length(self) -> int:
+    def string_length(self, limit: int = _MAX_STRING_LENGTH) -> int:
         length = self.u64()
-        if length > _MAX_STRING_LENGTH:
+        if length > limit:
             raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims a text of {count} bytes").format(count=f"{length:,}"))
         return length
 
-    def raw_string(self) -> bytes:
-        return self.read(self.string_length())
+    def raw_string(self, limit: int = _MAX_STRING_LENGTH) -> bytes:
+        return self.read(self.string_length(limit))
 
     def key(self) -> str:
-        raw = self.raw_string()
+        raw = self.raw_string(_MAX_KEY_LENGTH)
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError:
             raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "a metadata key is not valid text")) from None
 
-    def string_value(self) -> str:
+    def string_value(self) -> str | GGUFTextSummary:
+        length = self.string_length()
+        if length > _MAX_INLINE_TEXT or self._kept_text + length > _MAX_KEPT_TEXT:
+            self.skip(length)
+            return GGUFTextSummary(length)
+        self._kept_text += length
         # Values are decoded leniently: llama.cpp does not validate them, and
         # a stray byte in, say, a model description must not make a model
         # that llama.cpp would load unusable here.
-        return self.raw_string().decode("utf-8", errors="replace")
+        return self.read(length).decode("utf-8", errors="replace")
 
     def skip_strings(self, count: int) -> None:
         """Skip ``count`` strings, reading only their length prefixes.
@@ -617,7 +653,9 @@ class _Parser:
         st = _SCALARS.get(elem_type)
         if st is None and elem_type != _T_STRING:
             raise self.unknown_value_type(key, elem_type)
-        if count > _MAX_ARRAY_LENGTH:
+        if st is None:
+            self._string_elements += count
+        if count > _MAX_ARRAY_LENGTH or self._string_elements > _MAX_STRING_ELEMENTS:
             raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "metadata '{key}' claims {count} elements").format(
                 key=_show(key), count=f"{count:,}"))
         # Every element takes at least this many bytes; a count that cannot
@@ -677,11 +715,16 @@ class _Parser:
         version = self.check_magic_and_version()
         tensor_count = self.u64()
         kv_count = self.u64()
-        if tensor_count > _MAX_COUNT:
+        if tensor_count > _MAX_TENSORS:
             raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims {count} tensors").format(count=f"{tensor_count:,}"))
-        if kv_count > _MAX_COUNT:
+        if kv_count > _MAX_KV:
             raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "it claims {count} metadata entries").format(
                 count=f"{kv_count:,}"))
+        # Each entry takes at least 13 bytes (key length, type, a UINT8),
+        # each tensor description 24: more than the file holds means it was
+        # cut short, which is better said now than after reading the rest.
+        if kv_count * 13 + tensor_count * 24 > self.remaining():
+            raise self.truncated()
 
         metadata: dict[str, object] = {}
         alignment = _DEFAULT_ALIGNMENT
@@ -708,7 +751,7 @@ class _Parser:
         block_bytes: dict[int, int] = {}
         other_bytes = 0
         for _ in range(tensor_count):
-            raw_name = self.raw_string()
+            raw_name = self.raw_string(_MAX_TENSOR_NAME_LENGTH)
             tensor_name = raw_name.decode("utf-8", errors="replace")
             if raw_name in seen_names:
                 raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' appears twice").format(

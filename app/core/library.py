@@ -27,7 +27,7 @@ import os
 import platform
 import posixpath
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -63,6 +63,7 @@ __all__ = [
     "format_size",
     "load_catalog",
     "model_fit",
+    "model_problem",
 ]
 
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent.parent  # .../app
@@ -418,7 +419,7 @@ def default_search_folders(
     return folders
 
 
-def _gguf_files(root: Path, max_depth: int) -> Iterator[Path]:
+def _gguf_files(root: Path, max_depth: int, cancelled: Callable[[], bool] = lambda: False) -> Iterator[Path]:
     """The .gguf files under ``root``, at most ``max_depth`` folders down, sorted.
 
     Symlinks are followed (the Hugging Face cache is made of them; people
@@ -444,6 +445,8 @@ def _gguf_files(root: Path, max_depth: int) -> Iterator[Path]:
         except OSError:
             return
         for entry in entries:
+            if cancelled():  # a folder of a million entries must not hold up a newer scan
+                return
             if entry.name.startswith("."):
                 continue
             try:
@@ -525,6 +528,26 @@ def _not_a_model(info: GGUFInfo, file_name: str) -> str | None:
     return None
 
 
+def _is_split_part(info: GGUFInfo) -> bool:
+    """A part of a model split with gguf-split: its first part may hold only
+    the metadata (``--no-tensor-first-split``), the weights being in the others."""
+    count = info.metadata.get("split.count")
+    return isinstance(count, int) and not isinstance(count, bool) and count > 1
+
+
+def model_problem(info: GGUFInfo, file_name: str) -> str | None:
+    """Why a readable GGUF is no model to chat with (a projector, an adapter,
+    a file without weights), or None."""
+    problem = _not_a_model(info, file_name)
+    if problem is None and info.tensor_count == 0 and not _is_split_part(info):
+        # A vocabulary-only GGUF (llama.cpp ships some for its tests), or a
+        # file made to look like a model: llama.cpp has nothing to load.
+        problem = QT_TRANSLATE_NOOP(
+            "Library", "'{name}' holds no weights (it has no tensors), so it is not a model to chat with."
+        ).format(name=file_name)
+    return problem
+
+
 def _missing_message(found: _Found) -> str:
     numbers = ", ".join(str(i) for i in found.missing)
     if len(found.missing) == 1:
@@ -548,7 +571,7 @@ def _inspect(found: _Found) -> ModelFile:
         except GGUFError as exc:
             problem = message_of(exc)
         else:
-            problem = _not_a_model(info, found.path.name)
+            problem = _not_a_model(info, found.path.name) if found.count > 1 else model_problem(info, found.path.name)
     if found.missing:
         # The first part alone may read fine; the model still cannot load.
         problem = _missing_message(found)
@@ -566,6 +589,7 @@ def discover(
     folders: Sequence[tuple[str, Path]],
     starter: Path | None = None,
     max_depth: int = 6,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[ModelFile]:
     """Every GGUF model in ``folders`` (from :func:`default_search_folders`).
 
@@ -579,17 +603,23 @@ def discover(
     non-.gguf files are skipped. Sorted: the starter first, then by name.
 
     This reads from disk (headers, possibly on slow drives): call it off the
-    GUI thread.
+    GUI thread. Each header costs well under a second whatever the file holds
+    (read_gguf's limits); ``cancelled`` is asked between files and between
+    folder entries, and once it says True, discover returns what it has found
+    so far (the caller, having cancelled, does not use it).
     """
+    stop = cancelled or (lambda: False)
     candidates: list[_Found] = []
     if starter is not None:
         candidates.append(_Found("starter", Path(starter), (Path(starter),)))
     for source, folder in folders:
-        candidates.extend(_group(source, _gguf_files(Path(folder), max_depth)))
+        candidates.extend(_group(source, _gguf_files(Path(folder), max_depth, stop)))
 
     models: list[ModelFile] = []
     seen: set[str] = set()
     for found in candidates:
+        if stop():
+            break
         key = _identity(found.path)
         if key in seen:
             continue
@@ -724,8 +754,9 @@ def model_fit(
     kv_type: str = "f16",
 ) -> tuple[Fit, str]:
     """:func:`fit_label` for a discovered model; "unknown" with the problem
-    when its header could not be read."""
-    if model.info is None:
+    when its header could not be read or it cannot be used (a file without
+    weights "fits" anywhere, and means nothing by it)."""
+    if model.info is None or model.problem:
         return Fit.UNKNOWN, model.problem or QT_TRANSLATE_NOOP("Library", "the model file could not be read")
     total = model.size_bytes if len(model.parts) > 1 else None
     return fit_label(model.info, n_ctx, available_ram, free_vram, kv_type, total_bytes=total)

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import tempfile
+from collections.abc import Callable
+from itertools import accumulate
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from app.core.resources import read_resource_text
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, message_of
@@ -49,8 +53,11 @@ def builtin_name(name: str) -> Translatable:
 
 def parse_presets(text: str, text_key: str, kind: str) -> list[NamedText]:
     """``kind`` names one preset in messages ("persona", "style")."""
+    return _presets_from(json.loads(text), text_key, kind)
+
+
+def _presets_from(data: object, text_key: str, kind: str) -> list[NamedText]:
     kind_text, kinds_text = _KIND_TEXT.get(kind, kind), _KINDS_TEXT.get(kind, f"{kind}s")
-    data = json.loads(text)
     if not isinstance(data, list):
         raise ValueError(QT_TRANSLATE_NOOP("Presets", "expected a list of {kinds}").format(kinds=kinds_text))
     presets = []
@@ -74,8 +81,8 @@ def user_presets(path: Path, text_key: str, kind: str) -> tuple[list[NamedText],
     if not path.exists():
         return [], None
     try:
-        return parse_presets(path.read_text(encoding="utf-8"), text_key, kind), None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        return read_config(path, lambda data: _presets_from(data, text_key, kind)), None
+    except (OSError, ValueError) as error:
         return [], QT_TRANSLATE_NOOP("Presets", "Your {kinds} file could not be read ({error}); it was kept as {file}.").format(
             kinds=_KINDS_TEXT.get(kind, f"{kind}s"), error=message_of(error), file=keep_aside(path).name)
 
@@ -108,6 +115,64 @@ def keep_aside(path: Path, suffix: str = ".unreadable") -> Path:
     except OSError:
         return path
     return backup
+
+
+# The user's JSON files (settings, personas, styles, sampler presets, remote engines) are a few
+# kilobytes; anything this big was not written by Inkwell or by a person, and reading it whole
+# would let a damaged or hostile file take the memory.
+MAX_CONFIG_BYTES: Final = 4 * 1024 * 1024
+# Deeper than this is damage (our files nest three levels). It also keeps far below the
+# depth where json's decoder, or json.dump when unknown keys are written back, would recurse
+# out of the stack.
+MAX_CONFIG_NESTING: Final = 64
+# A JSON string (or an unterminated one, to the end), matched in linear time whatever the
+# text: the decoder sees brackets only outside strings.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP: Final = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+_T = TypeVar("_T")
+
+
+def read_config(path: Path, parse: Callable[[object], _T] = lambda data: data) -> _T:
+    """The JSON data of one of the user's files, turned into what the caller wants by ``parse``
+    (which raises ValueError for data it cannot use).
+
+    The one way every config file is read, so that whatever a file holds it ends in OSError
+    (the file could not be read) or ValueError (its content is damaged, with the reason in
+    English) and nothing else: not RecursionError for nesting 200,000 deep, nor MemoryError for
+    a gigantic file, nor OverflowError or TypeError from a value ``parse`` did not expect. The
+    caller keeps the file aside (:func:`keep_aside`), uses defaults and says so."""
+    try:
+        # Non-blocking, so that a FIFO put in the file's place cannot hang the start; for a
+        # regular file the flag changes nothing.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise ValueError("it is not a regular file")
+            raw = file.read(MAX_CONFIG_BYTES + 1)  # a file that grows while read is still bounded
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ValueError(f"it is larger than {MAX_CONFIG_BYTES // (1024 * 1024)} MB, far more than such a file holds")
+        text = raw.decode("utf-8-sig")  # Notepad's byte order mark is no damage
+        del raw
+        depth = _nesting(text)
+        if depth > MAX_CONFIG_NESTING:
+            raise ValueError(f"it is nested {depth:,} levels deep")
+        return parse(json.loads(text))
+    except (OSError, ValueError):  # UnicodeDecodeError and json's JSONDecodeError are ValueErrors
+        raise
+    except RecursionError:
+        raise ValueError("it is nested too deeply to read (recursion)") from None
+    except MemoryError:
+        raise ValueError("there is not enough memory to read it") from None
+    except (OverflowError, TypeError, ArithmeticError) as error:
+        raise ValueError(f"it holds a value that cannot be used ({error})") from None
+
+
+def _nesting(text: str) -> int:
+    """How deep the lists and objects of a JSON text nest, counted without recursion and
+    without decoding anything (brackets inside strings do not count)."""
+    brackets = _NOT_A_BRACKET.sub("", _JSON_STRING.sub("", text))
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
 def write_json_atomically(path: Path, data: object) -> None:

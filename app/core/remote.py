@@ -15,11 +15,14 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from app.core.presets import keep_aside, write_json_atomically
+from app.core.presets import keep_aside, read_config, write_json_atomically
 from app.core.translatable import QT_TRANSLATE_NOOP
 
 ENGINES_FILE = "remote_engines.json"
 DEFAULT_TIMEOUT_S = 120
+# Beyond these a number in the engines file is damage, not a choice (a day; 16M tokens).
+MAX_TIMEOUT_S = 86_400
+MAX_CONTEXT_LENGTH = 1 << 24
 # When a server does not say how long its context is: small enough for any model served today.
 ASSUMED_CONTEXT = 4096
 KEYRING_SERVICE = "Inkwell remote engine"
@@ -100,18 +103,24 @@ def parse_engines(data: object) -> list[RemoteEngine]:
             name=str(values["name"]).strip(),
             base_url=normalize_url(str(values.get("base_url", ""))),
             model=str(values.get("model", "") or ""),
-            timeout_s=_positive_int(values.get("timeout_s", DEFAULT_TIMEOUT_S), "timeout_s"),
-            context_length=_positive_int(values.get("context_length", 0), "context_length", allow_zero=True),
+            timeout_s=_positive_int(values.get("timeout_s", DEFAULT_TIMEOUT_S), "timeout_s", MAX_TIMEOUT_S),
+            context_length=_positive_int(values.get("context_length", 0), "context_length", MAX_CONTEXT_LENGTH,
+                                         allow_zero=True),
         )
         engines.append(engine)
     return engines
 
 
-def _positive_int(value: object, what: str, allow_zero: bool = False) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+def _positive_int(value: object, what: str, maximum: int, allow_zero: bool = False) -> int:
+    # Checked before int(): int() of 1e999 (inf) raises OverflowError, of NaN ValueError, and
+    # repr() of a 5,000-digit int ValueError; none of them may escape the file's reader.
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{what} must be a whole number, not {value!r}")
-    if int(value) < (0 if allow_zero else 1):
-        raise ValueError(f"{what} must be {'0 or more' if allow_zero else 'at least 1'}, not {value!r}")
+    if not (0 if allow_zero else 1) <= value <= maximum:  # false for NaN too
+        shown = repr(value) if isinstance(value, float) or abs(value) <= maximum else "a number that large"
+        raise ValueError(f"{what} must be a whole number from {0 if allow_zero else 1} to {maximum}, not {shown}")
+    if value != int(value):
+        raise ValueError(f"{what} must be a whole number, not {value!r}")
     return int(value)
 
 
@@ -128,8 +137,8 @@ class EngineList:
         if not self.path.exists():
             return [], None
         try:
-            return parse_engines(json.loads(self.path.read_text(encoding="utf-8"))), None
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+            return read_config(self.path, parse_engines), None
+        except (OSError, ValueError) as error:
             moved = keep_aside(self.path)
             return [], QT_TRANSLATE_NOOP(
                 "Remote", "The remote engines file could not be read ({error}); it was kept as {name}."

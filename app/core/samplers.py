@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.generation import SamplerSettings
-from app.core.presets import builtin_name, keep_aside, write_json_atomically
+from app.core.presets import builtin_name, keep_aside, read_config, write_json_atomically
 from app.core.resources import read_resource_text
 from app.core.settings import SettingsError
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
@@ -127,7 +127,8 @@ def _field_problem(name: str, value: object) -> Translatable | None:
     # bool is an int in Python, but True is never a meant temperature.
     if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
         return allowed
-    if not math.isfinite(value) or not low <= value <= high:
+    # Range first: math.isfinite() of a 400-digit int raises OverflowError; nan fails both.
+    if not low <= value <= high or not math.isfinite(value):
         return allowed
     return None
 
@@ -156,7 +157,8 @@ def _from_json(item: object, builtin: bool) -> SamplerPreset:
             value = tuple(value)
         elif key in _LIMITS and _LIMITS[key][1] and isinstance(value, float) and value.is_integer():
             value = int(value)  # 40.0 from a hand-edited file means 40
-        elif key in _LIMITS and not _LIMITS[key][1] and isinstance(value, int) and not isinstance(value, bool):
+        elif (key in _LIMITS and not _LIMITS[key][1] and isinstance(value, int) and not isinstance(value, bool)
+              and abs(value) < 2**53):  # a bigger one is out of range anyway (and float() may overflow)
             value = float(value)  # keep floats floats: 1 and 1.0 should compare and print alike
         values[key] = value
     preset = SamplerPreset(**values)
@@ -168,7 +170,10 @@ def _from_json(item: object, builtin: bool) -> SamplerPreset:
 
 
 def _parse(text: str, builtin: bool) -> tuple[list[dict[str, Any]], list[SamplerPreset]]:
-    data = json.loads(text)
+    return _from_data(json.loads(text), builtin)
+
+
+def _from_data(data: object, builtin: bool) -> tuple[list[dict[str, Any]], list[SamplerPreset]]:
     if not isinstance(data, list):
         raise ValueError(QT_TRANSLATE_NOOP("Presets", "expected a list of sampler presets"))
     return data, [_from_json(item, builtin) for item in data]
@@ -184,9 +189,9 @@ def _read_user(path: Path) -> tuple[list[dict[str, Any]], list[SamplerPreset], s
     if not path.exists():
         return [], [], None
     try:
-        raw, presets = _parse(path.read_text(encoding="utf-8"), builtin=False)
+        raw, presets = read_config(path, lambda data: _from_data(data, builtin=False))
         return raw, presets, None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, ValueError) as error:
         return [], [], QT_TRANSLATE_NOOP(
             "Presets", "Your sampler presets file could not be read ({error}); it was kept as {file}."
         ).format(error=message_of(error), file=keep_aside(path).name)

@@ -9,7 +9,6 @@ overwritten, and a single bad value costs only that value: the user's other choi
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.generation import LoadParams
-from app.core.presets import keep_aside, write_json_atomically
+from app.core.presets import keep_aside, read_config, write_json_atomically
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
 
 FILE_NAME = "settings.json"
@@ -157,6 +156,7 @@ def _context_length(raw: object) -> int:
 
 
 GPU_OFFLOAD_WORDS = ("auto", "all", "off")
+_MAX_GPU_LAYERS = 100_000
 
 
 def _gpu_offload(raw: object) -> str:
@@ -170,7 +170,12 @@ def _gpu_offload(raw: object) -> str:
     if text in GPU_OFFLOAD_WORDS:
         return text
     if text.isascii() and text.isdigit():  # isdigit alone accepts "²" and other digits int() refuses
-        return str(int(text))  # "012" → "12"
+        digits = text.lstrip("0") or "0"  # "012" → "12"
+        # No model has a million layers: a mistake (or damage), not a wish. Checked on the
+        # digits first, so that 5,000 of them do not reach int().
+        if len(digits) > len(str(_MAX_GPU_LAYERS)) or int(digits) > _MAX_GPU_LAYERS:
+            raise ValueError("too large")
+        return digits
     raise ValueError("not a word or a number of layers")
 
 
@@ -289,10 +294,10 @@ class Settings:
         if not path.exists():
             return cls(), None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = read_config(path)
             if not isinstance(data, dict):
                 raise ValueError("it does not hold a set of named settings")
-        except (OSError, UnicodeDecodeError, ValueError) as error:
+        except (OSError, ValueError) as error:
             return cls(), _keep_aside(path, error)
         settings, invalid = cls(), []
         for key, raw in data.items():

@@ -5,6 +5,7 @@ Not thread-safe by design: exactly one thread (the engine thread, or the CLI's) 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import threading
@@ -16,7 +17,7 @@ import numpy as np
 
 import llama_cpp
 from llama_cpp import _internals as llama_internals
-from app.core.chat_template import render_chat, fit_messages
+from app.core.chat_template import check_template, render_chat, fit_messages
 from app.core.generation import (
     ChatMessage,
     GenerationRequest,
@@ -119,6 +120,33 @@ def automatic_context(gguf: GGUFInfo, kv_type: str) -> int:
     return n_ctx
 
 
+class _ChatFormatterLeftUnused:
+    """Stands in for llama-cpp-python's Jinja2ChatFormatter while a model loads. Inkwell renders
+    chat templates itself (app/core/chat_template.py, in a sandbox with a size and time limit)
+    and never calls llama-cpp-python's chat handlers, but Llama() compiles every template in
+    the GGUF, and Jinja's compiler folds constants: a template of `{{ 'A' * 2000000000 }}`
+    builds its 2 GB string while loading."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def to_chat_handler(self):
+        def unused(*args, **kwargs):
+            raise EngineError("Inkwell renders chat templates itself; llama-cpp-python's handler is not used.")
+        return unused
+
+
+@contextlib.contextmanager
+def _templates_left_to_inkwell():
+    module = llama_cpp.llama_chat_format
+    original = module.Jinja2ChatFormatter
+    module.Jinja2ChatFormatter = _ChatFormatterLeftUnused
+    try:
+        yield
+    finally:
+        module.Jinja2ChatFormatter = original
+
+
 class LlamaBackend:
     def __init__(self) -> None:
         self.llm: llama_cpp.Llama | None = None
@@ -165,18 +193,19 @@ class LlamaBackend:
             # Inkwell's auto turns it on where it pays (on a GPU) or is required (quantized KV).
             flash = params.flash_attention == "on" or (params.flash_attention == "auto" and (quantized_kv or layers > 0))
             try:
-                llm = llama_cpp.Llama(
-                    model_path=str(gguf.path),
-                    n_ctx=n_ctx,
-                    n_batch=params.n_batch,
-                    n_gpu_layers=-1 if layers and layers >= plan.total_layers else layers,  # -1: the output too
-                    n_threads=threads,
-                    flash_attn=flash,
-                    type_k=KV_TYPES[params.kv_cache_type],
-                    type_v=KV_TYPES[params.kv_cache_type],
-                    use_mmap=params.use_mmap,
-                    verbose=False,
-                )
+                with _templates_left_to_inkwell():
+                    llm = llama_cpp.Llama(
+                        model_path=str(gguf.path),
+                        n_ctx=n_ctx,
+                        n_batch=params.n_batch,
+                        n_gpu_layers=-1 if layers and layers >= plan.total_layers else layers,  # -1: the output too
+                        n_threads=threads,
+                        flash_attn=flash,
+                        type_k=KV_TYPES[params.kv_cache_type],
+                        type_v=KV_TYPES[params.kv_cache_type],
+                        use_mmap=params.use_mmap,
+                        verbose=False,
+                    )
             except (ValueError, RuntimeError, OSError) as error:
                 if layers > 0:
                     # Most often the GPU ran out of memory: try again with half the layers,
@@ -218,6 +247,8 @@ class LlamaBackend:
             n_threads=threads,
             file_type=gguf.file_type,
             parameter_count=gguf.parameter_count,
+            template_note=check_template(gguf.chat_template, bos_token=self._special_text(llm.token_bos()),
+                                         eos_token=self._special_text(llm.token_eos())) or "",
         )
         return self.info
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 
@@ -38,7 +37,7 @@ from app.core.library import (
     model_fit,
 )
 from app.core.paths import AppPaths, find_starter_model
-from app.core.presets import write_json_atomically
+from app.core.presets import read_config, write_json_atomically
 from app.ui.i18n import translated
 from app.ui.remote_engines import RemoteEnginesBox
 from app.ui.widgets import make_button
@@ -47,18 +46,31 @@ ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used
 
 
 class Scan(QThread):
-    """Finds models and this computer's free memory off the GUI thread (nvidia-smi can be slow)."""
+    """Finds models and this computer's free memory off the GUI thread (nvidia-smi can be slow).
+
+    Each file costs little whatever it holds (read_gguf's limits); a newer scan, or the page
+    going away, cancels this one, which then stops between files and reports nothing. Until
+    it has stopped it is kept in ``_running``: a QThread destroyed while it runs ends the app."""
 
     found = Signal(object, object, object)  # models, available RAM, free VRAM
+    _running: set["Scan"] = set()
 
     def __init__(self, folders, starter) -> None:
         super().__init__()
         self.folders, self.starter = folders, starter
+        self.cancelled = threading.Event()
+        Scan._running = {scan for scan in Scan._running if not scan.isFinished()} | {self}
+
+    def cancel(self) -> None:
+        self.cancelled.set()
 
     def run(self) -> None:
-        models = discover(self.folders, starter=self.starter)
+        models = discover(self.folders, starter=self.starter, cancelled=self.cancelled.is_set)
+        if self.cancelled.is_set():
+            return
         devices = gpus()
-        self.found.emit(models, available_memory_bytes(), devices[0].free_bytes if devices else None)
+        if not self.cancelled.is_set():
+            self.found.emit(models, available_memory_bytes(), devices[0].free_bytes if devices else None)
 
 
 class Background(QObject):
@@ -130,11 +142,13 @@ class ModelsPage(QWidget):
         self.runner: DownloadRunner | None = None
         self._listing: Background | None = None
         self._scan: Scan | None = None
+        # Found while the page is built, before anyone listens: the window shows it once it exists.
+        self.catalog_problem = ""
         try:
             self.catalog = load_catalog()
         except (OSError, ValueError) as error:
             self.catalog = []
-            self.message.emit(self.tr("The model catalog could not be read: {error}").format(error=translated(error)))
+            self.catalog_problem = self.tr("The model catalog could not be read: {error}").format(error=translated(error))
         self._build()
         self.refresh()
 
@@ -231,17 +245,25 @@ class ModelsPage(QWidget):
     # -- local models --------------------------------------------------------------------
 
     def added_paths(self) -> list[Path]:
-        try:
-            return [Path(p) for p in json.loads((self.paths.config_dir / ADDED_FILE).read_text(encoding="utf-8"))]
-        except (OSError, ValueError, TypeError):
+        try:  # read_config: whatever the file holds (nested 200,000 deep, say), no exception but these
+            return read_config(self.paths.config_dir / ADDED_FILE, lambda data: [Path(p) for p in data])
+        except (OSError, ValueError):
             return []
 
     def refresh(self) -> None:
         """Looks for models again (in the background)."""
         folders = default_search_folders(self.paths, extra=sorted({p.parent for p in self.added_paths()}))
+        if self._scan is not None:
+            self._scan.cancel()  # its results would be older than this scan's
         self._scan = Scan(folders, find_starter_model())
         self._scan.found.connect(self._on_scanned)
+        self.destroyed.connect(self._scan.cancelled.set)  # a closed page wants no more results
         self._scan.start()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self._scan is not None:
+            self._scan.cancel()
+        super().closeEvent(event)
 
     def set_loaded(self, path: str | None) -> None:
         self.loaded_path = path
