@@ -318,7 +318,8 @@ class Installer:
         self.out(f"install-llama: {smoke.summary}")
         if smoke.ok:
             note = (f"llama.cpp: {requested.backend} build in use; {smoke.summary}. "
-                    f"CPU features: {' '.join(smoke.report.get('features', [])) or 'none reported'}.")
+                    f"CPU features: {' '.join(smoke.report.get('features', [])) or 'none reported'}"
+                    + (f" (CPU variant {smoke.report['cpu_variant']})." if smoke.report.get("cpu_variant") else "."))
             self.record(requested, requested, smoke, note)
             return note
         if not smoke.crashed or fallback is None:

@@ -72,13 +72,23 @@ def load_cpu_variants() -> str | None:
     if not scored:
         return None
     _, name, path = max(scored)
-    ggml = ctypes.CDLL(str(library_dir() / _library_name("ggml")))
-    ggml.ggml_backend_load.restype = ctypes.c_void_p
-    ggml.ggml_backend_load.argtypes = [ctypes.c_char_p]
-    if not ggml.ggml_backend_load(str(path).encode()):
+    load = _ggml_function("ggml_backend_load")
+    load.restype = ctypes.c_void_p
+    load.argtypes = [ctypes.c_char_p]
+    if not load(str(path).encode()):
         return None
     _loaded_variant = name
     return name
+
+
+def _ggml_function(name: str):
+    """A function of the libggml that libllama really uses. A wheel cannot hold symbolic
+    links, so libggml.so and libggml.so.0 are two copies with two backend registries: look the
+    symbol up through libllama, whose dependencies are searched too."""
+    libllama = getattr(llama_cpp.llama_cpp, "_lib", None)
+    if libllama is not None and sys.platform != "win32":
+        return getattr(libllama, name)
+    return getattr(ctypes.CDLL(str(library_dir() / _library_name("ggml"))), name)
 
 
 def system_info() -> str:
@@ -99,6 +109,7 @@ def cpu_features(info: str | None = None) -> list[str]:
 
 def build_description() -> str:
     """One line: llama-cpp-python's version and the build that install_llama.py recorded."""
+    variant = load_cpu_variants()
     line = f"llama-cpp-python {llama_cpp.__version__}"
     stamp = Path(sys.prefix) / STAMP_NAME
     try:
@@ -108,6 +119,6 @@ def build_description() -> str:
         line += f", {used['backend']} build ({flags})"
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    if _loaded_variant:
-        line += f", CPU variant {_loaded_variant}"
+    if variant:
+        line += f", CPU variant {variant}"
     return line
