@@ -111,3 +111,26 @@ def test_model_without_template_is_announced(qtbot, window, no_template_model):
         window.load_model(no_template_model)
     assert "has no chat template" in view.toPlainText()
     assert window.model_label.text() == "base-model"
+
+
+def test_send_waits_while_the_model_loads(qtbot, make_window, app_paths, starter_model, bad_model_files):
+    window = make_window(app_paths, load=False)
+    view, box, send, _ = widgets(window)
+    assert send.isEnabled()
+    window.max_tokens = 8
+    with qtbot.waitSignal(window.host.loaded, timeout=60_000):
+        window.load_model(starter_model)
+        assert not send.isEnabled()
+        qtbot.keyClicks(box, "Hello?")
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter does not send either
+        assert box.toPlainText() == "Hello?" and window.conversation_id is None
+        assert "No model is loaded" not in window.statusBar().currentMessage()
+    assert send.isEnabled()
+    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+        qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
+    assert box.toPlainText() == "" and [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
+    # A load that fails gives Send back too (the message says what went wrong).
+    with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
+        window.load_model(bad_model_files["truncated"])
+        assert not send.isEnabled()
+    assert send.isEnabled()

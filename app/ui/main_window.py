@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from app import __version__
 from app.core.crash import take_crash_reports
 from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo, SamplerSettings
 from app.core.markup import code_blocks
-from app.core.rewrite import context_around
+from app.core.rewrite import all_styles, context_around
 from app.core.samplers import SamplerPreset
 from app.core.samplers import all_presets as all_sampler_presets
 from app.core.samplers import find_preset as find_sampler_preset
@@ -81,7 +82,10 @@ class StreamingReply:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams | None = None) -> None:
+    def __init__(self, host: EngineHost, paths: AppPaths, load_params: LoadParams | None = None,
+                 notices: Sequence[object] = ()) -> None:
+        """``notices``: problems met before the window existed (a settings file the command
+        line already kept aside), shown in it with those it finds itself."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.setWindowTitle(self.tr("Inkwell"))
@@ -100,8 +104,15 @@ class MainWindow(QMainWindow):
         self.streaming: StreamingReply | None = None
         self.editing: Message | None = None
         self._undo = None
+        self._reply_saver = QTimer(self)
+        self._reply_saver.setSingleShot(True)
+        self._reply_saver.timeout.connect(self._save_streaming_reply)
         self.store = Store(paths.data_dir / "inkwell.db")
         self.store.empty_trash(TRASH_KEPT_S)
+        self._loads_pending = 0  # loads asked for and not yet ended: Send waits for them
+        # Said once the view exists: the widgets read these files while they are built,
+        # before anything listens to their messages.
+        startup_problems = [*notices, *_read_user_files(paths.config_dir)]
 
         apply_theme(str(self.settings.get("ui.theme")))
         self._build_widgets()
@@ -109,16 +120,20 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self.refresh_list()
+        # The last conversation first: showing it redraws the view, which would wipe the notices.
+        last = self.store.get_meta(LAST_CONVERSATION_KEY)
+        if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
+            self.open_conversation(int(last))
         if self.store.recovery_report:
             self.chat_view.add_notice(translated(self.store.recovery_report))
         if settings_problem:
             self.chat_view.add_notice(translated(settings_problem))
         for report in take_crash_reports(paths.data_dir, "window"):
             self.chat_view.add_notice(translated(report.notice()))
+        for problem in [*startup_problems, self.models_page.catalog_problem]:
+            if problem:
+                self.chat_view.add_notice(translated(problem))
         self._backend_job = host.run_on_engine(lambda backend: backend.report())
-        last = self.store.get_meta(LAST_CONVERSATION_KEY)
-        if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
-            self.open_conversation(int(last))
         self.chat_input.setFocus()
 
     # -- building ------------------------------------------------------------------------
@@ -337,6 +352,10 @@ class MainWindow(QMainWindow):
         self.host.loading.connect(self._on_loading)
         self.host.loaded.connect(self._on_loaded)
         self.host.load_failed.connect(self._on_load_failed)
+        # Every load the host starts ends with one loaded or one load_failed.
+        self.host.loading.connect(lambda _path: self._count_load(1))
+        self.host.loaded.connect(lambda _info: self._count_load(-1))
+        self.host.load_failed.connect(lambda _message: self._count_load(-1))
         self.host.chunk.connect(self._on_chunk)
         self.host.finished.connect(self._on_finished)
         self.host.failed.connect(self._on_failed)
@@ -526,6 +545,9 @@ class MainWindow(QMainWindow):
         if self.streaming is not None:
             self.statusBar().showMessage(self.tr("A reply is still being written; press Esc to stop it."), 4000)
             return
+        if self._loads_pending:
+            self.statusBar().showMessage(self.tr("The model is still loading; send when it is ready."), 4000)
+            return
         if self.host.model_info is None:
             self.statusBar().showMessage(self.tr("No model is loaded yet. Use File → Open model…"), 5000)
             return
@@ -685,10 +707,20 @@ class MainWindow(QMainWindow):
         reply.chunks.append(text)
         if reply.conversation_id == self.conversation_id:
             self.chat_view.append_reply(text)
-        now = time.monotonic()
-        if now - reply.last_save >= SAVE_INTERVAL_S:
-            reply.last_save = now
-            self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
+        waited = time.monotonic() - reply.last_save
+        if waited >= SAVE_INTERVAL_S:
+            self._save_streaming_reply()
+        elif not self._reply_saver.isActive():
+            # A stream that stalls must not leave what already arrived unsaved for longer.
+            self._reply_saver.start(int((SAVE_INTERVAL_S - waited) * 1000) + 1)
+
+    def _save_streaming_reply(self) -> None:
+        self._reply_saver.stop()
+        reply = self.streaming
+        if reply is None:
+            return
+        reply.last_save = time.monotonic()
+        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
 
     def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
         reply = self.streaming
@@ -711,6 +743,7 @@ class MainWindow(QMainWindow):
         self.chat_view.add_notice(translated(message))
 
     def _end_reply(self) -> None:
+        self._reply_saver.stop()
         self.streaming = None
         self._set_generating(False)
         self.render_conversation()
@@ -719,7 +752,12 @@ class MainWindow(QMainWindow):
 
     def _set_generating(self, generating: bool) -> None:
         self.stop_button.setEnabled(generating)
-        self.send_button.setEnabled(not generating)
+        self.send_button.setEnabled(not generating and not self._loads_pending)
+
+    def _count_load(self, step: int) -> None:
+        """Send waits while a model loads (it would only say that none is loaded)."""
+        self._loads_pending = max(0, self._loads_pending + step)
+        self.send_button.setEnabled(self.streaming is None and not self._loads_pending)
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -1045,6 +1083,8 @@ class MainWindow(QMainWindow):
             self.chat_view.add_notice(
                 self.tr("{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.").format(name=info.name)
             )
+        if info.template_note:
+            self.chat_view.add_notice(translated(info.template_note))
         self.statusBar().showMessage(self.tr("Loaded {name}").format(name=info.name), 4000)
 
     def _on_load_failed(self, message: object) -> None:
@@ -1113,6 +1153,14 @@ def _offload_summary(info: ModelInfo) -> str:
     size = f", {info.gpu_bytes / 1e9:.1f} GB" if info.gpu_bytes else ""
     return QCoreApplication.translate("MainWindow", "{layers} of {total} layers on GPU ({device})").format(
         layers=info.gpu_layers, total=info.total_layers, device=f"{info.gpu_name or info.backend}{size}")
+
+
+def _read_user_files(config_dir: Path) -> list[object]:
+    """Reads the user's own preset files once, before the widgets do, and returns what was
+    wrong with them. A file that cannot be read is kept aside by this first reading, so the
+    widgets then find nothing to complain about and each problem is said once."""
+    readers = (all_personas, all_styles, all_sampler_presets, lambda folder: EngineList(folder).load())
+    return [problem for read in readers if (problem := read(config_dir)[1])]
 
 
 def _safe_file_name(title: str) -> str:

@@ -26,15 +26,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.generation import ContinuationSource, GenerationRequest, GenerationStats, SamplerSettings
-from app.core.store import Document, Store, StoreError
+from app.core.store import Store, StoreError
 from app.core.writing import LENGTHS, count_words
 from app.engine.host import EngineHost
 from app.ui.ghost_editor import GhostEditor
 from app.ui.i18n import translated
 from app.ui.widgets import make_button
 
-AUTOSAVE_DELAY_MS = 700  # a crash or power cut loses at most this much typing
+AUTOSAVE_DELAY_MS = 700  # saved this long after the writer pauses
+AUTOSAVE_MAX_WAIT_MS = 1000  # and at least this often while typing goes on: a crash loses at most ~1 s
 REVISION_INTERVAL_S = 10 * 60  # while writing, a revision at most this often
+# Counting the words of a novel takes tens of milliseconds: a draft longer than this is
+# recounted at most this often while the writer types, not at every key.
+WORD_COUNT_AT_ONCE_CHARS = 20_000
+WORD_COUNT_INTERVAL_MS = 500
 UNTITLED = QT_TRANSLATE_NOOP("WritingDesk", "Untitled draft")
 _LENGTH_NAMES = {
     "short": QT_TRANSLATE_NOOP("WritingDesk", "Short"),
@@ -190,9 +195,17 @@ class WritingDesk(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
+        # Two timers: one restarted by every change (save when the writer pauses), one that
+        # only the first unsaved change starts (save anyway, however steady the typing).
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave_deadline = QTimer(self)
+        self._autosave_deadline.setSingleShot(True)
+        self._autosave_deadline.setInterval(AUTOSAVE_MAX_WAIT_MS)
+        self._word_count_timer = QTimer(self)
+        self._word_count_timer.setSingleShot(True)
+        self._word_count_timer.setInterval(WORD_COUNT_INTERVAL_MS)
 
     def _connect(self) -> None:
         self.new_button.clicked.connect(self.new_document)
@@ -208,10 +221,12 @@ class WritingDesk(QWidget):
         self.editor.ghost_accepted.connect(self._on_ghost_accepted)
         self.editor.ghost_discarded.connect(self._on_ghost_discarded)
         self.editor.textChanged.connect(self._on_text_changed)
-        self.memory_edit.textChanged.connect(self._autosave.start)
-        self.note_edit.textChanged.connect(self._autosave.start)
+        self.memory_edit.textChanged.connect(self._schedule_save)
+        self.note_edit.textChanged.connect(self._schedule_save)
         self.word_target.valueChanged.connect(self._on_target_changed)
         self._autosave.timeout.connect(self.save)
+        self._autosave_deadline.timeout.connect(self.save)
+        self._word_count_timer.timeout.connect(self._update_word_count)
         self.host.chunk.connect(self._on_chunk)
         self.host.finished.connect(self._on_finished)
         self.host.failed.connect(self._on_failed)
@@ -270,6 +285,7 @@ class WritingDesk(QWidget):
     def save(self) -> None:
         """Writes the open draft, its notes and the cursor position (one transaction)."""
         self._autosave.stop()
+        self._autosave_deadline.stop()
         if self.document_id is None or self._loading:
             return
         document_id = self.document_id
@@ -280,9 +296,10 @@ class WritingDesk(QWidget):
             cursor=self.editor.textCursor().position(),
             word_target=self.word_target.value() or None,
         )
-        before = self._current_document()
-        if self._write(lambda: self.store.update_document(document_id, **changes)):
-            if before is not None and before.title != self.store.get_document(document_id).title:
+        # No reading back: update_document returns the document, and the list shows its title.
+        document = self._write(lambda: self.store.update_document(document_id, **changes))
+        if document:
+            if self._listed_title(document_id) != (document.title or _untitled()):
                 self.refresh_documents()
             if time.monotonic() - self._last_revision >= REVISION_INTERVAL_S:
                 self._last_revision = time.monotonic()
@@ -317,13 +334,12 @@ class WritingDesk(QWidget):
         if item is not None:
             self.document_list.editItem(item)
 
-    def _current_document(self) -> Document | None:
-        if self.document_id is None:
-            return None
-        try:
-            return self.store.get_document(self.document_id)
-        except StoreError:
-            return None
+    def _listed_title(self, document_id: int) -> str | None:
+        for row in range(self.document_list.count()):
+            item = self.document_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == document_id:
+                return item.text()
+        return None
 
     def _on_document_chosen(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
@@ -346,13 +362,23 @@ class WritingDesk(QWidget):
             self.document_id = document.id
             self.refresh_documents()
         self.editor.setExtraSelections([])  # the "model sees" marker is about the old text
-        self._update_word_count()
-        self._autosave.start()
+        if self.editor.document().characterCount() <= WORD_COUNT_AT_ONCE_CHARS:
+            self._update_word_count()
+        elif not self._word_count_timer.isActive():
+            self._word_count_timer.start()
+        self._schedule_save()
 
     def _on_target_changed(self) -> None:
         self._update_word_count()
         if not self._loading:
-            self._autosave.start()
+            self._schedule_save()
+
+    def _schedule_save(self) -> None:
+        """A change to save: when the writer pauses, and no later than AUTOSAVE_MAX_WAIT_MS
+        after the first change not yet saved."""
+        self._autosave.start()
+        if not self._autosave_deadline.isActive():
+            self._autosave_deadline.start()
 
     def _update_word_count(self) -> None:
         words = count_words(self.editor.toPlainText())
