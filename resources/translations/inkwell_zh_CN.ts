@@ -3,52 +3,52 @@
 <context>
     <name>Catalog</name>
     <message>
-        <location filename="../../app/core/library.py" line="93" />
+        <location filename="../../app/core/library.py" line="94" />
         <source>very fast chat on any computer; simple tasks</source>
         <translation>在任何电脑上都能快速聊天；适合简单任务</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="94" />
+        <location filename="../../app/core/library.py" line="95" />
         <source>everyday chat, many languages, Chinese</source>
         <translation>日常聊天，多种语言，中文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="95" />
+        <location filename="../../app/core/library.py" line="96" />
         <source>chat and writing, many languages, Chinese; research licence</source>
         <translation>聊天和写作，多种语言，中文；仅限研究用途的许可</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="96" />
+        <location filename="../../app/core/library.py" line="97" />
         <source>best quality here: writing, reasoning, coding, Chinese; needs 8 GB+</source>
         <translation>这里质量最好：写作、推理、编程、中文；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="97" />
+        <location filename="../../app/core/library.py" line="98" />
         <source>fast everyday chat, summaries</source>
         <translation>快速的日常聊天、摘要</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="98" />
+        <location filename="../../app/core/library.py" line="99" />
         <source>chat and writing, following instructions</source>
         <translation>聊天和写作，善于遵循指令</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="99" />
+        <location filename="../../app/core/library.py" line="100" />
         <source>natural English writing and chat</source>
         <translation>自然流畅的英文写作和聊天</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="100" />
+        <location filename="../../app/core/library.py" line="101" />
         <source>reasoning, maths and code; long documents (large KV cache)</source>
         <translation>推理、数学和代码；长文档（KV 缓存较大）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="101" />
+        <location filename="../../app/core/library.py" line="102" />
         <source>writing and chat in English and European languages; needs 8 GB+</source>
         <translation>英语及欧洲语言的写作和聊天；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="102" />
+        <location filename="../../app/core/library.py" line="103" />
         <source>light English chat on older laptops</source>
         <translation>在旧笔记本电脑上进行轻量的英文聊天</translation>
     </message>
@@ -64,6 +64,24 @@
         <location filename="../../app/ui/chat_input.py" line="17" />
         <source>Write a message. Enter sends, Shift+Enter starts a new line.</source>
         <translation>输入消息。按 Enter 发送，按 Shift+Enter 换行。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatTemplate</name>
+    <message>
+        <location filename="../../app/core/chat_template.py" line="78" />
+        <source>it would write more text than any prompt needs</source>
+        <translation>它会写出比任何提示词都多得多的文字</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/chat_template.py" line="79" />
+        <source>The model's chat template could not be used ({reason}), so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
+        <translation>无法使用该模型的聊天模板（{reason}），因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/chat_template.py" line="106" />
+        <source>it took longer than {seconds} seconds</source>
+        <translation>它用了超过 {seconds} 秒</translation>
     </message>
 </context>
 <context>
@@ -498,17 +516,17 @@
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="236" />
+        <location filename="../../app/engine/backend.py" line="238" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="382" />
+        <location filename="../../app/engine/backend.py" line="384" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="429" />
+        <location filename="../../app/engine/backend.py" line="431" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
@@ -527,197 +545,197 @@
 <context>
     <name>GGUF</name>
     <message>
-        <location filename="../../app/core/gguf.py" line="367" />
+        <location filename="../../app/core/gguf.py" line="396" />
         <source>the download was probably interrupted; download it again.</source>
         <translation>下载可能被中断了，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="371" />
+        <location filename="../../app/core/gguf.py" line="400" />
         <source>'{name}' is incomplete — {advice}</source>
         <translation>“{name}”不完整——{advice}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="375" />
+        <location filename="../../app/core/gguf.py" line="404" />
         <source>'{name}' is corrupt ({detail}). Download it again; if that does not help, the file itself is broken.</source>
         <translation>“{name}”已损坏（{detail}）。请重新下载；如果仍然不行，说明文件本身已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="391" />
+        <location filename="../../app/core/gguf.py" line="420" />
         <source>less than 0.1 MB</source>
         <translation>不到 0.1 MB</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="401" />
+        <location filename="../../app/core/gguf.py" line="430" />
         <source>'{name}' is a model in the old GGML/GGJT format, which llama.cpp no longer loads. Download a GGUF (.gguf) version of this model, e.g. from Hugging Face, or convert it with llama.cpp's conversion scripts.</source>
         <translation>“{name}”是旧的 GGML/GGJT 格式模型，llama.cpp 已不再支持加载。请下载该模型的 GGUF（.gguf）版本（例如从 Hugging Face），或用 llama.cpp 的转换脚本进行转换。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="407" />
+        <location filename="../../app/core/gguf.py" line="436" />
         <source>'{name}' is not a GGUF model file (it does not start with the GGUF signature). Inkwell runs GGUF models: download a .gguf file, e.g. from Hugging Face.</source>
         <translation>“{name}”不是 GGUF 模型文件（开头没有 GGUF 签名）。Inkwell 运行 GGUF 模型：请下载 .gguf 文件，例如从 Hugging Face 下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="414" />
+        <location filename="../../app/core/gguf.py" line="443" />
         <source>It looks like a saved web page: use the file's download link, not the page that shows it.</source>
         <translation>它看起来是保存下来的网页：请使用文件的下载链接，而不是展示该文件的页面。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="417" />
+        <location filename="../../app/core/gguf.py" line="446" />
         <source>It is a Git LFS pointer, not the model itself: download the file directly, or run `git lfs pull`.</source>
         <translation>它是 Git LFS 指针，而不是模型本身：请直接下载该文件，或运行 `git lfs pull`。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="421" />
+        <location filename="../../app/core/gguf.py" line="450" />
         <source>It is a ZIP archive (e.g. a PyTorch checkpoint).</source>
         <translation>它是 ZIP 压缩包（例如 PyTorch 检查点）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="423" />
+        <location filename="../../app/core/gguf.py" line="452" />
         <source>It looks like a safetensors file, which must be converted first.</source>
         <translation>它看起来是 safetensors 文件，需要先转换。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="426" />
+        <location filename="../../app/core/gguf.py" line="455" />
         <source>{problem} {hint}</source>
         <translation>{problem}{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="541" />
+        <location filename="../../app/core/gguf.py" line="572" />
         <source>it claims a text of {count} bytes</source>
         <translation>声明了一段 {count} 字节的文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="552" />
+        <location filename="../../app/core/gguf.py" line="583" />
         <source>a metadata key is not valid text</source>
         <translation>某个元数据键不是有效文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="601" />
+        <location filename="../../app/core/gguf.py" line="637" />
         <source>'{name}' is corrupt or was made by a newer tool: metadata '{key}' has an unknown value type ({type}). Download the file again, or look for a version made for current llama.cpp.</source>
         <translation>“{name}”已损坏或由较新的工具生成：元数据“{key}”的值类型未知（{type}）。请重新下载该文件，或寻找适用于当前 llama.cpp 的版本。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="612" />
+        <location filename="../../app/core/gguf.py" line="648" />
         <source>'{name}' cannot be loaded: metadata '{key}' is an array of arrays, which llama.cpp does not support. Look for another GGUF file of this model.</source>
         <translation>无法加载“{name}”：元数据“{key}”是嵌套数组，llama.cpp 不支持。请寻找该模型的其他 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="621" />
+        <location filename="../../app/core/gguf.py" line="659" />
         <source>metadata '{key}' claims {count} elements</source>
         <translation>元数据“{key}”声明了 {count} 个元素</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="660" />
+        <location filename="../../app/core/gguf.py" line="698" />
         <source>'{name}' is a big-endian GGUF file, which Inkwell does not support. Download the standard (little-endian) GGUF file of this model.</source>
         <translation>“{name}”是大端序 GGUF 文件，Inkwell 不支持。请下载该模型的标准（小端序）GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="666" />
+        <location filename="../../app/core/gguf.py" line="704" />
         <source>'{name}' uses GGUF version 1, which is too old to load. Download a newer GGUF file of this model.</source>
         <translation>“{name}”使用 GGUF 第 1 版，版本过旧，无法加载。请下载该模型较新的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="670" />
+        <location filename="../../app/core/gguf.py" line="708" />
         <source>'{name}' uses GGUF version {version}, which Inkwell does not support (it reads versions 2 and 3). The file may be corrupt or made by a newer tool: download it again or update Inkwell.</source>
         <translation>“{name}”使用 GGUF 第 {version} 版，Inkwell 不支持（只能读取第 2 和第 3 版）。该文件可能已损坏或由较新的工具生成：请重新下载或更新 Inkwell。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="681" />
+        <location filename="../../app/core/gguf.py" line="719" />
         <source>it claims {count} tensors</source>
         <translation>声明了 {count} 个张量</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="683" />
+        <location filename="../../app/core/gguf.py" line="721" />
         <source>it claims {count} metadata entries</source>
         <translation>声明了 {count} 个元数据条目</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="691" />
+        <location filename="../../app/core/gguf.py" line="734" />
         <source>metadata '{key}' appears twice</source>
         <translation>元数据“{key}”出现了两次</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="699" />
+        <location filename="../../app/core/gguf.py" line="742" />
         <source>'{key}' is not a UINT32</source>
         <translation>“{key}”不是 UINT32</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="701" />
+        <location filename="../../app/core/gguf.py" line="744" />
         <source>alignment {value} is not a power of two</source>
         <translation>对齐值 {value} 不是 2 的幂</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="714" />
+        <location filename="../../app/core/gguf.py" line="757" />
         <source>tensor '{tensor}' appears twice</source>
         <translation>张量“{tensor}”出现了两次</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="719" />
+        <location filename="../../app/core/gguf.py" line="762" />
         <source>tensor '{tensor}' claims {count} dimensions</source>
         <translation>张量“{tensor}”声明了 {count} 个维度</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="727" />
+        <location filename="../../app/core/gguf.py" line="770" />
         <source>'{name}' is corrupt or uses a tensor type Inkwell does not know (type {type} in tensor '{tensor}'), perhaps from a newer llama.cpp. Download it again, or look for a file with a common quantisation such as Q4_K_M.</source>
         <translation>“{name}”已损坏，或使用了 Inkwell 不认识的张量类型（张量“{tensor}”中的类型 {type}），可能来自较新的 llama.cpp。请重新下载，或寻找使用常见量化方式（如 Q4_K_M）的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="739" />
+        <location filename="../../app/core/gguf.py" line="782" />
         <source>tensor '{tensor}' has impossible dimensions</source>
         <translation>张量“{tensor}”的维度不可能成立</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="745" />
+        <location filename="../../app/core/gguf.py" line="788" />
         <source>tensor '{tensor}' has rows of {count} elements, not a multiple of {type}'s block of {block}</source>
         <translation>张量“{tensor}”每行有 {count} 个元素，不是 {type} 块大小 {block} 的倍数</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="750" />
+        <location filename="../../app/core/gguf.py" line="793" />
         <source>tensor '{tensor}' is not aligned</source>
         <translation>张量“{tensor}”没有对齐</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="766" />
+        <location filename="../../app/core/gguf.py" line="809" />
         <source>its tensor offsets point far beyond any real model</source>
         <translation>其张量偏移量远超任何真实模型的大小</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="769" />
+        <location filename="../../app/core/gguf.py" line="812" />
         <source>'{name}' is incomplete — {size} of model data are missing; {advice}</source>
         <translation>“{name}”不完整——缺少 {size} 的模型数据；{advice}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="809" />
+        <location filename="../../app/core/gguf.py" line="852" />
         <source>'{name}' is not a regular file. Choose a .gguf model file.</source>
         <translation>“{name}”不是普通文件。请选择一个 .gguf 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="814" />
+        <location filename="../../app/core/gguf.py" line="857" />
         <source>'{name}' is empty (0 bytes). The download probably failed; download it again.</source>
         <translation>“{name}”是空文件（0 字节）。下载可能失败了，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="821" />
+        <location filename="../../app/core/gguf.py" line="864" />
         <source>'{name}' was not found. Check that the file still exists at {path} or choose the model again.</source>
         <translation>找不到“{name}”。请检查文件是否仍在 {path}，或重新选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="828" />
+        <location filename="../../app/core/gguf.py" line="871" />
         <source>Inkwell is not allowed to read '{name}' (permission denied). Check the file's permissions, or move it to a folder you own.</source>
         <translation>Inkwell 无权读取“{name}”（权限被拒绝）。请检查文件权限，或将其移到你拥有的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="834" />
+        <location filename="../../app/core/gguf.py" line="877" />
         <source>'{name}' could not be read: {reason}.</source>
         <translation>无法读取“{name}”：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="839" />
+        <location filename="../../app/core/gguf.py" line="882" />
         <source>unreadable header: {error}</source>
         <translation>文件头无法读取：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="844" />
+        <location filename="../../app/core/gguf.py" line="887" />
         <source>'{name}' is a folder, not a model file. Choose the .gguf file inside it.</source>
         <translation>“{name}”是文件夹，不是模型文件。请选择其中的 .gguf 文件。</translation>
     </message>
@@ -738,102 +756,107 @@
 <context>
     <name>Library</name>
     <message>
-        <location filename="../../app/core/library.py" line="519" />
+        <location filename="../../app/core/library.py" line="522" />
         <source>'{name}' is the image part (projector) of a vision model, not a model to chat with.</source>
         <translation>“{name}”是视觉模型的图像部分（投影器），不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="523" />
+        <location filename="../../app/core/library.py" line="526" />
         <source>'{name}' is a LoRA adapter for another model, not a model on its own.</source>
         <translation>“{name}”是用于其他模型的 LoRA 适配器，本身不是独立的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="531" />
+        <location filename="../../app/core/library.py" line="545" />
+        <source>'{name}' holds no weights (it has no tensors), so it is not a model to chat with.</source>
+        <translation>“{name}”不含权重（没有张量），因此不是可以对话的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/library.py" line="554" />
         <source>missing part {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="533" />
+        <location filename="../../app/core/library.py" line="556" />
         <source>missing parts {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="534" />
+        <location filename="../../app/core/library.py" line="557" />
         <source>'{name}' is incomplete: {missing}. A model split into {count} files needs all of them in one folder; download the missing ones.</source>
         <translation>“{name}”不完整：{missing}。拆分为 {count} 个文件的模型需要所有文件都在同一文件夹中；请下载缺少的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="641" />
+        <location filename="../../app/core/library.py" line="671" />
         <source>fits</source>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="642" />
+        <location filename="../../app/core/library.py" line="672" />
         <source>tight</source>
         <translation>较紧张</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="643" />
+        <location filename="../../app/core/library.py" line="673" />
         <source>won't fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="644" />
+        <location filename="../../app/core/library.py" line="674" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="653" />
+        <location filename="../../app/core/library.py" line="683" />
         <source>needs about {size} at {context} tokens of context</source>
         <translation>在 {context} 个词元的上下文下约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="656" />
+        <location filename="../../app/core/library.py" line="686" />
         <source>needs about {size}</source>
         <translation>约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="658" />
+        <location filename="../../app/core/library.py" line="688" />
         <source>{need}; Inkwell could not read this computer's free memory</source>
         <translation>{need}；Inkwell 无法读取这台电脑的可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="665" />
+        <location filename="../../app/core/library.py" line="695" />
         <source>{free} free ({ram} RAM + {vram} GPU)</source>
         <translation>可用 {free}（内存 {ram} + GPU {vram}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="668" />
+        <location filename="../../app/core/library.py" line="698" />
         <source>{free} free on the GPU</source>
         <translation>GPU 可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="670" />
+        <location filename="../../app/core/library.py" line="700" />
         <source>{free} free</source>
         <translation>可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="673" />
+        <location filename="../../app/core/library.py" line="703" />
         <source>{need}; {free}</source>
         <translation>{need}；{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="675" />
+        <location filename="../../app/core/library.py" line="705" />
         <source>{need}, close to the {free}; close other programs or use a shorter context</source>
         <translation>{need}，接近{free}；请关闭其他程序或使用更短的上下文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="680" />
+        <location filename="../../app/core/library.py" line="710" />
         <source>{need}; {free}, and Inkwell could not read the free RAM</source>
         <translation>{need}；{free}，且 Inkwell 无法读取可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="682" />
+        <location filename="../../app/core/library.py" line="712" />
         <source>{need}, but only {free}</source>
         <translation>{need}，但只有{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="729" />
+        <location filename="../../app/core/library.py" line="760" />
         <source>the model file could not be read</source>
         <translation>无法读取模型文件</translation>
     </message>
@@ -851,574 +874,574 @@
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
+        <location filename="../../app/ui/main_window.py" line="145" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
+        <location filename="../../app/ui/main_window.py" line="145" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142" />
+        <location filename="../../app/ui/main_window.py" line="146" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142" />
+        <location filename="../../app/ui/main_window.py" line="146" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147" />
+        <location filename="../../app/ui/main_window.py" line="151" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="148" />
+        <location filename="../../app/ui/main_window.py" line="152" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149" />
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="158" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="149" />
+        <location filename="../../app/ui/main_window.py" line="153" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151" />
+        <location filename="../../app/ui/main_window.py" line="155" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="162" />
+        <location filename="../../app/ui/main_window.py" line="166" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="168" />
+        <location filename="../../app/ui/main_window.py" line="172" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="170" />
+        <location filename="../../app/ui/main_window.py" line="174" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="208" />
+        <location filename="../../app/ui/main_window.py" line="212" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="209" />
+        <location filename="../../app/ui/main_window.py" line="213" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="210" />
+        <location filename="../../app/ui/main_window.py" line="214" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212" />
+        <location filename="../../app/ui/main_window.py" line="216" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="219" />
+        <location filename="../../app/ui/main_window.py" line="223" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="228" />
-        <location filename="../../app/ui/main_window.py" line="415" />
-        <location filename="../../app/ui/main_window.py" line="1076" />
+        <location filename="../../app/ui/main_window.py" line="232" />
+        <location filename="../../app/ui/main_window.py" line="419" />
+        <location filename="../../app/ui/main_window.py" line="1093" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="236" />
+        <location filename="../../app/ui/main_window.py" line="240" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="238" />
+        <location filename="../../app/ui/main_window.py" line="242" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="246" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="252" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="252" />
         <source>Load the model again: after changing engine settings, or to try again after a failure</source>
         <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="254" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="254" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269" />
+        <location filename="../../app/ui/main_window.py" line="273" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="270" />
+        <location filename="../../app/ui/main_window.py" line="274" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="284" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="286" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284" />
-        <location filename="../../app/ui/main_window.py" line="297" />
+        <location filename="../../app/ui/main_window.py" line="288" />
+        <location filename="../../app/ui/main_window.py" line="301" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="289" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287" />
+        <location filename="../../app/ui/main_window.py" line="291" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288" />
+        <location filename="../../app/ui/main_window.py" line="292" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="293" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290" />
+        <location filename="../../app/ui/main_window.py" line="294" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292" />
+        <location filename="../../app/ui/main_window.py" line="296" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293" />
+        <location filename="../../app/ui/main_window.py" line="297" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296" />
+        <location filename="../../app/ui/main_window.py" line="300" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298" />
+        <location filename="../../app/ui/main_window.py" line="302" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299" />
+        <location filename="../../app/ui/main_window.py" line="303" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301" />
+        <location filename="../../app/ui/main_window.py" line="305" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302" />
+        <location filename="../../app/ui/main_window.py" line="306" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303" />
+        <location filename="../../app/ui/main_window.py" line="307" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="385" />
+        <location filename="../../app/ui/main_window.py" line="389" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="392" />
+        <location filename="../../app/ui/main_window.py" line="396" />
         <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
         <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="420" />
+        <location filename="../../app/ui/main_window.py" line="424" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="427" />
+        <location filename="../../app/ui/main_window.py" line="431" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="455" />
+        <location filename="../../app/ui/main_window.py" line="459" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="464" />
+        <location filename="../../app/ui/main_window.py" line="468" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475" />
+        <location filename="../../app/ui/main_window.py" line="479" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475" />
+        <location filename="../../app/ui/main_window.py" line="479" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="522" />
+        <location filename="../../app/ui/main_window.py" line="526" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="528" />
+        <location filename="../../app/ui/main_window.py" line="532" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="542" />
+        <location filename="../../app/ui/main_window.py" line="546" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="545" />
+        <location filename="../../app/ui/main_window.py" line="549" />
         <source>The model is still loading; send when it is ready.</source>
-        <translation type="unfinished" />
+        <translation>模型仍在加载；请在加载完成后发送。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548" />
+        <location filename="../../app/ui/main_window.py" line="552" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="668" />
+        <location filename="../../app/ui/main_window.py" line="672" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="680" />
+        <location filename="../../app/ui/main_window.py" line="684" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="685" />
+        <location filename="../../app/ui/main_window.py" line="689" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="717" />
-        <location filename="../../app/ui/main_window.py" line="1119" />
+        <location filename="../../app/ui/main_window.py" line="731" />
+        <location filename="../../app/ui/main_window.py" line="1136" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="720" />
+        <location filename="../../app/ui/main_window.py" line="734" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="802" />
+        <location filename="../../app/ui/main_window.py" line="817" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="807" />
+        <location filename="../../app/ui/main_window.py" line="822" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="810" />
+        <location filename="../../app/ui/main_window.py" line="825" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="866" />
+        <location filename="../../app/ui/main_window.py" line="881" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="866" />
+        <location filename="../../app/ui/main_window.py" line="881" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="872" />
+        <location filename="../../app/ui/main_window.py" line="887" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="882" />
+        <location filename="../../app/ui/main_window.py" line="897" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="885" />
+        <location filename="../../app/ui/main_window.py" line="900" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="885" />
+        <location filename="../../app/ui/main_window.py" line="900" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="887" />
+        <location filename="../../app/ui/main_window.py" line="902" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="897" />
+        <location filename="../../app/ui/main_window.py" line="912" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="899" />
+        <location filename="../../app/ui/main_window.py" line="914" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="902" />
+        <location filename="../../app/ui/main_window.py" line="917" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="902" />
+        <location filename="../../app/ui/main_window.py" line="917" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="909" />
+        <location filename="../../app/ui/main_window.py" line="924" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="916" />
+        <location filename="../../app/ui/main_window.py" line="931" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="937" />
+        <location filename="../../app/ui/main_window.py" line="952" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="943" />
+        <location filename="../../app/ui/main_window.py" line="958" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1008" />
+        <location filename="../../app/ui/main_window.py" line="1023" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1015" />
+        <location filename="../../app/ui/main_window.py" line="1030" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1020" />
+        <location filename="../../app/ui/main_window.py" line="1035" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1035" />
+        <location filename="../../app/ui/main_window.py" line="1050" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1050" />
+        <location filename="../../app/ui/main_window.py" line="1065" />
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1051" />
+        <location filename="../../app/ui/main_window.py" line="1066" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1057" />
+        <location filename="../../app/ui/main_window.py" line="1072" />
         <source>{engine}: {model}</source>
         <translation>{engine}：{model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1066" />
+        <location filename="../../app/ui/main_window.py" line="1081" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1069" />
+        <location filename="../../app/ui/main_window.py" line="1084" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1071" />
+        <location filename="../../app/ui/main_window.py" line="1088" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1079" />
+        <location filename="../../app/ui/main_window.py" line="1096" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1086" />
+        <location filename="../../app/ui/main_window.py" line="1103" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1086" />
+        <location filename="../../app/ui/main_window.py" line="1103" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1100" />
+        <location filename="../../app/ui/main_window.py" line="1117" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1101" />
+        <location filename="../../app/ui/main_window.py" line="1118" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1102" />
+        <location filename="../../app/ui/main_window.py" line="1119" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1103" />
+        <location filename="../../app/ui/main_window.py" line="1120" />
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1118" />
+        <location filename="../../app/ui/main_window.py" line="1135" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1120" />
+        <location filename="../../app/ui/main_window.py" line="1137" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1121" />
+        <location filename="../../app/ui/main_window.py" line="1138" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1126" />
+        <location filename="../../app/ui/main_window.py" line="1143" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1133" />
+        <location filename="../../app/ui/main_window.py" line="1150" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1135" />
+        <location filename="../../app/ui/main_window.py" line="1152" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1137" />
+        <location filename="../../app/ui/main_window.py" line="1154" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -1426,318 +1449,318 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="136" />
+        <location filename="../../app/ui/models_page.py" line="151" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="143" />
+        <location filename="../../app/ui/models_page.py" line="158" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="163" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="148" />
+        <location filename="../../app/ui/models_page.py" line="163" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="164" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="164" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="165" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="150" />
+        <location filename="../../app/ui/models_page.py" line="165" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="166" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="166" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="167" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="152" />
+        <location filename="../../app/ui/models_page.py" line="167" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="168" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="153" />
+        <location filename="../../app/ui/models_page.py" line="168" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="154" />
+        <location filename="../../app/ui/models_page.py" line="169" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="154" />
+        <location filename="../../app/ui/models_page.py" line="169" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="162" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="184" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="170" />
-        <location filename="../../app/ui/models_page.py" line="189" />
+        <location filename="../../app/ui/models_page.py" line="185" />
+        <location filename="../../app/ui/models_page.py" line="204" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="170" />
+        <location filename="../../app/ui/models_page.py" line="185" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="188" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="174" />
+        <location filename="../../app/ui/models_page.py" line="189" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="190" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="175" />
+        <location filename="../../app/ui/models_page.py" line="190" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="191" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="177" />
+        <location filename="../../app/ui/models_page.py" line="192" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="177" />
+        <location filename="../../app/ui/models_page.py" line="192" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="180" />
+        <location filename="../../app/ui/models_page.py" line="195" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="184" />
+        <location filename="../../app/ui/models_page.py" line="199" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="184" />
+        <location filename="../../app/ui/models_page.py" line="199" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="191" />
+        <location filename="../../app/ui/models_page.py" line="206" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="255" />
+        <location filename="../../app/ui/models_page.py" line="278" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="258" />
+        <location filename="../../app/ui/models_page.py" line="281" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="259" />
+        <location filename="../../app/ui/models_page.py" line="282" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="276" />
+        <location filename="../../app/ui/models_page.py" line="299" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="295" />
+        <location filename="../../app/ui/models_page.py" line="318" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="300" />
+        <location filename="../../app/ui/models_page.py" line="323" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="304" />
+        <location filename="../../app/ui/models_page.py" line="327" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="305" />
+        <location filename="../../app/ui/models_page.py" line="328" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="305" />
+        <location filename="../../app/ui/models_page.py" line="328" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="308" />
+        <location filename="../../app/ui/models_page.py" line="331" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="310" />
+        <location filename="../../app/ui/models_page.py" line="333" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="312" />
+        <location filename="../../app/ui/models_page.py" line="335" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="313" />
+        <location filename="../../app/ui/models_page.py" line="336" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="339" />
+        <location filename="../../app/ui/models_page.py" line="362" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="340" />
+        <location filename="../../app/ui/models_page.py" line="363" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="349" />
+        <location filename="../../app/ui/models_page.py" line="372" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="351" />
+        <location filename="../../app/ui/models_page.py" line="374" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="360" />
+        <location filename="../../app/ui/models_page.py" line="383" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="365" />
+        <location filename="../../app/ui/models_page.py" line="388" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="365" />
+        <location filename="../../app/ui/models_page.py" line="388" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="384" />
+        <location filename="../../app/ui/models_page.py" line="407" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="398" />
+        <location filename="../../app/ui/models_page.py" line="421" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="414" />
+        <location filename="../../app/ui/models_page.py" line="437" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="415" />
+        <location filename="../../app/ui/models_page.py" line="438" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="422" />
+        <location filename="../../app/ui/models_page.py" line="445" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="427" />
+        <location filename="../../app/ui/models_page.py" line="450" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="430" />
+        <location filename="../../app/ui/models_page.py" line="453" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="440" />
+        <location filename="../../app/ui/models_page.py" line="463" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="450" />
+        <location filename="../../app/ui/models_page.py" line="473" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="453" />
+        <location filename="../../app/ui/models_page.py" line="476" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="459" />
+        <location filename="../../app/ui/models_page.py" line="482" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="463" />
+        <location filename="../../app/ui/models_page.py" line="486" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
@@ -2541,28 +2564,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="579" />
-        <location filename="../../app/ui/writing_desk.py" line="585" />
+        <location filename="../../app/ui/writing_desk.py" line="590" />
+        <location filename="../../app/ui/writing_desk.py" line="596" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="588" />
+        <location filename="../../app/ui/writing_desk.py" line="599" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="594" />
+        <location filename="../../app/ui/writing_desk.py" line="605" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="597" />
+        <location filename="../../app/ui/writing_desk.py" line="608" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="608" />
+        <location filename="../../app/ui/writing_desk.py" line="619" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -3152,7 +3175,7 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/ui/single_instance.py" line="44" />
         <source>Inkwell is already open on the data folder {folder}, but that window does not answer. Close it (or end its process), then start Inkwell again.</source>
-        <translation type="unfinished" />
+        <translation>Inkwell 已经在数据文件夹 {folder} 上打开，但那个窗口没有响应。请关闭它（或结束它的进程），然后重新启动 Inkwell。</translation>
     </message>
 </context>
 <context>
@@ -3590,216 +3613,216 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="39" />
+        <location filename="../../app/ui/writing_desk.py" line="43" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="41" />
+        <location filename="../../app/ui/writing_desk.py" line="45" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="42" />
+        <location filename="../../app/ui/writing_desk.py" line="46" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="43" />
+        <location filename="../../app/ui/writing_desk.py" line="47" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="107" />
+        <location filename="../../app/ui/writing_desk.py" line="111" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="112" />
+        <location filename="../../app/ui/writing_desk.py" line="116" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="112" />
+        <location filename="../../app/ui/writing_desk.py" line="116" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="124" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="120" />
+        <location filename="../../app/ui/writing_desk.py" line="124" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="125" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="125" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="122" />
+        <location filename="../../app/ui/writing_desk.py" line="126" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="122" />
+        <location filename="../../app/ui/writing_desk.py" line="126" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="123" />
+        <location filename="../../app/ui/writing_desk.py" line="127" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="123" />
+        <location filename="../../app/ui/writing_desk.py" line="127" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="126" />
+        <location filename="../../app/ui/writing_desk.py" line="130" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="128" />
+        <location filename="../../app/ui/writing_desk.py" line="132" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="136" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="133" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="134" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="135" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="139" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="139" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="149" />
-        <location filename="../../app/ui/writing_desk.py" line="375" />
+        <location filename="../../app/ui/writing_desk.py" line="153" />
+        <location filename="../../app/ui/writing_desk.py" line="386" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="165" />
-        <location filename="../../app/ui/writing_desk.py" line="176" />
+        <location filename="../../app/ui/writing_desk.py" line="169" />
+        <location filename="../../app/ui/writing_desk.py" line="180" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="165" />
+        <location filename="../../app/ui/writing_desk.py" line="169" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="166" />
-        <location filename="../../app/ui/writing_desk.py" line="178" />
+        <location filename="../../app/ui/writing_desk.py" line="170" />
+        <location filename="../../app/ui/writing_desk.py" line="182" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="166" />
+        <location filename="../../app/ui/writing_desk.py" line="170" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="169" />
-        <location filename="../../app/ui/writing_desk.py" line="181" />
+        <location filename="../../app/ui/writing_desk.py" line="173" />
+        <location filename="../../app/ui/writing_desk.py" line="185" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="172" />
+        <location filename="../../app/ui/writing_desk.py" line="176" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="321" />
+        <location filename="../../app/ui/writing_desk.py" line="330" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="376" />
+        <location filename="../../app/ui/writing_desk.py" line="387" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="418" />
+        <location filename="../../app/ui/writing_desk.py" line="429" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="421" />
+        <location filename="../../app/ui/writing_desk.py" line="432" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="461" />
+        <location filename="../../app/ui/writing_desk.py" line="472" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="469" />
+        <location filename="../../app/ui/writing_desk.py" line="480" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="513" />
+        <location filename="../../app/ui/writing_desk.py" line="524" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="525" />
+        <location filename="../../app/ui/writing_desk.py" line="536" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="543" />
+        <location filename="../../app/ui/writing_desk.py" line="554" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="561" />
+        <location filename="../../app/ui/writing_desk.py" line="572" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
