@@ -16,7 +16,17 @@ FINISH_LABELS: dict[str, str] = {
     "interrupted": "interrupted",
 }
 
+# Tokens a chat template adds around the messages (role headers, BOS): kept free when a draft
+# is continued through a chat template, so that the fitted draft still fits once wrapped.
+TEMPLATE_ALLOWANCE = 64
+
 _request_ids = itertools.count(1)
+
+
+def prompt_budget(n_ctx: int, max_tokens: int) -> int:
+    """Tokens a prompt may take, for the local and the remote engine alike: the context less
+    room for at least part of the reply (``max_tokens``, at most a quarter of the context)."""
+    return n_ctx - min(max_tokens, n_ctx // 4)
 
 
 def next_request_id() -> int:

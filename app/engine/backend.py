@@ -19,11 +19,13 @@ import llama_cpp
 from llama_cpp import _internals as llama_internals
 from app.core.chat_template import check_template, render_chat, fit_messages
 from app.core.generation import (
+    TEMPLATE_ALLOWANCE,
     ChatMessage,
     GenerationRequest,
     GenerationStats,
     LoadParams,
     ModelInfo,
+    prompt_budget,
 )
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.textstream import StopMatcher, Utf8StreamDecoder
@@ -47,9 +49,6 @@ NO_GPU_BUILD_HINT = QT_TRANSLATE_NOOP(
     "run `make gpu` in Inkwell's folder to rebuild it with GPU support"
 )
 
-# Tokens a chat template adds around the messages (role headers, BOS): kept free in
-# instruct-mode continuations so the fitted draft still fits once wrapped.
-TEMPLATE_ALLOWANCE = 64
 
 
 class EngineError(Exception):
@@ -375,8 +374,7 @@ class LlamaBackend:
         llm = self._require_model()
         if request.prompt is not None:
             return self.tokenize_prompt(request.prompt), (), 0, 0
-        # Leave room for at least part of the reply: a quarter of the context or max_tokens.
-        budget = llm.n_ctx() - min(request.max_tokens, llm.n_ctx() // 4)
+        budget = prompt_budget(llm.n_ctx(), request.max_tokens)
         if request.continuation is not None:
             return self._continuation_tokens(request.continuation, budget)
         tokens, stops, dropped, _ = self.chat_prompt_tokens(request.messages, budget, request.assistant_prefix)

@@ -17,7 +17,14 @@ from urllib.parse import urlsplit
 
 from app import __version__
 from app.core.chat_template import fit_messages
-from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, ModelInfo
+from app.core.generation import (
+    TEMPLATE_ALLOWANCE,
+    ChatMessage,
+    GenerationRequest,
+    GenerationStats,
+    ModelInfo,
+    prompt_budget,
+)
 from app.core.remote import (
     ASSUMED_CONTEXT,
     MESSAGE_OVERHEAD_TOKENS,
@@ -42,7 +49,6 @@ TOKENIZE_ROUTES = ("/extras/tokenize/count", "/tokenize")
 # The short requests made while connecting (model list, properties) wait at most this long.
 PROBE_TIMEOUT_S = 10
 CANCEL_POLL_S = 0.05
-TEMPLATE_ALLOWANCE = 64
 
 
 class RemoteBackend:
@@ -249,7 +255,7 @@ class RemoteBackend:
         """The route, body, prompt tokens, oldest messages left out and, for a continuation,
         where in the draft the part the model sees begins."""
         info = self._require_model()
-        budget = info.n_ctx - min(request.max_tokens, info.n_ctx // 4)
+        budget = prompt_budget(info.n_ctx, request.max_tokens)
         if request.prompt is not None and self._completions_supported:
             return "/completions", {"prompt": request.prompt}, self.count_tokens(request.prompt), 0, 0
         if request.prompt is not None:
