@@ -20,7 +20,7 @@ SOURCE_FOLDERS = ("app/ui", "app/core", "app/engine")
 
 
 def sources(root: Path = ROOT) -> list[str]:
-    return sorted(str(p.relative_to(root)) for folder in SOURCE_FOLDERS for p in (root / folder).glob("*.py"))
+    return sorted(str(p.relative_to(root)) for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*.py"))
 
 
 def update(ts: Path = TS) -> None:

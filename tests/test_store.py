@@ -1,4 +1,4 @@
-"""The conversation store (app/core/store.py): schema, tree, trash, export, damage, crashes.
+"""The conversation store (app/core/store/): schema, tree, trash, export, damage, crashes.
 
 Pure core code: no Qt, no model. The crash test runs tests/store_crash_child.py and kills it.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from app.core import store as store_module
+from app.core.store import schema as store_schema
 from app.core.store import (
     MIGRATIONS,
     Conversation,
@@ -105,7 +105,7 @@ def test_a_later_migration_upgrades_existing_data(db_path, monkeypatch):
         runs.append(1)
         conn.execute("ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, add_pinned])
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*MIGRATIONS, add_pinned])
     for _ in range(2):  # the second open finds it current: the migration runs once
         with Store(db_path) as store:
             assert contents(store.path(conversation.id)) == ["Kept through the upgrade"]
@@ -121,7 +121,7 @@ def test_a_failing_migration_changes_nothing(db_path, monkeypatch):
         conn.execute("CREATE TABLE bookmarks (id INTEGER PRIMARY KEY)")
         conn.execute("SELECT no_such_function()")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, broken])
+    monkeypatch.setattr(store_schema, "MIGRATIONS", [*MIGRATIONS, broken])
     with pytest.raises(StoreError, match="upgrade"):
         Store(db_path)
     assert raw_query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
@@ -153,6 +153,19 @@ def test_read_only_database_is_a_clear_error(store):
     with pytest.raises(StoreError, match="read-only"):
         store.rename_conversation(conversation.id, "Renamed")
     assert store.get_conversation(conversation.id).title == "Read me"
+
+
+def test_text_sqlite_cannot_store_is_refused_with_a_store_error(store):
+    """A lone surrogate (JSON can carry one: "\\ud800") cannot be encoded for SQLite."""
+    conversation = store.create_conversation("Kept")
+    with pytest.raises(StoreError, match="could not save the message"):
+        store.add_message(conversation.id, "user", "half a pair: \ud800", None)
+    data = store.export_json(conversation.id)
+    data["title"] = "\ud800"
+    with pytest.raises(StoreError, match="could not import the conversation"):
+        store.import_json(data)
+    assert [c.title for c in store.list_conversations()] == ["Kept"]
+    assert store.path(conversation.id) == []
 
 
 def test_closed_store_says_so(db_path):
@@ -379,6 +392,104 @@ def test_delete_and_restore_message_move_the_current_leaf(store):
     assert contents(store.path(conversation.id)) == ["u1"]
     with pytest.raises(StoreError, match="deleted"):
         store.select_branch(a1.id)
+
+
+def with_alternatives(store: Store, conversation_id: int) -> list[tuple[Message, int, int]]:
+    """What a conversation view needs, the long way: path(), then siblings() per message."""
+    items = []
+    for message in store.path(conversation_id):
+        ids = [m.id for m in store.siblings(message.id)]
+        items.append((message, ids.index(message.id), len(ids)))
+    return items
+
+
+def test_path_with_siblings_equals_path_and_siblings(store):
+    """On a tree grown at random (replies, regenerations, edits, system messages, deletes,
+    restores, branch switches), at every step."""
+    rng = random.Random(11)
+    conversation = store.create_conversation()
+    live: list[Message] = []
+    deleted: list[Message] = []
+    assert store.path_with_siblings(conversation.id) == []
+    for step in range(160):
+        action = rng.random()
+        if not live or action < 0.45:  # a reply under a visible message, or a new root
+            parent = rng.choice([None, *live]) if live else None
+            role = "user" if parent is None or parent.role != "user" else "assistant"
+            if parent is None and rng.random() < 0.3:
+                role = "system"
+            live.append(store.add_message(conversation.id, role, f"m{step}", parent and parent.id))
+        elif action < 0.65:  # regenerate or edit: a sibling of a visible message
+            twin = rng.choice(live)
+            live.append(store.add_message(conversation.id, twin.role, f"alt{step}", twin.parent_id))
+        elif action < 0.78:
+            gone = live.pop(rng.randrange(len(live)))
+            store.delete_message(gone.id)
+            deleted.append(gone)
+        elif action < 0.86 and deleted:
+            back = deleted.pop(rng.randrange(len(deleted)))
+            store.restore_message(back.id)
+            live.append(back)
+        else:
+            store.select_branch(rng.choice(live).id)
+        expected = with_alternatives(store, conversation.id)
+        assert [tuple(item) for item in store.path_with_siblings(conversation.id)] == expected
+    assert any(count > 1 for _, _, count in expected), "the walk never made alternatives"
+    assert deleted, "the walk never deleted a message"
+    with pytest.raises(StoreError, match="does not exist"):
+        store.path_with_siblings(9999)
+
+
+def statements_run(store: Store, call) -> tuple[Any, list[str]]:
+    """The result of ``call()`` and the SQL statements it ran."""
+    seen: list[str] = []
+    store._conn.set_trace_callback(seen.append)
+    try:
+        return call(), seen
+    finally:
+        store._conn.set_trace_callback(None)
+
+
+def long_conversation(store: Store, length: int) -> Conversation:
+    """``length`` messages on the path; each reply has an older alternative."""
+    store._conn.execute("PRAGMA synchronous = OFF")  # only to build it faster
+    conversation = store.create_conversation(f"{length} messages")
+    parent = None
+    for index in range(length):
+        role = ("user", "assistant")[index % 2]
+        if role == "assistant":
+            store.add_message(conversation.id, role, f"draft {index}", parent)
+        parent = store.add_message(conversation.id, role, f"message {index}", parent).id
+    store._conn.execute("PRAGMA synchronous = FULL")
+    return conversation
+
+
+def test_path_with_siblings_takes_the_same_few_queries_however_long(store):
+    short, long = long_conversation(store, 10), long_conversation(store, 200)
+    _, few = statements_run(store, lambda: store.path_with_siblings(short.id))
+    items, many = statements_run(store, lambda: store.path_with_siblings(long.id))
+    assert len(many) == len(few) <= 3, many
+    assert len(items) == 200
+    assert [(m.content, index, count) for m, index, count in items[:3]] == [
+        ("message 0", 0, 1),
+        ("message 1", 1, 2),  # after its "draft 1"
+        ("message 2", 0, 1),
+    ]
+    # What it replaces ran a few queries per message.
+    expected, old_way = statements_run(store, lambda: with_alternatives(store, long.id))
+    assert [tuple(item) for item in items] == expected
+    assert len(old_way) > 2 * 200
+
+
+def test_the_store_package_stays_in_small_modules():
+    """One concern per module (app/core/store/__init__.py lists them), none over 800 lines,
+    and the package ships in the wheel."""
+    folder = Path(store_schema.__file__).parent
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in folder.glob("*.py")}
+    assert {"schema.py", "conversations.py", "documents.py", "__init__.py"} <= sizes.keys()
+    assert max(sizes.values()) <= 800, sizes
+    pyproject = (folder.parents[2] / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"app.core.store"' in pyproject
 
 
 def test_messages_are_checked(store):

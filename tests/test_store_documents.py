@@ -1,5 +1,5 @@
-"""Documents in the store (app/core/store.py): drafts, autosave, revisions, trash, the
-upgrade from version 1, damage and crashes.
+"""Documents in the store (app/core/store/documents.py): drafts, autosave, revisions, trash, the
+upgrade from version 1, how long revisions are kept, damage and crashes.
 
 Pure core code: no Qt. The crash test runs tests/store_document_crash_child.py and kills it.
 """
@@ -21,7 +21,13 @@ from app.core.store import (
     StoreError,
     title_from_text,
 )
-from tests.test_store import damaged_copies, garble_middle_fifth, kill_child_after, raw_query
+from tests.test_store import (
+    damaged_copies,
+    garble_middle_fifth,
+    kill_child_after,
+    raw_query,
+    statements_run,
+)
 
 CRASH_CHILD = Path(__file__).with_name("store_document_crash_child.py")
 
@@ -259,6 +265,134 @@ def test_prune_keeps_the_newest(store):
     assert len(store.list_revisions(other.id)) == 1
     with pytest.raises(StoreError, match="keep"):
         store.prune_revisions(document.id, keep=-1)
+
+
+# --- how long revisions are kept ------------------------------------------------------------------
+
+HOUR = 3600
+DAY = 24 * HOUR
+MIDNIGHT = 20_000 * DAY  # a UTC midnight (2024-10-04): hours and days are counted from the epoch
+
+
+class Clock:
+    """The store's clock, set by the test."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(MIDNIGHT)
+
+
+@pytest.fixture
+def timed_store(db_path: Path, clock: Clock):
+    with Store(db_path, clock=clock) as opened:
+        yield opened
+
+
+def revise(store: Store, clock: Clock, document_id: int, at: float) -> Revision:
+    """At time ``at``, change the body and keep a revision (as accepting a continuation does)."""
+    clock.now = at
+    store.update_document(document_id, body=f"written at {at}")
+    revision = store.add_revision(document_id, "before accepting a continuation")
+    assert revision is not None and revision.created_at == at
+    return revision
+
+
+def test_revisions_are_thinned_by_age(timed_store, clock):
+    """Every revision of the last day; then the newest of each hour; after a week, the
+    newest of each day; always the newest."""
+    now = MIDNIGHT + 40 * DAY + 12 * HOUR  # noon
+    document = timed_store.create_document()
+    plan = {
+        "a month ago": now - 30 * DAY,  # alone on its day: kept
+        "10 days ago, morning": now - 10 * DAY - 3 * HOUR,  # same day as the next: dropped
+        "10 days ago, evening": now - 10 * DAY + 5 * HOUR,
+        "3 days ago, 14:05": now - 3 * DAY + 2 * HOUR + 5 * 60,  # same hour as the next: dropped
+        "3 days ago, 14:55": now - 3 * DAY + 2 * HOUR + 55 * 60,
+        "3 days ago, 15:10": now - 3 * DAY + 3 * HOUR + 10 * 60,  # the next hour: kept
+        "2 hours ago": now - 2 * HOUR,  # the last day: all kept
+        "2 hours ago, again": now - 2 * HOUR + 60,
+        "now": now,
+    }
+    made = {name: revise(timed_store, clock, document.id, at).id for name, at in plan.items()}
+    kept = {made[name]: name for name in plan}
+    survivors = [kept[r.id] for r in timed_store.list_revisions(document.id)]
+    assert survivors == [
+        "now",
+        "2 hours ago, again",
+        "2 hours ago",
+        "3 days ago, 15:10",
+        "3 days ago, 14:55",
+        "10 days ago, evening",
+        "a month ago",
+    ]
+
+
+def kept_by_policy(created: dict[int, float], now: float) -> set[int]:
+    """The policy written out plainly, over every revision ever made."""
+    buckets: dict[tuple[str, int], int] = {}
+    recent = set()
+    for revision_id, at in created.items():
+        hour, day = int(at // HOUR), int(at // DAY)
+        if (hour + 1) * HOUR > now - DAY:  # its hour ended less than a day ago
+            recent.add(revision_id)
+        elif (day + 1) * DAY <= now - 7 * DAY:  # its day ended more than a week ago
+            buckets[("day", day)] = max(buckets.get(("day", day), 0), revision_id)
+        else:
+            buckets[("hour", hour)] = max(buckets.get(("hour", hour), 0), revision_id)
+    return recent | set(buckets.values()) | {max(created)}
+
+
+def test_thinning_as_revisions_are_added_matches_the_policy_over_the_whole_history(
+    timed_store, clock
+):
+    timed_store._conn.execute("PRAGMA synchronous = OFF")  # only to run faster
+    rng = random.Random(5)
+    document = timed_store.create_document()
+    other = timed_store.create_document(body="untouched")
+    untouched = revise(timed_store, clock, other.id, MIDNIGHT)
+    created: dict[int, float] = {}
+    for day in range(12):
+        for start_hour in (9, 20):  # two writing sessions a day, a revision every few minutes
+            at = MIDNIGHT + day * DAY + start_hour * HOUR
+            for _ in range(rng.randrange(5, 25)):
+                at += rng.uniform(60, 15 * 60)
+                created[revise(timed_store, clock, document.id, at).id] = at
+                stored = {r.id for r in timed_store.list_revisions(document.id)}
+                assert stored == kept_by_policy(created, at)
+
+    now = clock.now
+    stored = timed_store.list_revisions(document.id)
+    assert len(stored) < len(created) / 2
+    ages = [now - r.created_at for r in stored]
+    assert all(created[r.id] == r.created_at for r in stored)
+    assert sum(age < DAY for age in ages) == sum(now - at < DAY for at in created.values())
+    hours = [int(r.created_at // HOUR) for r, age in zip(stored, ages) if DAY + HOUR < age < 7 * DAY]
+    days = [int(r.created_at // DAY) for r, age in zip(stored, ages) if age > 8 * DAY]
+    assert hours and len(hours) == len(set(hours))
+    assert days and len(days) == len(set(days))
+    assert timed_store.list_revisions(other.id) == [untouched]  # another document's history
+
+
+def test_thinning_reads_the_dates_at_most_once_an_hour(timed_store, clock):
+    document = timed_store.create_document()
+    reads_dates = "SELECT id, created_at FROM revisions"
+
+    def statements(at: float) -> list[str]:
+        return statements_run(timed_store, lambda: revise(timed_store, clock, document.id, at))[1]
+
+    start = MIDNIGHT + 10 * HOUR
+    assert any(reads_dates in sql for sql in statements(start))
+    for minutes in (10, 30, 59):  # the same hour: the policy's answer cannot have changed
+        assert not any(reads_dates in sql for sql in statements(start + minutes * 60))
+    assert any(reads_dates in sql for sql in statements(start + HOUR))
+    assert timed_store.add_revision(document.id, "same body") is None
 
 
 # --- trash -------------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
 def test_every_visible_string_has_a_chinese_translation(tmp_path):
     fresh = tmp_path / "fresh.ts"
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
-    sources = sorted(str(p) for folder in SOURCE_FOLDERS for p in (ROOT / folder).glob("*.py"))
+    sources = sorted(str(p) for folder in SOURCE_FOLDERS for p in (ROOT / folder).rglob("*.py"))
     subprocess.run([str(lupdate), "-silent", *sources, "-ts", str(fresh)], check=True, timeout=120)
     in_code = messages(fresh)
     translated = messages(TS)

@@ -1,0 +1,281 @@
+"""What the store hands out (frozen dataclasses mirroring its tables), its error, and the
+small helpers that turn rows into records and values into columns.
+
+Nothing here touches a connection except :func:`_insert` and :meth:`_Listed.fetch`, which
+run inside a transaction or a read that the Store opened.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, Final, Generic, NamedTuple, TypeGuard, TypeVar
+
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
+
+ROLES = ("user", "assistant", "system")
+# 'streaming': being written; 'interrupted': the app died while streaming; 'cancelled': the
+# user stopped it; 'length': it hit the length limit; 'error': generation failed.
+STATUSES = ("complete", "streaming", "interrupted", "cancelled", "length", "error")
+EXPORT_FORMAT = "inkwell-conversation"
+EXPORT_VERSION = 1
+
+
+class StoreError(Exception):
+    """Something the store could not do, with a message meant for a person."""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: int
+    title: str
+    system_prompt: str
+    persona: str
+    created_at: float
+    updated_at: float  # last change to its messages; orders the list (a rename does not)
+    deleted_at: float | None  # set while it is in the trash
+    current_leaf_id: int | None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    conversation_id: int
+    parent_id: int | None
+    role: str
+    content: str
+    status: str
+    # Left out of the hash (a dict is unhashable), so a Message can still key a dict.
+    stats: dict[str, Any] | None = field(hash=False)
+    created_at: float
+    updated_at: float
+    deleted_at: float | None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    title: str
+    body: str
+    memory: str  # background the model is always given
+    authors_note: str  # a steering note placed near the end of the model's context
+    # Left out of the hash (a dict is unhashable), like Message.stats.
+    settings: dict[str, Any] = field(hash=False)
+    cursor: int  # where the writer's cursor was, to put it back on reopening
+    word_target: int | None
+    created_at: float
+    updated_at: float  # last change to its text; orders the list (a rename does not)
+    deleted_at: float | None  # set while it is in the trash
+
+
+@dataclass(frozen=True)
+class Revision:
+    id: int
+    document_id: int
+    body: str
+    reason: str  # why it was taken, for the history list ("before restore", …)
+    created_at: float
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation: Conversation
+    snippet: str  # the title when the title matched, else an excerpt around the first match
+
+
+class PathItem(NamedTuple):
+    """One message of a conversation's visible path, with where it stands among its
+    alternatives (the ◀ 2/3 ▶ controls): ``index`` counts from 0 (the UI shows
+    ``index + 1``), ``count`` includes the message itself. The alternatives are what
+    :meth:`Store.siblings` returns for it."""
+
+    message: Message
+    index: int
+    count: int
+
+
+class _Unchanged(enum.Enum):
+    """The type of _UNCHANGED, a default that means "leave it", where None means "clear it"."""
+
+    UNCHANGED = enum.auto()
+
+
+_UNCHANGED = _Unchanged.UNCHANGED
+
+
+def title_from_text(text: str, limit: int = 48) -> str:
+    """A conversation title from a message: its first non-empty line, whitespace collapsed,
+    at most ``limit`` characters. A longer line is cut at a word boundary and ends with
+    "…"; text without spaces (Chinese, Japanese) is cut at ``limit - 1`` characters."""
+    for line in text.splitlines():
+        words = line.split()  # also splits on the ideographic space U+3000
+        if words:
+            break
+    else:
+        return ""
+    line = " ".join(words)
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]  # room for the ellipsis
+    if line[limit - 1] != " ":  # the cut falls inside a word: drop that word
+        space = cut.rfind(" ")
+        if space >= limit // 2:  # unless that would throw away most of the line
+            cut = cut[:space]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def _columns(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+# The dataclasses mirror the tables column for column: one place names the columns. The
+# one exception is documents.title_by_user, which only the store itself reads.
+_CONVERSATION_COLUMNS = _columns(Conversation)
+_MESSAGE_COLUMNS = _columns(Message)
+_DOCUMENT_COLUMNS = _columns(Document)
+_DOCUMENT_ROW_COLUMNS = (*_DOCUMENT_COLUMNS, "title_by_user")
+_REVISION_COLUMNS = _columns(Revision)
+_META_COLUMNS = ("key", "value")
+_SELECT_MESSAGES = f"SELECT {', '.join(_MESSAGE_COLUMNS)} FROM messages"
+_SELECT_REVISIONS = f"SELECT {', '.join(_REVISION_COLUMNS)} FROM revisions"
+# The document columns that are its text: changing one moves it to the top of the list.
+_DOCUMENT_TEXT_COLUMNS = ("body", "memory", "authors_note")
+
+
+# --- plain-value helpers -------------------------------------------------------------------
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_choice(value: str, choices: Sequence[str], what: str) -> None:
+    if value not in choices:
+        expected = ", ".join(choices)
+        raise StoreError(f"Unknown message {what} {value!r} (expected one of {expected}).")
+
+
+def _is_count(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_count(value: object, what: str) -> int:
+    if not _is_count(value):
+        raise StoreError(f"The {what} must be a whole number, 0 or more (not {value!r}).")
+    return value
+
+
+def _encode_object(value: Mapping[str, Any] | None, what: str) -> str | None:
+    """A JSON column's text; ``what`` names the value in errors ("message statistics")."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping):
+        raise StoreError(f"The {what} must be a dictionary.")
+    try:
+        return json.dumps(dict(value), ensure_ascii=False)
+    except (TypeError, ValueError) as error:
+        raise StoreError(f"The {what} cannot be saved ({error}).") from error
+
+
+def _decode_object(text: object) -> dict[str, Any] | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None  # unreadable statistics or settings are not worth failing a read for
+    return value if isinstance(value, dict) else None
+
+
+def _encode_stats(stats: Mapping[str, Any] | None) -> str | None:
+    return _encode_object(stats, "message statistics")
+
+
+def _message_from_row(row: Sequence[Any]) -> Message:
+    values = dict(zip(_MESSAGE_COLUMNS, row))
+    values["stats"] = _decode_object(values["stats"])
+    return Message(**values)
+
+
+def _document_from_row(row: Sequence[Any]) -> Document:
+    values = dict(zip(_DOCUMENT_COLUMNS, row))
+    values["settings"] = _decode_object(values["settings"]) or {}
+    return Document(**values)
+
+
+def _insert(conn: sqlite3.Connection, table: str, values: Mapping[str, Any]) -> int:
+    """INSERT one row given as {column: value}; its id."""
+    columns = ", ".join(values)
+    placeholders = ", ".join("?" * len(values))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    cursor = conn.execute(sql, tuple(values.values()))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+# --- the listed kinds: conversations and documents -----------------------------------------
+
+# The kinds of listed rows, as messages name them.
+_NOUNS: Final = {"conversation": QT_TRANSLATE_NOOP("Store", "conversation"),
+                 "document": QT_TRANSLATE_NOOP("Store", "document")}
+
+
+_MISSING_ROW: Final = {
+    "conversation": QT_TRANSLATE_NOOP("Store", "Conversation {id} does not exist (it may have been emptied from the trash)."),
+    "document": QT_TRANSLATE_NOOP("Store", "Document {id} does not exist (it may have been emptied from the trash)."),
+}
+
+# "1 conversation", "3 conversations": (one, several) for each kind of row a recovery counts.
+_COUNTED: Final = {
+    "conversation": (QT_TRANSLATE_NOOP("Store", "1 conversation"), QT_TRANSLATE_NOOP("Store", "{count} conversations")),
+    "message": (QT_TRANSLATE_NOOP("Store", "1 message"), QT_TRANSLATE_NOOP("Store", "{count} messages")),
+    "document": (QT_TRANSLATE_NOOP("Store", "1 document"), QT_TRANSLATE_NOOP("Store", "{count} documents")),
+    "revision": (QT_TRANSLATE_NOOP("Store", "1 revision"), QT_TRANSLATE_NOOP("Store", "{count} revisions")),
+}
+
+
+def _plural(count: int, noun: str) -> Translatable:
+    one, several = _COUNTED[noun]
+    return one if count == 1 else several.format(count=count)
+
+
+_Row = TypeVar("_Row")
+
+
+@dataclass(frozen=True)
+class _Listed(Generic[_Row]):
+    """A table of things listed newest first and soft-deleted into the trash
+    (conversations, documents): what their shared code needs to know about it."""
+
+    table: str  # also the kind of change its writes announce ("conversations")
+    noun: str  # for messages to a person: "conversation"
+    columns: tuple[str, ...]
+    from_row: Callable[[Sequence[Any]], _Row]
+
+    @property
+    def select(self) -> str:
+        return f"SELECT {', '.join(self.columns)} FROM {self.table}"
+
+    def fetch(self, conn: sqlite3.Connection, row_id: int) -> _Row:
+        row = conn.execute(f"{self.select} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise StoreError(_MISSING_ROW[self.noun].format(id=row_id))
+        return self.from_row(row)
+
+
+_CONVERSATIONS = _Listed[Conversation](
+    "conversations", "conversation", _CONVERSATION_COLUMNS, lambda row: Conversation(*row)
+)
+_DOCUMENTS = _Listed[Document]("documents", "document", _DOCUMENT_COLUMNS, _document_from_row)
+_TRASHABLE: tuple[_Listed[Any], ...] = (_CONVERSATIONS, _DOCUMENTS)
