@@ -26,7 +26,6 @@ from app.core.generation import (
     ContinuationSource,
     GenerationRequest,
     SamplerSettings,
-    next_request_id,
 )
 
 PROMPT = (
@@ -214,7 +213,7 @@ def measure_long_draft(engine, words: int) -> dict:
     source = ContinuationSource(synthetic_draft(words), memory="A quiet story about a lighthouse keeper.")
     request = GenerationRequest(continuation=source, max_tokens=16, sampler=SAMPLER, ignore_eos=True)
     first = engine.generate(request)
-    second = engine.generate(replace(request, request_id=next_request_id()))
+    second = engine.generate(request)
     return {
         "words": words,
         "prompt_tokens": first.prompt_tokens,
@@ -224,8 +223,9 @@ def measure_long_draft(engine, words: int) -> dict:
     }
 
 
-def _stop_latency(engine, max_tokens: int, after_chunks: int = 5) -> float:
-    """Seconds from Stop to the end of the request, a few chunks into a long reply."""
+def _stop_latency(engine, max_tokens: int, after_chunks: int = 5) -> float | None:
+    """Seconds from Stop to the end of the request, a few chunks into a long reply; None when
+    the reply ended before Stop was pressed (nothing was measured)."""
     request = GenerationRequest(prompt=PROMPT, max_tokens=max_tokens, sampler=SAMPLER, ignore_eos=True)
     chunks: list[str] = []
     stopped_at: list[float] = []
@@ -234,11 +234,17 @@ def _stop_latency(engine, max_tokens: int, after_chunks: int = 5) -> float:
         chunks.append(text)
         if len(chunks) == after_chunks:
             stopped_at.append(time.perf_counter())
-            engine.host.cancel(request.request_id)
+            engine.cancel()
 
     engine.generate(request, on_text)
     ended = time.perf_counter()
-    return ended - stopped_at[0] if stopped_at else 0.0
+    return ended - stopped_at[0] if stopped_at else None
+
+
+def _median(values: list[float | None]) -> float | None:
+    """The median of the values measured; None when none was."""
+    measured = [value for value in values if value is not None]
+    return statistics.median(measured) if measured else None
 
 
 def measure_remote(local, remote, length: int, repeats: int) -> dict:
@@ -255,7 +261,7 @@ def measure_remote(local, remote, length: int, repeats: int) -> dict:
             rows[name]["ttft_s"].append(stats.time_to_first_token)
             rows[name]["gen_tps"].append(stats.tokens_per_second)
             rows[name]["stop_s"].append(_stop_latency(engine, 2000))
-    result = {name: {key: statistics.median(values) for key, values in row.items()} for name, row in rows.items()}
+    result = {name: {key: _median(values) for key, values in row.items()} for name, row in rows.items()}
     result["length"] = length
     result["remote_vs_local_gen"] = result["remote"]["gen_tps"] / result["local"]["gen_tps"] if result["local"]["gen_tps"] else 0.0
     return result
@@ -326,8 +332,11 @@ def format_table(summary: dict) -> str:
         lines += [header, "-" * len(header)]
         for name in ("local", "remote"):
             row = remote[name]
-            lines.append(f"{name:<8} {row['ttft_s'] * 1000:>8.1f} {row['gen_tps']:>10.1f} {row['stop_s'] * 1000:>14.1f}")
+            stop = "n/a" if row["stop_s"] is None else f"{row['stop_s'] * 1000:.1f}"  # Stop never fired
+            lines.append(f"{name:<8} {row['ttft_s'] * 1000:>8.1f} {row['gen_tps']:>10.1f} {stop:>14}")
         lines.append(f"remote / local generation speed = {remote['remote_vs_local_gen']:.3f}")
+        if any(remote[name]["stop_s"] is None for name in ("local", "remote")):
+            lines.append("Stop → end n/a: every reply ended before Stop was pressed, so nothing was measured.")
     return "\n".join(lines)
 
 

@@ -21,6 +21,7 @@ from app.core.generation import (
     ModelInfo,
     SamplerSettings,
 )
+from app.engine.generation import Generation
 from app.engine.host import EngineHost
 
 
@@ -34,8 +35,11 @@ class HeadlessEngine:
     def __init__(self) -> None:
         self.app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
         self.host = EngineHost()
+        self.generation: Generation | None = None  # the request being generated
 
-    def _wait(self, connect: Callable[[Callable[..., None]], None], start: Callable[[], None]):
+    def _wait(self, start: Callable[[Callable[[bool, object], None]], None]):
+        """Calls ``start(done)`` and spins an event loop until ``done(ok, value)``: returns the
+        value, or raises EngineFailure with it."""
         loop = QEventLoop()
         outcome: list[tuple[bool, object]] = []
 
@@ -43,8 +47,7 @@ class HeadlessEngine:
             outcome.append((ok, value))
             loop.quit()
 
-        connect(done)
-        start()
+        start(done)
         if not outcome:
             loop.exec()
         ok, value = outcome[0]
@@ -59,69 +62,45 @@ class HeadlessEngine:
         """Uses a remote engine (an OpenAI-compatible server) instead of a local model."""
         return self._load(lambda: self.host.connect_remote(engine, api_key))
 
-    def _load(self, start: Callable[[], None]) -> ModelInfo:
+    def _load(self, load: Callable[[], None]) -> ModelInfo:
         host = self.host
 
-        def connect(done):
+        def start(done):
             host.loaded.connect(lambda info: done(True, info))
             host.load_failed.connect(lambda message: done(False, message))
+            load()
 
         try:
-            return self._wait(connect, start)
+            return self._wait(start)
         finally:
             host.loaded.disconnect()
             host.load_failed.disconnect()
 
     def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> GenerationStats:
-        host = self.host
-        wanted = request.request_id
+        """Streams ``request``'s text to ``on_text`` and returns its statistics; ``cancel()``
+        (from ``on_text``, or Ctrl+C) stops it."""
 
-        def on_chunk(request_id: int, text: str) -> None:
-            if request_id == wanted and on_text is not None:
-                on_text(text)
-
-        def connect(done):
-            def on_finished(request_id: int, stats: GenerationStats) -> None:
-                if request_id == wanted:
-                    done(True, stats)
-
-            def on_failed(request_id: int, message: str) -> None:
-                if request_id == wanted:
-                    done(False, message)
-
-            host.chunk.connect(on_chunk)
-            host.finished.connect(on_finished)
-            host.failed.connect(on_failed)
+        def start(done):
+            self.generation = self.host.generate(request).listen(
+                on_text, lambda stats: done(True, stats), lambda message: done(False, message))
 
         try:
-            return self._wait(connect, lambda: host.generate(request))
+            return self._wait(start)
         finally:
-            host.chunk.disconnect()
-            host.finished.disconnect()
-            host.failed.disconnect()
+            self.generation = None
+
+    def cancel(self) -> None:
+        """Stops the request being generated, if any."""
+        if self.generation is not None:
+            self.generation.cancel()
 
     def run(self, job: Callable):
         """Runs ``job(backend)`` on the engine thread and returns its result."""
-        host = self.host
-        job_ids: list[int] = []
 
-        def connect(done):
-            def on_done(job_id: int, result: object) -> None:
-                if job_id in job_ids:
-                    done(True, result)
+        def start(done):
+            self.host.run_on_engine(job).listen(lambda result: done(True, result), lambda message: done(False, message))
 
-            def on_failed(job_id: int, message: str) -> None:
-                if job_id in job_ids:
-                    done(False, message)
-
-            host.job_done.connect(on_done)
-            host.job_failed.connect(on_failed)
-
-        try:
-            return self._wait(connect, lambda: job_ids.append(host.run_on_engine(job)))
-        finally:
-            host.job_done.disconnect()
-            host.job_failed.disconnect()
+        return self._wait(start)
 
     def stop_on_interrupt(self) -> list[bool]:
         """Ctrl+C cancels the running request instead of killing the process mid-write.
@@ -130,7 +109,7 @@ class HeadlessEngine:
 
         def on_sigint(_signum, _frame) -> None:
             interrupted.append(True)
-            self.host.cancel()
+            self.host.cancel_all()
 
         signal.signal(signal.SIGINT, on_sigint)
         # Python runs signal handlers only between bytecodes: wake it while Qt waits.

@@ -58,6 +58,20 @@ def no_template_model(tmp_path_factory, starter_model: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def unknown_architecture_model(tmp_path_factory, starter_model: Path) -> Path:
+    """The starter model with an architecture no llama.cpp knows: a GGUF that Inkwell's header
+    check accepts and llama.cpp itself refuses to load."""
+    data = bytearray(starter_model.read_bytes())
+    key = data.find(b"general.architecture", 0, 1 << 20)
+    value = data.find(b"llama", key)
+    assert key != -1 and value - key < 40
+    data[value : value + 5] = b"zzzzz"
+    path = tmp_path_factory.mktemp("models") / "unknown-architecture.gguf"
+    path.write_bytes(bytes(data))
+    return path
+
+
 @pytest.fixture
 def app_paths(tmp_path) -> AppPaths:
     """A portable data folder of the test's own (what `inkwell --data-dir` uses)."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog
 
 from app.core.store import Store
 from app.ui.chat_view import action_href
+from tests.engine_watch import watch
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ def type_text(qtbot, widget, text):
 
 def send(qtbot, window, text):
     type_text(qtbot, window.chat_input, text)
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(window.chat_input, Qt.Key.Key_Return)
 
 
@@ -81,7 +83,8 @@ def test_regenerate_keeps_alternatives_and_arrows_flip(qtbot, open_window, data_
     window = open_window(data_dir)
     send(qtbot, window, "Name a colour")
     first_reply = window.store.path(window.conversation_id)[-1]
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         click_link(qtbot, window, action_href("regenerate", first_reply.id))
     path = window.store.path(window.conversation_id)
     second_reply = path[-1]
@@ -96,7 +99,8 @@ def test_regenerate_keeps_alternatives_and_arrows_flip(qtbot, open_window, data_
     assert window.store.path(window.conversation_id)[-1].id == second_reply.id
 
     # Ctrl+R regenerates the last reply as a third alternative.
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert "3/3" in window.chat_view.toPlainText()
 
@@ -174,7 +178,8 @@ def test_interrupted_reply_is_shown_after_restart(qtbot, open_window, data_dir):
     assert "Interrupted" in text
     reply = window.store.path(conversation.id)[-1]
     assert reply.status == "interrupted"
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         click_link(qtbot, window, action_href("continue", reply.id))
     continued = window.store.get_message(reply.id)
     assert continued.content.startswith("Once upon a time") and len(continued.content) > len("Once upon a time")

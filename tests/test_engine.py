@@ -7,7 +7,7 @@ import pytest
 from dataclasses import replace
 
 from app.core.generation import (
-    ChatMessage, GenerationRequest, GenerationStats, LoadParams, SamplerSettings, next_request_id,
+    ChatMessage, GenerationRequest, GenerationStats, LoadParams, SamplerSettings,
 )
 from app.engine.worker import EngineWorker
 from app.headless import EngineFailure, HeadlessEngine
@@ -60,7 +60,6 @@ def test_same_seed_gives_same_reply(engine):
 
 
 def test_cancel_mid_reply_then_next_request_is_consistent(engine):
-    host = engine.host
     long_request = GenerationRequest(
         messages=(ChatMessage("user", "Write a very long story about the sea."),),
         max_tokens=1500,
@@ -71,13 +70,13 @@ def test_cancel_mid_reply_then_next_request_is_consistent(engine):
     # same cached prefix: llama.cpp's results are not bit-identical across different batch
     # splits on every CPU (AVX-512 kernels differ in the last bits), so a reference from an
     # empty cache would compare two different computations.
-    engine.generate(replace(long_request, max_tokens=8, request_id=next_request_id()))
+    engine.generate(replace(long_request, max_tokens=8))
     reference, _, _ = chat(engine, max_tokens=16)
     received: list[str] = []
 
     def on_text(text):
         received.append(text)
-        host.cancel(long_request.request_id)
+        engine.cancel()
 
     stats = engine.generate(long_request, on_text)
     assert stats.finish_reason == "cancelled"
@@ -232,5 +231,29 @@ def test_model_without_chat_template_uses_plain_format(qapp, no_template_model):
         stats = engine.generate(GenerationRequest(messages=HELLO, max_tokens=12), chunks.append)
         assert stats.generated_tokens > 0
         assert "\nUser:" not in "".join(chunks)
+    finally:
+        engine.close()
+
+
+def test_a_model_that_cannot_be_loaded_leaves_the_one_in_use(qapp, starter_model, bad_model_files,
+                                                              unknown_architecture_model):
+    engine = HeadlessEngine()
+    try:
+        engine.load(str(starter_model), LoadParams(n_ctx=512))
+        attempts = [
+            (bad_model_files["truncated"], LoadParams(n_ctx=512), "incomplete"),
+            (bad_model_files["not_gguf"], LoadParams(n_ctx=512), "not a GGUF"),
+            # Refused before anything is touched.
+            (starter_model, LoadParams(n_ctx=1024, kv_cache_type="q8_0", flash_attention="off"), "flash attention"),
+            # Refused by llama.cpp itself, after the model in use had to make room: loaded again.
+            (unknown_architecture_model, LoadParams(n_ctx=512), "could not load"),
+        ]
+        for path, params, said in attempts:
+            with pytest.raises(EngineFailure, match=said):
+                engine.load(str(path), params)
+            info = engine.host.model_info
+            assert info is not None and info.path == str(starter_model) and info.n_ctx == 512, path
+            stats = engine.generate(GenerationRequest(prompt="Hello", max_tokens=4))
+            assert stats.generated_tokens > 0
     finally:
         engine.close()

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QTextBrowser
 
+from tests.engine_watch import watch
 
 
 @pytest.fixture
@@ -33,8 +34,9 @@ def test_enter_sends_and_reply_streams_into_chat_view(qtbot, window):
     window.max_tokens = 24
     qtbot.keyClicks(box, "What is the capital of France?")
     chunks = []
-    window.host.chunk.connect(lambda _rid, text: chunks.append(text))
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    events.chunk.connect(chunks.append)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
         assert box.toPlainText() == ""
         assert stop.isEnabled() and not send.isEnabled()
@@ -63,8 +65,9 @@ def test_stop_button_stops_a_reply(qtbot, window):
     window.max_tokens = 1500
     qtbot.keyClicks(box, "Count from 1 to 1000, one number per line.")
     results = []
-    window.host.finished.connect(lambda _rid, stats: results.append(stats))
-    with qtbot.waitSignal(window.host.chunk, timeout=60_000):
+    events = watch(window.host)
+    events.finished.connect(results.append)
+    with qtbot.waitSignal(events.chunk, timeout=60_000):
         qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(results), timeout=30_000)
@@ -75,7 +78,7 @@ def test_stop_button_stops_a_reply(qtbot, window):
     # The conversation goes on after a stop.
     window.max_tokens = 8
     qtbot.keyClicks(box, "Thanks")
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant", "user", "assistant"]
 
@@ -85,15 +88,17 @@ def test_escape_stops_a_reply(qtbot, window):
     window.max_tokens = 1500
     qtbot.keyClicks(box, "Write a long poem about rain.")
     results = []
-    window.host.finished.connect(lambda _rid, stats: results.append(stats))
-    with qtbot.waitSignal(window.host.chunk, timeout=60_000):
+    events = watch(window.host)
+    events.finished.connect(results.append)
+    with qtbot.waitSignal(events.chunk, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.keyClick(box, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: bool(results), timeout=30_000)
     assert results[0].finish_reason == "cancelled"
 
 
-def test_bad_model_shows_message_and_app_keeps_running(qtbot, window, bad_model_files):
+def test_bad_model_shows_message_and_app_keeps_running(qtbot, make_window, app_paths, bad_model_files):
+    window = make_window(app_paths, load=False)
     view, box, _, _ = widgets(window)
     with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
         window.load_model(bad_model_files["truncated"])
@@ -103,6 +108,40 @@ def test_bad_model_shows_message_and_app_keeps_running(qtbot, window, bad_model_
     qtbot.keyClick(box, Qt.Key.Key_Return)
     assert "No model is loaded" in window.statusBar().currentMessage()
     assert box.toPlainText() == "Hello?"  # nothing the user wrote is lost
+
+
+def test_a_model_that_cannot_be_loaded_leaves_the_one_in_use(qtbot, window, bad_model_files, starter_model,
+                                                              unknown_architecture_model):
+    """The model in use stays loaded, the window keeps showing it and says the new one could
+    not be loaded; chatting goes on."""
+    from dataclasses import replace
+
+    view, box, send, _ = widgets(window)
+    shown = window.model_label.text()
+    assert "SmolLM2" in shown
+    no_flash = replace(window.load_params, kv_cache_type="q8_0", flash_attention="off")
+    attempts = [
+        (bad_model_files["truncated"], window.load_params, "incomplete"),
+        (starter_model, no_flash, "needs flash attention"),
+        (unknown_architecture_model, window.load_params, "could not load"),  # llama.cpp refuses it
+    ]
+    for path, params, said in attempts:
+        window.load_params = params
+        with qtbot.waitSignal(window.host.load_failed, timeout=60_000):
+            window.load_model(path)
+        assert said in view.toPlainText()
+        assert f"{shown} is still in use" in view.toPlainText()
+        assert window.model_label.text() == shown and "2,048" in window.context_label.text()
+        assert window.chat_stack.currentWidget() is window.chat_view
+        assert window.host.model_info.path == str(starter_model)
+        assert send.isEnabled() and not window.reload_button.isVisible()
+    window.max_tokens = 8
+    qtbot.keyClicks(box, "Hello?")
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+    assert box.toPlainText() == ""
+    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
 
 
 def test_model_without_template_is_announced(qtbot, window, no_template_model):
@@ -126,7 +165,8 @@ def test_send_waits_while_the_model_loads(qtbot, make_window, app_paths, starter
         assert box.toPlainText() == "Hello?" and window.conversation_id is None
         assert "No model is loaded" not in window.statusBar().currentMessage()
     assert send.isEnabled()
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
     assert box.toPlainText() == "" and [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
     # A load that fails gives Send back too (the message says what went wrong).

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QPushButton
 from tests.test_rewrite_gui import rewrite_and_wait
 from tests.test_writing_gui import continue_and_wait
+from tests.engine_watch import watch
 
 
 class NetworkUsed(AssertionError):
@@ -50,7 +51,8 @@ def test_a_local_session_opens_no_connection(qtbot, no_network, make_window, app
     window.max_tokens = 12
     box = window.findChild(QPlainTextEdit, "chatInput")
     qtbot.keyClicks(box, "Say hello.")
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert window.store.path(window.conversation_id)[-1].content.strip()
 

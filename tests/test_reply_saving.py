@@ -12,6 +12,7 @@ from app.engine.backend import LlamaBackend
 from app.engine.host import EngineHost
 from app.engine.worker import EngineWorker
 from app.ui.main_window import SAVE_INTERVAL_S, MainWindow
+from tests.engine_watch import watch
 
 
 class StallingBackend(LlamaBackend):
@@ -38,12 +39,13 @@ def test_what_arrived_is_saved_while_the_stream_stalls(qtbot, app_paths, starter
     with qtbot.waitSignal(host.loaded, timeout=60_000):
         window.load_model(starter_model)
     qtbot.keyClicks(window.findChild(QPlainTextEdit, "chatInput"), "Hello")
-    with qtbot.waitSignal(host.chunk, timeout=10_000):
+    events = watch(host)
+    with qtbot.waitSignal(events.chunk, timeout=10_000):
         qtbot.mouseClick(window.findChild(QPushButton, "sendButton"), Qt.MouseButton.LeftButton)
     # Nothing more arrives; what did arrive reaches the database within the interval.
     database = app_paths.data_dir / "inkwell.db"
     qtbot.waitUntil(lambda: saved_reply(database) == "The first words of the reply",
                     timeout=int(SAVE_INTERVAL_S * 1000) + 1500)
-    with qtbot.waitSignal(host.finished, timeout=10_000):
+    with qtbot.waitSignal(events.finished, timeout=10_000):
         qtbot.mouseClick(window.findChild(QPushButton, "stopButton"), Qt.MouseButton.LeftButton)
     window.close()

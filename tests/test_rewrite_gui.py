@@ -5,7 +5,14 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QDockWidget, QPlainTextEdit, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QComboBox, QDockWidget, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser
+
+from app.core.generation import GenerationStats, LoadParams
+from app.engine.backend import LlamaBackend
+from app.engine.host import EngineHost
+from app.engine.worker import EngineWorker
+from app.ui.main_window import MainWindow
+from tests.engine_watch import watch
 
 
 FIRST = "The morning was quiet."
@@ -25,7 +32,8 @@ def panel_widget(window, cls, name):
 
 def rewrite_and_wait(qtbot, window, button_name="startRewriteButton"):
     button = panel_widget(window, QPushButton, button_name)
-    with qtbot.waitSignal(window.host.finished, timeout=120_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=120_000):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.rewrite_panel.rewriting, timeout=5000)
 
@@ -116,3 +124,66 @@ def test_save_an_instruction_as_a_style(qtbot, make_window, app_paths, monkeypat
     assert saved[0]["name"] == "Short with names"
     concise = window.rewrite_panel.styles["Concise"].instruction
     assert saved[0]["instruction"] == f"{concise} Also: keep the names"
+
+
+class SomeRewritesStall(LlamaBackend):
+    """The real model, except that the requests numbered in ``STALLING`` write a little, wait
+    to be stopped, and write more after the stop (as a reply already on its way does)."""
+
+    STALLING = (1, 3)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def generate(self, request, emit, cancel):
+        self.calls += 1
+        if self.calls not in self.STALLING:
+            return super().generate(request, emit, cancel)
+        emit("OLD REWRITE ")
+        cancel.wait(5)
+        emit("LATE OLD TEXT")
+        return GenerationStats(request.request_id, "cancelled" if cancel.is_set() else "length")
+
+
+def test_enter_in_the_instruction_box_replaces_the_running_rewrite(qtbot, app_paths, starter_model):
+    host = EngineHost(worker=EngineWorker(SomeRewritesStall))
+    window = MainWindow(host, app_paths, LoadParams(n_ctx=1024))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(host.loaded, timeout=60_000):
+        window.load_model(starter_model)
+    panel = window.rewrite_panel
+    events = watch(host)
+    ends = []
+    events.finished.connect(ends.append)
+    diff = panel_widget(window, QTextBrowser, "rewriteDiff")
+    source = panel_widget(window, QPlainTextEdit, "rewriteSource")
+    instruction = panel_widget(window, QLineEdit, "rewriteInstruction")
+
+    def replaced_while_running(start_button: str, edit) -> None:
+        """Starts a rewrite that stalls, then ``edit``s and presses Enter in the instruction box."""
+        before = len(events.generations)
+        with qtbot.waitSignal(events.chunk, timeout=10_000):
+            qtbot.mouseClick(panel_widget(window, QPushButton, start_button), Qt.MouseButton.LeftButton)
+        assert panel.rewriting and "OLD REWRITE" in diff.toPlainText()
+        edit()
+        qtbot.keyClick(instruction, Qt.Key.Key_Return)
+        assert len(events.generations) == before + 2  # the new rewrite started at once
+        qtbot.waitUntil(lambda: len(ends) == before + 2 and not panel.rewriting, timeout=120_000)
+        assert ends[before].finish_reason == "cancelled"  # the running one was stopped
+        assert ends[before + 1].finish_reason in ("stop", "length")
+        shown = diff.toPlainText() + panel.job.raw + "".join(panel.job.alternatives)
+        assert "OLD REWRITE" not in shown and "LATE OLD TEXT" not in shown
+
+    # Pasted text, changed while the model rewrites it: the new passage replaces the old one.
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(source, "i think this are good idea")
+    replaced_while_running("startRewriteButton", lambda: qtbot.keyClicks(source, " and we do it tomorow"))
+    assert panel.job.passage == "i think this are good idea and we do it tomorow"
+    assert len(panel.job.alternatives) == 1 and panel.job.alternatives[0].strip()
+
+    # Retry, then a new instruction while it runs: the earlier alternative stays, the stopped one goes.
+    replaced_while_running("retryRewriteButton", lambda: qtbot.keyClicks(instruction, "be polite"))
+    assert len(panel.job.alternatives) == 2 and all(a.strip() for a in panel.job.alternatives)
+    window.close()

@@ -5,6 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton
 
 from app.core.writing import count_words
+from tests.engine_watch import watch
 
 DRAFT = "The lighthouse keeper climbed the stairs for the last time. The lamp was cold, and"
 
@@ -28,9 +29,10 @@ def open_desk(qtbot, make_window):
 
 
 def continue_and_wait(qtbot, desk, key=Qt.Key.Key_Return):
-    with qtbot.waitSignal(desk.host.finished, timeout=120_000):
+    events = watch(desk.host)
+    with qtbot.waitSignal(events.finished, timeout=120_000):
         qtbot.keyClick(desk.editor, key, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.session is not None and desk.session.request_id is None, timeout=5000)
+    qtbot.waitUntil(lambda: desk.session is not None and not desk.session.writing, timeout=5000)
 
 
 def test_named_widgets(open_desk, data_dir):
@@ -48,7 +50,8 @@ def test_continue_accept_and_undo(qtbot, open_desk, data_dir):
     editor.setFocus()
     qtbot.keyClicks(editor, DRAFT)
     chunks = []
-    window.host.chunk.connect(lambda _rid, text: chunks.append(text))
+    events = watch(window.host)
+    events.chunk.connect(chunks.append)
     continue_and_wait(qtbot, desk)
     ghost = editor.ghost_text
     assert ghost.strip()
@@ -89,9 +92,10 @@ def test_retry_gives_alternatives_to_flip(qtbot, open_desk, data_dir):
     qtbot.keyClicks(editor, DRAFT)
     continue_and_wait(qtbot, desk)
     first = editor.ghost_text
-    with qtbot.waitSignal(window.host.finished, timeout=120_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=120_000):
         qtbot.keyClick(editor, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: desk.session.request_id is None, timeout=5000)
+    qtbot.waitUntil(lambda: not desk.session.writing, timeout=5000)
     assert len(desk.session.alternatives) == 2
     second = editor.ghost_text
     assert "2/2" in desk.alternative_label.text()
@@ -161,7 +165,8 @@ def test_long_draft_continues_within_the_context(qtbot, open_desk, data_dir):
     cursor.movePosition(cursor.MoveOperation.End)
     desk.editor.setTextCursor(cursor)
     failures = []
-    window.host.failed.connect(lambda _rid, message: failures.append(message))
+    events = watch(window.host)
+    events.failed.connect(failures.append)
     continue_and_wait(qtbot, desk)
     assert failures == []
     assert desk.editor.ghost_text.strip()

@@ -151,6 +151,7 @@ class LlamaBackend:
         self.llm: llama_cpp.Llama | None = None
         self.info: ModelInfo | None = None
         self._gguf: GGUFInfo | None = None
+        self._params: LoadParams | None = None  # how the loaded model was loaded
         self._pieces: dict[int, bytes] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
         self._eog_ids: list[int] | None = None
@@ -172,7 +173,21 @@ class LlamaBackend:
             raise EngineError(QT_TRANSLATE_NOOP(
                 "Engine", "A {kv_type} KV cache needs flash attention. Set flash attention to "
                 "Auto or On in Settings, or use the f16 KV cache.").format(kv_type=params.kv_cache_type))
-        self.unload()
+        # A model that cannot be loaded leaves the one in use loaded: the checks above come
+        # first, and when llama.cpp refuses the new one, the previous one is loaded again.
+        previous = (self.info.path, self._params) if self.llm is not None and self.info is not None else None
+        self.unload()  # its memory is wanted for the new one
+        try:
+            return self._open(gguf, params)
+        except Exception:
+            self.unload()  # whatever part of the new one was built
+            if previous is not None:
+                with contextlib.suppress(Exception):  # then none is loaded, and the caller sees it
+                    self.load(*previous)
+            raise
+
+    def _open(self, gguf: GGUFInfo, params: LoadParams) -> ModelInfo:
+        quantized_kv = params.kv_cache_type != "f16"
         n_ctx_train = gguf.context_length or DEFAULT_CONTEXT
         n_ctx = max(256, min(params.n_ctx or automatic_context(gguf, params.kv_cache_type), n_ctx_train))
         threads = params.n_threads or physical_cores()
@@ -224,7 +239,7 @@ class LlamaBackend:
                 ).format(name=gguf.path.name, architecture=arch, error=str(error))) from None
             break
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
-        self.llm, self._gguf = llm, gguf
+        self.llm, self._gguf, self._params = llm, gguf, params
         self._pieces.clear()
         self._eog_ids = None
         per_layer = plan.gpu_bytes / plan.layers if plan.layers else 0
@@ -257,7 +272,7 @@ class LlamaBackend:
     def unload(self) -> None:
         if self.llm is not None:
             self.llm.close()
-        self.llm, self.info, self._gguf = None, None, None
+        self.llm, self.info, self._gguf, self._params = None, None, None, None
 
     # -- prompts -------------------------------------------------------------------------
 

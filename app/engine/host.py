@@ -1,27 +1,28 @@
-"""GUI-side facade of the engine thread. Every method returns at once; results come as signals."""
+"""GUI-side facade of the engine thread. Every method returns at once; results come as signals:
+model loading on the host, each request's on the handle it returns."""
 
 from __future__ import annotations
 
 import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal
 
-from app.core.generation import GenerationRequest, LoadParams, ModelInfo
+from app.core.generation import GenerationRequest, LoadParams, ModelInfo, next_request_id
 from app.core.remote import RemoteEngine
+from app.engine.generation import EngineJob, Generation
 from app.engine.worker import EngineWorker
 
 
 class EngineHost(QObject):
     loading = Signal(str)  # path
     loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(object)  # message: str or Translatable
-    chunk = Signal(int, str)
-    finished = Signal(int, object)
-    failed = Signal(int, object)  # request_id, message: str or Translatable
-    job_done = Signal(int, object)
-    job_failed = Signal(int, str)
+    # message: str or Translatable. ``model_info`` then describes the model still loaded (the
+    # previous one stays when a new one cannot be loaded), or is None.
+    load_failed = Signal(object)
+    started = Signal(object)  # Generation: for observers; the asker listens to what generate() returns
     unloaded = Signal()
 
     # Internal: queued across to the worker's thread.
@@ -34,7 +35,9 @@ class EngineHost(QObject):
     def __init__(self, parent: QObject | None = None, worker: EngineWorker | None = None) -> None:
         super().__init__(parent)
         self.model_info: ModelInfo | None = None
-        self._cancel_events: dict[int, threading.Event] = {}
+        # Requests and jobs not yet ended, by id; each is forgotten at its one closing signal.
+        self._generations: dict[int, Generation] = {}
+        self._jobs: dict[int, EngineJob] = {}
         self._job_ids = itertools.count(1)
         self._thread = QThread()
         self._thread.setObjectName("InkwellEngine")
@@ -50,18 +53,18 @@ class EngineHost(QObject):
         self._unload_requested.connect(self._worker.unload)
         self._worker.unloaded.connect(self.unloaded)
         self._worker.loaded.connect(self._on_loaded)
-        self._worker.load_failed.connect(self.load_failed)
-        self._worker.chunk.connect(self.chunk)
+        self._worker.load_failed.connect(self._on_load_failed)
+        self._worker.chunk.connect(self._on_chunk)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
-        self._worker.job_done.connect(self.job_done)
-        self._worker.job_failed.connect(self.job_failed)
+        self._worker.job_done.connect(self._on_job_done)
+        self._worker.job_failed.connect(self._on_job_failed)
         self._thread.start()
 
     # -- requests ------------------------------------------------------------------------
 
     def load_model(self, path: str, params: LoadParams = LoadParams()) -> None:
-        self.cancel()
+        self.cancel_all()
         self.model_info = None
         self.loading.emit(str(path))
         self._load_requested.emit(str(path), params)
@@ -69,45 +72,47 @@ class EngineHost(QObject):
     def connect_remote(self, engine: RemoteEngine, api_key: str = "") -> None:
         """Uses an OpenAI-compatible server instead of a local model; ``loaded`` or
         ``load_failed`` follows, as for a local model."""
-        self.cancel()
+        self.cancel_all()
         self.model_info = None
         self.loading.emit(engine.name)
         self._remote_requested.emit(engine, api_key)
 
     def unload_model(self) -> None:
         """Frees the model's memory; ``unloaded`` follows."""
-        self.cancel()
+        self.cancel_all()
         self.model_info = None
         self._unload_requested.emit()
 
-    def generate(self, request: GenerationRequest) -> int:
+    def generate(self, request: GenerationRequest) -> Generation:
+        """Queues ``request``; its text and its one ``finished`` or ``failed`` come on the
+        returned handle only."""
+        if request.request_id in self._generations:
+            request = replace(request, request_id=next_request_id())  # the same request sent twice
         event = threading.Event()
-        self._cancel_events[request.request_id] = event
+        generation = Generation(request.request_id, event)
+        self._generations[request.request_id] = generation
+        self.started.emit(generation)
         self._generate_requested.emit(request, event)
-        return request.request_id
+        return generation
 
-    def cancel(self, request_id: int | None = None) -> None:
-        """Stops one request, or all. Set directly from this thread: a queued call would wait
-        until the running generation had ended."""
-        if request_id is None:
-            for event in self._cancel_events.values():
-                event.set()
-        elif request_id in self._cancel_events:
-            self._cancel_events[request_id].set()
+    def cancel_all(self) -> None:
+        """Stops every request not yet ended (loading, unloading, quitting, Ctrl+C)."""
+        for generation in list(self._generations.values()):
+            generation.cancel()
 
-    def run_on_engine(self, job: Callable) -> int:
+    def run_on_engine(self, job: Callable) -> EngineJob:
+        """Runs ``job(backend)`` on the engine thread; its result comes on the returned
+        handle's ``done``, or its failure on ``failed``."""
         job_id = next(self._job_ids)
+        handle = EngineJob()
+        self._jobs[job_id] = handle
         self._job_requested.emit(job_id, job)
-        return job_id
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._cancel_events)
+        return handle
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         if not self._thread.isRunning():
             return
-        self.cancel()
+        self.cancel_all()
         self._thread.quit()
         self._thread.wait(timeout_ms)
 
@@ -117,10 +122,35 @@ class EngineHost(QObject):
         self.model_info = info
         self.loaded.emit(info)
 
+    def _on_load_failed(self, message: object, still_loaded: ModelInfo | None) -> None:
+        self.model_info = still_loaded
+        self.load_failed.emit(message)
+
+    def _on_chunk(self, request_id: int, text: str) -> None:
+        generation = self._generations.get(request_id)
+        if generation is not None:
+            generation.chunk.emit(text)
+
     def _on_finished(self, request_id: int, stats) -> None:
-        self._cancel_events.pop(request_id, None)
-        self.finished.emit(request_id, stats)
+        generation = self._generations.pop(request_id, None)
+        if generation is not None:
+            generation.ended = True
+            generation.finished.emit(stats)
 
     def _on_failed(self, request_id: int, message: object) -> None:
-        self._cancel_events.pop(request_id, None)
-        self.failed.emit(request_id, message)
+        generation = self._generations.pop(request_id, None)
+        if generation is not None:
+            generation.ended = True
+            generation.failed.emit(message)
+
+    def _on_job_done(self, job_id: int, result: object) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is not None:
+            job.ended = True
+            job.done.emit(result)
+
+    def _on_job_failed(self, job_id: int, message: object) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is not None:
+            job.ended = True
+            job.failed.emit(message)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from app.core.crash import note_activity
-from app.core.generation import GenerationRequest, GenerationStats, LoadParams
+from app.core.generation import GenerationRequest, GenerationStats, LoadParams, ModelInfo
 from app.core.translatable import QT_TRANSLATE_NOOP, message_of
 from app.core.remote import RemoteEngine, RemoteError
 from app.engine import llama_build
@@ -24,12 +24,13 @@ BATCH_INTERVAL_S = 0.030
 class EngineWorker(QObject):
     # Failures carry objects, not str: a Translatable message must reach the interface whole.
     loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(object)  # message
+    # message, and the ModelInfo of the model still loaded (the previous one), or None
+    load_failed = Signal(object, object)
     chunk = Signal(int, str)  # request_id, text
     finished = Signal(int, object)  # request_id, GenerationStats
     failed = Signal(int, object)  # request_id, message
-    job_done = Signal(int, object)
-    job_failed = Signal(int, str)
+    job_done = Signal(int, object)  # job_id, result
+    job_failed = Signal(int, object)  # job_id, message
     unloaded = Signal()
 
     def __init__(self, backend_factory: Callable[[], LlamaBackend] = LlamaBackend) -> None:
@@ -37,6 +38,13 @@ class EngineWorker(QObject):
         self._backend_factory = backend_factory
         self._backend: LlamaBackend | None = None
         self._remote: RemoteBackend | None = None  # in use instead of the local model when set
+
+    @property
+    def model_info(self) -> ModelInfo | None:
+        """The model in use (a remote engine's, or the local one's), or None."""
+        if self._remote is not None:
+            return self._remote.info
+        return getattr(self._backend, "info", None)
 
     @property
     def backend(self) -> LlamaBackend | RemoteBackend:
@@ -54,11 +62,11 @@ class EngineWorker(QObject):
         try:
             info = remote.load()
         except RemoteError as error:
-            self.load_failed.emit(message_of(error))
+            self.load_failed.emit(message_of(error), self.model_info)
             return
         except Exception as error:  # noqa: BLE001 - the app must survive any server
             self.load_failed.emit(QT_TRANSLATE_NOOP("Engine", "The model could not be loaded: {error}").format(
-                error=message_of(error)))
+                error=message_of(error)), self.model_info)
             return
         # The local model's memory is given back while a server does the work.
         if self._backend is not None:
@@ -68,17 +76,20 @@ class EngineWorker(QObject):
 
     @Slot(str, object)
     def load_model(self, path: str, params: LoadParams) -> None:
-        self._remote = None
+        """Loads a GGUF in place of the model in use. When it cannot be loaded, the model in
+        use stays (the backend loads it again if it had to let it go first)."""
         # For the report of a native crash: the file's name only, never what the user wrote.
         note_activity(activity="loading", model=os.path.basename(path), n_ctx=params.n_ctx,
                       gpu_offload=str(params.gpu_offload))
+        remote, self._remote = self._remote, None  # self.backend is the local one while loading
         try:
             info = self.backend.load(path, params)
-        except EngineError as error:
-            self.load_failed.emit(message_of(error))
         except Exception as error:  # noqa: BLE001 - the app must survive any load failure
-            self.load_failed.emit(QT_TRANSLATE_NOOP("Engine", "The model could not be loaded: {error}").format(
-                error=message_of(error)))
+            self._remote = remote
+            message = message_of(error) if isinstance(error, EngineError) else QT_TRANSLATE_NOOP(
+                "Engine", "The model could not be loaded: {error}").format(error=message_of(error))
+            note_activity(activity="idle")
+            self.load_failed.emit(message, self.model_info)
         else:
             note_activity(activity="idle", n_ctx=info.n_ctx, gpu_layers=info.gpu_layers)
             self.loaded.emit(info)
@@ -126,7 +137,7 @@ class EngineWorker(QObject):
         try:
             result = job(self.backend)
         except Exception as error:  # noqa: BLE001
-            self.job_failed.emit(job_id, str(error))
+            self.job_failed.emit(job_id, message_of(error))
         else:
             self.job_done.emit(job_id, result)
 

@@ -43,6 +43,7 @@ from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.remote import EngineList
 from app.core.resources import resource_path
 from app.core.store import Message, Store, StoreError
+from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
 from app.ui.chat_view import ChatView, MessageItem
@@ -67,9 +68,9 @@ FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled
 
 @dataclass
 class StreamingReply:
-    """The reply being generated: where it is saved and what has arrived so far."""
+    """The reply being generated: its request, where it is saved and what has arrived so far."""
 
-    request_id: int
+    generation: Generation
     conversation_id: int
     message_id: int
     prefix: str = ""  # the text a "Continue" started from
@@ -133,7 +134,7 @@ class MainWindow(QMainWindow):
         for problem in [*startup_problems, self.models_page.catalog_problem]:
             if problem:
                 self.chat_view.add_notice(translated(problem))
-        self._backend_job = host.run_on_engine(lambda backend: backend.report())
+        host.run_on_engine(lambda backend: backend.report()).listen(self._on_backend_report, self._on_backend_unknown)
         self.chat_input.setFocus()
 
     # -- building ------------------------------------------------------------------------
@@ -346,7 +347,6 @@ class MainWindow(QMainWindow):
         self.host.unloaded.connect(self._on_unloaded)
         self.rewrite_panel.accepted.connect(self._on_rewrite_accepted)
         self.reload_button.clicked.connect(self._reload_model)
-        self.host.job_done.connect(self._on_job_done)
         self.writing_desk.sampler_for = lambda: self.sampler_for("sampler.writing")
         self.rewrite_panel.sampler_for = lambda: self.sampler_for("sampler.rewrite")
         self.host.loading.connect(self._on_loading)
@@ -356,9 +356,6 @@ class MainWindow(QMainWindow):
         self.host.loading.connect(lambda _path: self._count_load(1))
         self.host.loaded.connect(lambda _info: self._count_load(-1))
         self.host.load_failed.connect(lambda _message: self._count_load(-1))
-        self.host.chunk.connect(self._on_chunk)
-        self.host.finished.connect(self._on_finished)
-        self.host.failed.connect(self._on_failed)
 
     # -- models --------------------------------------------------------------------------
 
@@ -471,9 +468,11 @@ class MainWindow(QMainWindow):
         if self._model_path:
             self.load_model(self._model_path)
 
-    def _on_job_done(self, job_id: int, result: object) -> None:
-        if job_id == self._backend_job:
-            self.backend_text = translated(result)  # lines written in English on the engine thread
+    def _on_backend_report(self, report: object) -> None:
+        self.backend_text = translated(report)  # lines written in English on the engine thread
+
+    def _on_backend_unknown(self, message: object) -> None:
+        self.backend_text = self.tr("llama.cpp could not say what it can use: {error}").format(error=translated(message))
 
     def choose_model(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a GGUF model"), str(Path.home()), self.tr("GGUF models (*.gguf);;All files (*)"))
@@ -594,14 +593,14 @@ class MainWindow(QMainWindow):
             stop=preset.stop,
             assistant_prefix=continue_from.content if continue_from else "",
         )
-        self.streaming = StreamingReply(request.request_id, conversation.id, reply.id, request.assistant_prefix)
-        self.host.generate(request)
+        generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
+        self.streaming = StreamingReply(generation, conversation.id, reply.id, request.assistant_prefix)
         self.render_conversation()
         self._set_generating(True)
 
     def stop(self) -> None:
         if self.streaming is not None:
-            self.host.cancel(self.streaming.request_id)
+            self.streaming.generation.cancel()
 
     def regenerate_last(self) -> None:
         last = self._last_message("assistant")
@@ -700,10 +699,8 @@ class MainWindow(QMainWindow):
 
     # -- engine results ------------------------------------------------------------------
 
-    def _on_chunk(self, request_id: int, text: str) -> None:
+    def _on_chunk(self, text: str) -> None:
         reply = self.streaming
-        if reply is None or request_id != reply.request_id:
-            return  # a stale request
         reply.chunks.append(text)
         if reply.conversation_id == self.conversation_id:
             self.chat_view.append_reply(text)
@@ -722,10 +719,8 @@ class MainWindow(QMainWindow):
         reply.last_save = time.monotonic()
         self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
 
-    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+    def _on_finished(self, stats: GenerationStats) -> None:
         reply = self.streaming
-        if reply is None or request_id != reply.request_id:
-            return
         self._write(lambda: self.store.update_message(
             reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
         self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"))
@@ -734,10 +729,8 @@ class MainWindow(QMainWindow):
             self.chat_view.add_notice(self.tr("{reason} What arrived is kept: Continue or Regenerate tries again.").format(
                 reason=translated(stats.error)))
 
-    def _on_failed(self, request_id: int, message: object) -> None:
+    def _on_failed(self, message: object) -> None:
         reply = self.streaming
-        if reply is None or request_id != reply.request_id:
-            return
         self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="error"))
         self._end_reply()
         self.chat_view.add_notice(translated(message))
@@ -1067,18 +1060,21 @@ class MainWindow(QMainWindow):
         self.context_label.clear()
         self.load_progress.show()
 
-    def _on_loaded(self, info: ModelInfo) -> None:
+    def _show_model(self, info: ModelInfo) -> None:
+        """The status bar and the Models page describe the model in use."""
         self.load_progress.hide()
-        self.model_label.setText(self.tr("{engine}: {model}").format(engine=info.remote_engine, model=info.name)
-                                 if info.remote_engine else info.name)
+        self.model_label.setText(_model_name(info))
         self.model_label.setToolTip(info.path)
         self.models_page.set_loaded(info.path)
         self.models_page.remote_engines.set_connected(info.remote_engine or None)
         self.gpu_label.setText(_offload_summary(info))
         self.gpu_label.setToolTip(translated(info.offload_note))
+        self.context_label.setText(self.tr("context {size}").format(size=f"{info.n_ctx:,}"))
+
+    def _on_loaded(self, info: ModelInfo) -> None:
+        self._show_model(info)
         if info.offload_note and "failed" in info.offload_note:
             self.chat_view.add_notice(translated(info.offload_note))  # never a silent fall-back
-        self.context_label.setText(self.tr("context {size}").format(size=f"{info.n_ctx:,}"))
         if not info.has_chat_template:
             self.chat_view.add_notice(
                 self.tr("{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.").format(name=info.name)
@@ -1088,7 +1084,19 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Loaded {name}").format(name=info.name), 4000)
 
     def _on_load_failed(self, message: object) -> None:
+        """The window says what is loaded after a failed load: the previous model when it is
+        still there, otherwise none (and the welcome page)."""
         message = translated(message)
+        still = self.host.model_info
+        if still is not None:
+            # The model in use stays loaded and usable; only the new one is not there.
+            self._model_path = REMOTE_PREFIX + still.remote_engine if still.remote_engine else still.path
+            self.reload_button.hide()
+            self._show_model(still)
+            kept = self.tr("The model could not be loaded; {name} is still in use.").format(name=_model_name(still))
+            self.chat_view.add_notice(f"{message} {kept}")
+            self.statusBar().showMessage(kept, 6000)
+            return
         self.load_progress.hide()
         self.model_label.setText(self.tr("No model"))
         self.models_page.remote_engines.set_connected(None)
@@ -1096,8 +1104,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("The model could not be loaded."), 6000)
         if self._model_path:
             self.reload_button.show()  # retrying is one click
-        if self.host.model_info is None:
-            self.show_welcome(message)
+        self.show_welcome(message)
 
     def _about(self) -> None:
         QMessageBox.about(self, self.tr("About Inkwell"), self.tr("Inkwell {version}\nA private chat and writing assistant that runs language models on this computer.").format(version=__version__))
@@ -1105,7 +1112,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         reply = self.streaming
         if reply is not None:
-            self.host.cancel(reply.request_id)
+            reply.generation.abandon()  # its last words come after the window is gone
             self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="cancelled"), quiet=True)
         self.writing_desk.close_desk()
         self.host.shutdown()
@@ -1143,6 +1150,12 @@ def _stats_footer(message: Message) -> str:
         parts.append(QCoreApplication.translate("MainWindow", "{count} oldest messages left out to fit the context").format(
             count=stats.dropped_messages))
     return " · ".join(parts)
+
+
+def _model_name(info: ModelInfo) -> str:
+    if info.remote_engine:
+        return QCoreApplication.translate("MainWindow", "{engine}: {model}").format(engine=info.remote_engine, model=info.name)
+    return info.name
 
 
 def _offload_summary(info: ModelInfo) -> str:

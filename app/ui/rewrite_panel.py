@@ -31,6 +31,7 @@ from app.core.rewrite import (
     save_user_style,
     word_diff,
 )
+from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.i18n import translated
 from app.ui.widgets import make_button
@@ -45,8 +46,12 @@ class RewriteJob:
     after: str = ""
     alternatives: list[str] = field(default_factory=list)
     shown: int = 0
-    request_id: int | None = None
+    generation: Generation | None = None  # the alternative being written, if any
     raw: str = ""  # the streaming reply, before cleaning
+
+    @property
+    def writing(self) -> bool:
+        return self.generation is not None
 
 
 class RewritePanel(QWidget):
@@ -117,9 +122,6 @@ class RewritePanel(QWidget):
         self.next_button.clicked.connect(lambda: self.flip(1))
         self.instruction.returnPressed.connect(self.start)
         self.save_style_button.clicked.connect(self.save_style)
-        host.chunk.connect(self._on_chunk)
-        host.finished.connect(self._on_finished)
-        host.failed.connect(self._on_failed)
         self.reload_styles()
         self._update_buttons()
 
@@ -163,7 +165,7 @@ class RewritePanel(QWidget):
 
     def open_for(self, passage: str, before: str = "", after: str = "", accept_label: str | None = None) -> None:
         """Shows ``passage`` ready to rewrite; ``before``/``after`` are context for the model."""
-        self.cancel()
+        self._abandon_running()
         self.job = RewriteJob(passage, before, after) if passage.strip() else None
         self.source.setPlainText(passage)
         self.source.setReadOnly(bool(passage.strip()))
@@ -176,14 +178,12 @@ class RewritePanel(QWidget):
         self.style_chooser.setFocus()
 
     def start(self) -> None:
-        """Writes a rewrite (another alternative when there already is one)."""
+        """Writes a rewrite (another alternative when there already is one). One still being
+        written is stopped and dropped: the new one, with the style and instruction chosen now,
+        replaces it (Enter in the instruction box while the model writes)."""
         passage = self.source.toPlainText()
         if not passage.strip():
             self.message.emit(self.tr("There is nothing to rewrite: select a passage or paste one here."))
-            return
-        if self.job is None or self.job.passage != passage:
-            self.job = RewriteJob(passage)
-        if self.job.request_id is not None:
             return
         info = self.host.model_info
         if info is None:
@@ -198,6 +198,9 @@ class RewritePanel(QWidget):
                         "Select a shorter passage, or load the model with a larger context.").format(tokens=f"{info.n_ctx:,}")
             )
             return
+        self._abandon_running()
+        if self.job is None or self.job.passage != passage:
+            self.job = RewriteJob(passage)
         messages = build_rewrite_messages(passage, style, instruction, self.job.before, self.job.after)
         request = GenerationRequest(
             messages=messages,
@@ -207,13 +210,13 @@ class RewritePanel(QWidget):
         self.job.alternatives.append("")
         self.job.shown = len(self.job.alternatives) - 1
         self.job.raw = ""
-        self.job.request_id = self.host.generate(request)
+        self.job.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
         self.diff.setPlainText("")
         self._update_buttons()
 
     def flip(self, step: int) -> None:
         job = self.job
-        if job is None or job.request_id is not None or not job.alternatives:
+        if job is None or job.writing or not job.alternatives:
             return
         job.shown = max(0, min(len(job.alternatives) - 1, job.shown + step))
         self._show_diff()
@@ -221,7 +224,7 @@ class RewritePanel(QWidget):
 
     def accept(self) -> None:
         job = self.job
-        if job is None or job.request_id is not None or not job.alternatives:
+        if job is None or job.writing or not job.alternatives:
             return
         rewrite = job.alternatives[job.shown]
         self.accepted.emit(job.passage, rewrite)
@@ -230,7 +233,7 @@ class RewritePanel(QWidget):
         self._update_buttons()
 
     def discard(self) -> None:
-        self.cancel()
+        self._abandon_running()
         self.job = None
         self.diff.clear()
         self.source.clear()
@@ -239,12 +242,24 @@ class RewritePanel(QWidget):
         self.hide_requested()
 
     def cancel(self) -> None:
-        if self.job is not None and self.job.request_id is not None:
-            self.host.cancel(self.job.request_id)
+        """Stops the rewrite being written (Esc); what it wrote is dropped when it ends."""
+        if self.job is not None and self.job.writing:
+            self.job.generation.cancel()
+
+    def _abandon_running(self) -> None:
+        """Stops the rewrite being written, at once: nothing more of it reaches the panel."""
+        job = self.job
+        if job is None or not job.writing:
+            return
+        job.generation.abandon()
+        job.generation = None
+        job.alternatives.pop()
+        job.shown = max(0, len(job.alternatives) - 1)
+        job.raw = ""
 
     @property
     def rewriting(self) -> bool:
-        return self.job is not None and self.job.request_id is not None
+        return self.job is not None and self.job.writing
 
     def hide_requested(self) -> None:
         parent = self.parentWidget()
@@ -253,22 +268,18 @@ class RewritePanel(QWidget):
 
     # -- engine results ------------------------------------------------------------------
 
-    def _on_chunk(self, request_id: int, text: str) -> None:
+    def _on_chunk(self, text: str) -> None:
         job = self.job
-        if job is None or request_id != job.request_id:
-            return
         job.raw += text
         self.diff.setPlainText(job.raw)
 
-    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+    def _on_finished(self, stats: GenerationStats) -> None:
         job = self.job
-        if job is None or request_id != job.request_id:
-            return
         if stats.finish_reason == "interrupted":
             # Half a rewrite is no rewrite: offer to try again instead of a truncated diff.
-            self._on_failed(request_id, self.tr("{reason} Retry asks again.").format(reason=translated(stats.error)))
+            self._on_failed(self.tr("{reason} Retry asks again.").format(reason=translated(stats.error)))
             return
-        job.request_id = None
+        job.generation = None
         cleaned = clean_reply(job.raw, job.passage)
         if not cleaned.strip() or stats.finish_reason == "cancelled":
             job.alternatives.pop()
@@ -280,11 +291,9 @@ class RewritePanel(QWidget):
         self._show_diff()
         self._update_buttons()
 
-    def _on_failed(self, request_id: int, message: object) -> None:
+    def _on_failed(self, message: object) -> None:
         job = self.job
-        if job is None or request_id != job.request_id:
-            return
-        job.request_id = None
+        job.generation = None
         job.alternatives.pop()
         job.shown = max(0, len(job.alternatives) - 1)
         self.message.emit(translated(message))
@@ -301,7 +310,7 @@ class RewritePanel(QWidget):
 
     def _update_buttons(self) -> None:
         job = self.job
-        busy = job is not None and job.request_id is not None
+        busy = job is not None and job.writing
         ready = job is not None and not busy and bool(job.alternatives)
         self.start_button.setEnabled(not busy)
         self.accept_button.setEnabled(ready)

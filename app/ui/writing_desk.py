@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.core.generation import ContinuationSource, GenerationRequest, GenerationStats, SamplerSettings
 from app.core.store import Store, StoreError
 from app.core.writing import LENGTHS, count_words
+from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.ghost_editor import GhostEditor
 from app.ui.i18n import translated
@@ -65,7 +66,11 @@ class ContinuationSession:
     position: int
     alternatives: list[str] = field(default_factory=list)
     shown: int = 0
-    request_id: int | None = None  # the alternative being written, if any
+    generation: Generation | None = None  # the alternative being written, if any
+
+    @property
+    def writing(self) -> bool:
+        return self.generation is not None
 
 
 class DocumentList(QListWidget):
@@ -227,9 +232,6 @@ class WritingDesk(QWidget):
         self._autosave.timeout.connect(self.save)
         self._autosave_deadline.timeout.connect(self.save)
         self._word_count_timer.timeout.connect(self._update_word_count)
-        self.host.chunk.connect(self._on_chunk)
-        self.host.finished.connect(self._on_finished)
-        self.host.failed.connect(self._on_failed)
         self.host.loaded.connect(self._on_model_loaded)
 
     # -- documents -----------------------------------------------------------------------
@@ -407,19 +409,19 @@ class WritingDesk(QWidget):
 
     def flip(self, step: int) -> None:
         session = self.session
-        if session is None or session.request_id is not None or not session.alternatives:
+        if session is None or session.writing or not session.alternatives:
             return
         session.shown = max(0, min(len(session.alternatives) - 1, session.shown + step))
         self.editor.show_ghost(session.position, session.alternatives[session.shown])
         self._update_buttons()
 
     def stop(self) -> None:
-        if self.session is not None and self.session.request_id is not None:
-            self.host.cancel(self.session.request_id)
+        if self.session is not None and self.session.writing:
+            self.session.generation.cancel()
 
     def escape(self) -> None:
         """Esc: stop writing, then drop the proposal."""
-        if self.session is not None and self.session.request_id is not None:
+        if self.session is not None and self.session.writing:
             self.stop()
         else:
             self.editor.discard_ghost()
@@ -428,7 +430,7 @@ class WritingDesk(QWidget):
         if self.host.model_info is None:
             self.message.emit(self.tr("No model is loaded yet. Use File → Open model…"))
             return True
-        if self.session is not None and self.session.request_id is not None:
+        if self.session is not None and self.session.writing:
             self.message.emit(self.tr("The model is still writing; press Esc to stop it."))
             return True
         return False
@@ -448,23 +450,19 @@ class WritingDesk(QWidget):
         )
         session.alternatives.append("")
         session.shown = len(session.alternatives) - 1
-        session.request_id = self.host.generate(request)
+        session.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
         self.editor.show_ghost(session.position, "")
         self._update_buttons()
 
-    def _on_chunk(self, request_id: int, text: str) -> None:
+    def _on_chunk(self, text: str) -> None:
         session = self.session
-        if session is None or request_id != session.request_id:
-            return
         session.alternatives[session.shown] += text
         if session.shown == len(session.alternatives) - 1:
             self.editor.show_ghost(session.position, session.alternatives[session.shown])
 
-    def _on_finished(self, request_id: int, stats: GenerationStats) -> None:
+    def _on_finished(self, stats: GenerationStats) -> None:
         session = self.session
-        if session is None or request_id != session.request_id:
-            return
-        session.request_id = None
+        session.generation = None
         text = session.alternatives[session.shown]
         if not text.strip():
             session.alternatives.pop()
@@ -480,11 +478,9 @@ class WritingDesk(QWidget):
             self.message.emit(self.tr("{reason} The part that arrived is shown; Retry asks again.").format(
                 reason=translated(stats.error)))
 
-    def _on_failed(self, request_id: int, message: object) -> None:
+    def _on_failed(self, message: object) -> None:
         session = self.session
-        if session is None or request_id != session.request_id:
-            return
-        session.request_id = None
+        session.generation = None
         self.message.emit(translated(message))
         self._update_buttons()
 
@@ -512,8 +508,8 @@ class WritingDesk(QWidget):
         self._update_buttons()
 
     def _end_session(self) -> None:
-        if self.session is not None and self.session.request_id is not None:
-            self.host.cancel(self.session.request_id)
+        if self.session is not None and self.session.writing:
+            self.session.generation.abandon()  # what it still writes belongs to no session
         self.session = None
         self.editor.discard_ghost()
 
@@ -545,7 +541,7 @@ class WritingDesk(QWidget):
 
     def _update_buttons(self) -> None:
         session = self.session
-        writing = session is not None and session.request_id is not None
+        writing = session is not None and session.writing
         self.continue_button.setEnabled(not writing)
         self.retry_button.setEnabled(not writing and session is not None)
         self.accept_button.setEnabled(not writing and self.editor.has_ghost and bool(self.editor.ghost_text))
