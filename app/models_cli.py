@@ -66,7 +66,8 @@ def _list(args: argparse.Namespace, paths: AppPaths) -> int:
     memory = _memory() if any(model.info is not None for model in models) else None  # once: nvidia-smi is slow
     rows = []
     for model in models:
-        row = {"name": model.name, "path": str(model.path), "source": model.source, "problem": model.problem}
+        row = {"name": model.name, "path": str(model.path), "source": model.source, "problem": model.problem,
+               "parts": len(model.parts)}
         if model.info is not None:
             row.update(_describe(model.info, model.size_bytes, memory))
         else:
@@ -114,7 +115,7 @@ def _info(args: argparse.Namespace) -> int:
 
 def _download(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
-    from app.core.downloads import Download, DownloadCancelled, DownloadError, list_gguf_files, parse_repo_ref
+    from app.core.downloads import DownloadCancelled, DownloadError, ModelDownload, list_gguf_models, parse_repo_ref
 
     try:
         repo, file_from_url = parse_repo_ref(args.repo)
@@ -123,21 +124,28 @@ def _download(args: argparse.Namespace, paths: AppPaths) -> int:
         return EXIT_USAGE
     wanted = args.file or file_from_url
     try:
-        files = list_gguf_files(repo)
+        models = list_gguf_models(repo)
     except DownloadError as error:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_FAILED
     if not wanted:
-        if not files:
+        if not models:
             print(f"inkwell: {repo} has no GGUF files.", file=sys.stderr)
             return EXIT_USAGE
-        print(f"GGUF files in {repo} (choose one: inkwell models download {repo} FILE):")
-        for remote in files:
-            print(f"  {remote.path}  {format_size(remote.size)}  {remote.quant or ''}")
+        print(f"GGUF models in {repo} (choose one: inkwell models download {repo} FILE):")
+        for listed in models:
+            parts = f"  ({len(listed.parts)} parts, downloaded together)" if len(listed.parts) > 1 else ""
+            print(f"  {listed.path}  {format_size(listed.size)}  {listed.quant or ''}{parts}")
         return 0
-    remote = next((f for f in files if f.path == wanted or Path(f.path).name == wanted), None)
-    if remote is None:
+    # A split model is named by any of its parts, and downloaded whole.
+    model = next((m for m in models if m.has(wanted) or any(Path(part.path).name == wanted for part in m.parts)), None)
+    if model is None:
         print(f"inkwell: {repo} has no file {wanted}. Run without FILE to list its GGUF files.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        download = ModelDownload(repo, model, paths.models_dir)
+    except ValueError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_USAGE
 
     cancel = threading.Event()
@@ -147,15 +155,16 @@ def _download(args: argparse.Namespace, paths: AppPaths) -> int:
         share = progress.done / progress.total if progress.total else 0
         left = f"{progress.seconds_left:.0f} s left" if progress.seconds_left is not None else ""
         bar = "#" * int(share * 30)
+        part = f"part {progress.part}/{progress.parts}  " if progress.parts > 1 else ""
         sys.stderr.write(
-            f"\r[{bar:<30}] {share:6.1%}  {format_size(progress.done)} of {format_size(progress.total)}  "
+            f"\r[{bar:<30}] {share:6.1%}  {part}{format_size(progress.done)} of {format_size(progress.total)}  "
             f"{format_size(int(progress.bytes_per_second))}/s  {left}   "
         )
         sys.stderr.flush()
 
     paths.models_dir.mkdir(parents=True, exist_ok=True)
     try:
-        path = Download(repo, remote, paths.models_dir).run(progress=show, cancel=cancel)
+        path = download.run(progress=show, cancel=cancel)
     except DownloadCancelled:
         print("\ninkwell: download stopped; run the same command again to resume.", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -2,13 +2,15 @@
 
 Two threaded HTTP servers on free local ports share one state:
 
-* the "hub" (``FakeHub.url``, used as the endpoint) serves the tree API
-  ``/api/models/{repo}/tree/main`` (paged with ``Link`` headers when
-  ``page_size`` is set) and ``/{repo}/resolve/main/{path}``, which answers
-  like huggingface.co: a 302 to the CDN for LFS files, with ``X-Linked-Etag``
-  (the SHA-256), ``X-Linked-Size``, ``ETag`` and ``X-Repo-Commit``; the bytes
-  for small files; ``X-Error-Code`` RepoNotFound / EntryNotFound / GatedRepo
-  errors;
+* the "hub" (``FakeHub.url``, used as the endpoint) serves the model info
+  API ``/api/models/{repo}[/revision/main]`` (``?blobs=true`` adds each
+  file's size and LFS SHA-256, as ``HfApi.model_info(files_metadata=True)``
+  asks), the tree API ``/api/models/{repo}/tree/main`` (paged with ``Link``
+  headers when ``page_size`` is set) and ``/{repo}/resolve/main/{path}``
+  (GET and HEAD), which answers like huggingface.co: a 302 to the CDN for
+  LFS files, with ``X-Linked-Etag`` (the SHA-256), ``X-Linked-Size``,
+  ``ETag`` and ``X-Repo-Commit``; the bytes for small files; ``X-Error-Code``
+  RepoNotFound / EntryNotFound / GatedRepo errors;
 * the "cdn" (another origin, as on the Hub) serves ``/blobs/{sha256}`` with
   ``Range`` support (206 + ``Content-Range``, 416 past the end).
 
@@ -17,7 +19,11 @@ body bytes, once), ``ignore_range`` (answer 200 with the whole file),
 ``corrupt`` (same size, wrong bytes), ``chunk_delay`` (sleep per chunk sent),
 ``fail_status`` (answer the next resolve with that status, once),
 ``missing_repo_status`` (404, or 401 as the real Hub answers anonymous
-callers). Every request is logged in ``requests``.
+callers), ``listing_delay`` (seconds to wait before answering a listing of
+a repo, per repo). Every request is logged in ``requests``.
+
+``SPLIT_REPO`` holds a model split in two parts (llama.cpp's
+``-00001-of-00002`` naming), the first part a valid GGUF header.
 """
 
 from __future__ import annotations
@@ -33,7 +39,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 REPO = "inkwell-test/Tiny-GGUF"
+OTHER_REPO = "inkwell-test/Other-GGUF"
 GATED_REPO = "inkwell-test/Gated-GGUF"
+SPLIT_REPO = "inkwell-test/Split-GGUF"
+SPLIT_PARTS = ("split-Q4_K_M-00001-of-00002.gguf", "split-Q4_K_M-00002-of-00002.gguf")
 TOKEN = "hf_fake_token_for_tests"  # the one token that opens the gated repo
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 # Files at least this big are "LFS" files: redirected to the CDN, with a SHA-256.
@@ -52,11 +61,31 @@ def git_oid(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
+def split_first_part() -> bytes:
+    """The first part of a two-part split model: a small valid GGUF that says it is part 1 of 2."""
+    from tests.gguf_fixtures import F32, build_gguf
+
+    metadata = {
+        "general.architecture": "llama",
+        "llama.context_length": 2048,
+        "llama.block_count": 2,
+        "llama.embedding_length": 64,
+        "llama.attention.head_count": 4,
+        "llama.attention.head_count_kv": 2,
+        "split.no": 0,
+        "split.count": 2,
+        "split.tensors.count": 4,
+    }
+    tensors = [("token_embd.weight", [64, 32], F32), ("blk.0.attn_q.weight", [64, 64], F32)]
+    return build_gguf(metadata, tensors)
+
+
 @dataclass(frozen=True)
 class LoggedRequest:
     server: str  # "hub" or "cdn"
     path: str
     headers: dict[str, str]  # names in lower case
+    method: str = "GET"
 
     @property
     def range(self) -> str | None:
@@ -75,7 +104,9 @@ class FakeHub:
                 "tiny-Q4_K_M.gguf": blob(300_000, 1),
                 "Q8_0/tiny-Q8_0.gguf": blob(200_000, 2),
             },
+            OTHER_REPO: {"other-Q5_K_M.gguf": blob(120_000, 4)},
             GATED_REPO: {"gated-IQ4_XS.gguf": blob(50_000, 3)},
+            SPLIT_REPO: {SPLIT_PARTS[0]: split_first_part(), SPLIT_PARTS[1]: blob(150_000, 5)},
         }
         self.gated = {GATED_REPO}
         self.drop_after: int | None = None
@@ -86,6 +117,8 @@ class FakeHub:
         self.page_size: int | None = None
         self.fail_status: int | None = None
         self.missing_repo_status = 404
+        self.listing_delay: dict[str, float] = {}
+        self.listings_answered: list[str] = []  # the repos whose listing was sent, in order
         self.requests: list[LoggedRequest] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -140,9 +173,9 @@ class FakeHub:
         """The Range header of each CDN request, in order (None: none sent)."""
         return [r.range for r in self.logged("cdn")]
 
-    def _log(self, server: str, path: str, headers: dict[str, str]) -> None:
+    def _log(self, server: str, path: str, headers: dict[str, str], method: str = "GET") -> None:
         with self._lock:
-            self.requests.append(LoggedRequest(server, path, headers))
+            self.requests.append(LoggedRequest(server, path, headers, method))
 
     def _take(self, name: str) -> object:
         """A one-shot switch: its value, then reset to None."""
@@ -166,9 +199,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet test output
         pass
 
+    head = False  # answering a HEAD request: headers only
+
+    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+        self.do_GET()
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        self.head = self.command == "HEAD"
         parts = urlsplit(self.path)
-        self.fake._log(self.role, parts.path, {k.lower(): v for k, v in self.headers.items()})
+        self.fake._log(self.role, parts.path, {k.lower(): v for k, v in self.headers.items()}, self.command)
         try:
             if self.role == "cdn":
                 self._cdn(parts.path)
@@ -180,6 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
     # -- the Hub -------------------------------------------------------------------
 
     def _hub(self, path: str, query: dict[str, list[str]]) -> None:
+        info = re.fullmatch(r"/api/models/([^/]+/[^/]+)(?:/revision/main)?", path)
+        if info:
+            return self._model_info(unquote(info.group(1)), query)
         tree = re.fullmatch(r"/api/models/([^/]+/[^/]+)/tree/main", path)
         if tree:
             return self._tree(unquote(tree.group(1)), query)
@@ -188,7 +230,43 @@ class _Handler(BaseHTTPRequestHandler):
             return self._resolve(unquote(resolve.group(1)), unquote(resolve.group(2)))
         self._error(404, "")
 
+    def _wait_for_listing(self, repo: str) -> None:
+        delay = self.fake.listing_delay.get(repo, 0.0)
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline and not self.fake._stopping.is_set():
+            time.sleep(0.01)
+
+    def _listed(self, repo: str) -> None:
+        with self.fake._lock:
+            self.fake.listings_answered.append(repo)
+
+    def _model_info(self, repo: str, query: dict[str, list[str]]) -> None:
+        self._wait_for_listing(repo)
+        files = self.fake.repos.get(repo)
+        if files is None:
+            return self._error(self.fake.missing_repo_status, "RepoNotFound")
+        blobs = query.get("blobs", ["false"])[0] == "true"
+        siblings: list[dict[str, object]] = []
+        for file_path, data in sorted(files.items()):
+            sibling: dict[str, object] = {"rfilename": file_path}
+            if blobs:
+                sibling.update(size=len(data), blobId=git_oid(data))
+                if len(data) >= LFS_THRESHOLD:
+                    sibling["lfs"] = {"sha256": sha256(data), "size": len(data), "pointerSize": 134}
+            siblings.append(sibling)
+        body = json.dumps({
+            "_id": "0" * 24, "id": repo, "modelId": repo, "sha": COMMIT, "private": False,
+            "gated": "auto" if repo in self.fake.gated else False, "siblings": siblings,
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self._listed(repo)
+
     def _tree(self, repo: str, query: dict[str, list[str]]) -> None:
+        self._wait_for_listing(repo)
         files = self.fake.repos.get(repo)
         if files is None:
             return self._error(self.fake.missing_repo_status, "RepoNotFound")
@@ -218,6 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
         self.end_headers()
         self.wfile.write(body)
+        self._listed(repo)
 
     def _resolve(self, repo: str, file_path: str) -> None:
         status = self.fake._take("fail_status")
@@ -256,7 +335,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head:
+            self.wfile.write(body)
 
     # -- the CDN -------------------------------------------------------------------
 
@@ -294,6 +374,8 @@ class _Handler(BaseHTTPRequestHandler):
         if status == 206:
             self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
         self.end_headers()
+        if self.head:
+            return
         drop = fake._take("drop_after")
         sent = 0
         for i in range(0, len(body), fake.chunk_size):

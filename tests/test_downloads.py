@@ -16,29 +16,36 @@ from app.core.downloads import (
     Download,
     DownloadCancelled,
     DownloadError,
+    ModelDownload,
     Progress,
     RemoteFile,
+    RemoteModel,
     hub_endpoint,
     hub_token,
     list_gguf_files,
+    list_gguf_models,
     parse_repo_ref,
     quant_of,
+    remote_models,
 )
-from tests.fake_hub import GATED_REPO, REPO, TOKEN, FakeHub, sha256
+from tests.fake_hub import GATED_REPO, REPO, SPLIT_PARTS, SPLIT_REPO, TOKEN, FakeHub, sha256
 
 MAIN_FILE = "tiny-Q4_K_M.gguf"
 
 
 @pytest.fixture(autouse=True)
-def isolated_env(monkeypatch):
+def isolated_env(monkeypatch, tmp_path):
     """No real token, no proxy, and an endpoint that is a closed local port: whatever a
     test forgets to pass, nothing can reach the internet or a user's Hub account."""
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_ENDPOINT"):
+    import huggingface_hub.constants
+
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_ENDPOINT", "HF_OIDC_RESOURCE"):
         monkeypatch.delenv(name, raising=False)
     for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port()}")
-    monkeypatch.setattr(downloads, "_stored_token", lambda: None)
+    # No token saved by `hf auth login` either.
+    monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
 
 
 @pytest.fixture
@@ -67,13 +74,24 @@ def make_download(hub: FakeHub, dest: Path, path: str = MAIN_FILE, **kwargs) -> 
 # -- configuration and names ------------------------------------------------------
 
 
-def test_hub_endpoint_and_token_come_from_the_environment():
+def test_hub_endpoint_and_token_come_from_the_environment(monkeypatch, tmp_path):
+    import huggingface_hub.constants
+
     assert hub_endpoint({}) == DEFAULT_ENDPOINT == "https://huggingface.co"
     assert hub_endpoint({"HF_ENDPOINT": "https://hf-mirror.com/"}) == "https://hf-mirror.com"
     assert hub_endpoint({"HF_ENDPOINT": "  "}) == DEFAULT_ENDPOINT
-    assert hub_token({}) is None
-    assert hub_token({"HF_TOKEN": " hf_abc\n"}) == "hf_abc"
-    assert hub_token({"HUGGING_FACE_HUB_TOKEN": "hf_old"}) == "hf_old"
+    assert hub_token() is None
+    monkeypatch.setenv("HUGGING_FACE_HUB_TOKEN", "hf_old")
+    assert hub_token() == "hf_old"
+    monkeypatch.setenv("HF_TOKEN", " hf_abc\n")
+    assert hub_token() == "hf_abc"
+    # Without the variables, the token `hf auth login` saved (huggingface_hub's lookup).
+    monkeypatch.delenv("HF_TOKEN")
+    monkeypatch.delenv("HUGGING_FACE_HUB_TOKEN")
+    saved = tmp_path / "token"
+    saved.write_text("hf_saved\n")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(saved))
+    assert hub_token() == "hf_saved"
 
 
 @pytest.mark.parametrize(
@@ -147,10 +165,46 @@ def test_list_gguf_files_reports_sizes_checksums_and_quants(hub):
     ]  # the README and the folder entry are left out; the sub-folder file is found
 
 
-def test_list_follows_link_pagination(hub):
-    hub.page_size = 1
-    assert [f.path for f in list_gguf_files(REPO, endpoint=hub.url)] == ["Q8_0/tiny-Q8_0.gguf", MAIN_FILE]
-    assert len(hub.logged("hub")) == 4  # one folder, three files: one per page
+def test_list_is_one_request_to_the_hubs_model_info(hub):
+    list_gguf_files(REPO, endpoint=hub.url)
+    (request,) = hub.logged("hub")
+    assert request.path == f"/api/models/{REPO}/revision/main"
+    assert request.headers["user-agent"].startswith("inkwell/")
+
+
+def test_list_sends_the_token(hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    list_gguf_files(REPO, endpoint=hub.url)
+    list_gguf_files(REPO, endpoint=hub.url, token="")  # "": none at all
+    assert [r.authorization for r in hub.logged("hub")] == [f"Bearer {TOKEN}", None]
+
+
+def test_split_parts_are_listed_as_one_model(hub):
+    models = list_gguf_models(SPLIT_REPO, endpoint=hub.url)
+    assert len(models) == 1
+    (model,) = models
+    assert [p.path for p in model.parts] == list(SPLIT_PARTS) and model.count == 2
+    assert model.name == "split-Q4_K_M" and model.quant == "Q4_K_M" and model.missing == ()
+    assert model.size == sum(len(hub.data(p, SPLIT_REPO)) for p in SPLIT_PARTS)
+    assert model.has(SPLIT_PARTS[1]) and not model.has("other.gguf")
+    assert [m.path for m in list_gguf_models(REPO, endpoint=hub.url)] == ["Q8_0/tiny-Q8_0.gguf", MAIN_FILE]
+
+
+def test_grouping_split_parts_per_folder_and_missing_parts():
+    def f(path):
+        return RemoteFile(path, 10, None, quant_of(path))
+
+    models = remote_models([
+        f("a/m-Q4_0-00001-of-00003.gguf"), f("a/m-Q4_0-00003-of-00003.gguf"),
+        f("b/m-Q4_0-00001-of-00002.gguf"), f("b/m-Q4_0-00002-of-00002.gguf"), f("single.gguf"),
+    ])
+    assert [(m.path, len(m.parts), m.missing) for m in models] == [
+        ("a/m-Q4_0-00001-of-00003.gguf", 2, (2,)),
+        ("b/m-Q4_0-00001-of-00002.gguf", 2, ()),
+        ("single.gguf", 1, ()),
+    ]
+    with pytest.raises(DownloadError, match="lacks part"):
+        ModelDownload(REPO, models[0], Path("unused")).run()
 
 
 def test_list_uses_hf_endpoint_when_no_endpoint_is_given(hub, monkeypatch):
@@ -375,7 +429,8 @@ def test_etag_change_of_a_file_without_sha256_starts_over(hub, tmp_path):
     download.sidecar_path.write_text(json.dumps(record))
 
     assert download.run().read_bytes() == data
-    assert [r.range for r in hub.logged("hub")] == ["bytes=300-", None]
+    # The Hub's etag (asked first) is not the part's: the part is not resumed.
+    assert [(r.method, r.range) for r in hub.logged("hub")] == [("HEAD", None), ("GET", None)]
 
 
 def test_complete_part_is_verified_and_kept_without_downloading(hub, tmp_path):
@@ -388,3 +443,47 @@ def test_complete_part_is_verified_and_kept_without_downloading(hub, tmp_path):
     assert download.run().read_bytes() == hub.data(MAIN_FILE)
     assert hub.requests == []
     assert sorted(p.name for p in tmp_path.iterdir()) == [MAIN_FILE]
+
+
+# -- split models ----------------------------------------------------------------------------
+
+
+def test_a_split_model_downloads_every_part_with_progress_over_all(hub, tmp_path):
+    (model,) = list_gguf_models(SPLIT_REPO, endpoint=hub.url)
+    seen: list[Progress] = []
+    path = ModelDownload(SPLIT_REPO, model, tmp_path, endpoint=hub.url, chunk_size=16 * 1024).run(progress=seen.append)
+    assert path == tmp_path / SPLIT_PARTS[0]
+    for part in SPLIT_PARTS:
+        assert (tmp_path / part).read_bytes() == hub.data(part, SPLIT_REPO)
+    assert {p.total for p in seen} == {model.size} and {p.parts for p in seen} == {2}
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert [p.part for p in seen] == sorted(p.part for p in seen) and seen[-1].part == 2
+    assert seen[-1].done == model.size and seen[-1].fraction == 1.0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(SPLIT_PARTS)  # no part files left
+
+
+def test_a_cancelled_split_download_resumes_each_part(hub, tmp_path):
+    (model,) = list_gguf_models(SPLIT_REPO, endpoint=hub.url)
+    first_size = model.parts[0].size
+    cancel = threading.Event()
+    hub.chunk_delay = 0.02  # 16 KiB every 20 ms: part 2 takes about 0.2 s
+
+    def cancel_in_part_two(progress: Progress) -> None:
+        if progress.part == 2 and progress.done > first_size:
+            cancel.set()
+
+    with pytest.raises(DownloadCancelled, match=SPLIT_PARTS[1]):
+        ModelDownload(SPLIT_REPO, model, tmp_path, endpoint=hub.url, chunk_size=16 * 1024).run(
+            progress=cancel_in_part_two, cancel=cancel)
+    assert (tmp_path / SPLIT_PARTS[0]).read_bytes() == hub.data(SPLIT_PARTS[0], SPLIT_REPO)
+    kept = (tmp_path / f"{SPLIT_PARTS[1]}.part").stat().st_size
+    assert 0 < kept < model.parts[1].size
+    cdn_before = len(hub.logged("cdn"))
+
+    hub.chunk_delay = 0.0
+    seen: list[Progress] = []
+    ModelDownload(SPLIT_REPO, model, tmp_path, endpoint=hub.url).run(progress=seen.append)
+    assert hub.blob_ranges()[cdn_before:] == [f"bytes={kept}-"]  # part 1 kept, part 2 resumed
+    assert seen[0].done == first_size + kept and seen[0].part == 2
+    for part in SPLIT_PARTS:
+        assert (tmp_path / part).read_bytes() == hub.data(part, SPLIT_REPO)

@@ -25,8 +25,10 @@ from app.core.library import (
     discover,
     fit_label,
     format_size,
+    huggingface_cache,
     load_catalog,
     model_fit,
+    split_part,
 )
 from app.core.offload import memory_needed
 from app.core.paths import AppPaths
@@ -385,6 +387,14 @@ def test_broken_link_is_listed(tmp_path: Path) -> None:
     assert model.size_bytes == 0
 
 
+def test_split_part_names() -> None:
+    assert split_part("Qwen-7B-Q4_K_M-00002-of-00003.gguf") == ("Qwen-7B-Q4_K_M", 2, 3)
+    assert split_part("folder/m-00001-of-00002.GGUF") == ("m", 1, 2)
+    assert split_part("m-00004-of-00003.gguf") is None  # no real part
+    assert split_part("m-00000-of-00003.gguf") is None
+    assert split_part("model-Q4_K_M.gguf") is None
+
+
 @needs_symlinks
 def test_split_model_in_huggingface_cache(tmp_path: Path) -> None:
     """Parts are links to blobs with hash names: the path stays the link's,
@@ -513,7 +523,8 @@ def test_default_folders_linux(tmp_path: Path, paths: AppPaths) -> None:
     added = tmp_path / "my models"
     added.mkdir()
     folders = default_search_folders(
-        paths, [added, tmp_path / "gone"], home=home, env={}, system="Linux"
+        paths, [added, tmp_path / "gone"], home=home, env={}, system="Linux",
+        hf_cache=home / ".cache/huggingface/hub",
     )
     assert folders == [
         ("inkwell", paths.models_dir),
@@ -538,34 +549,50 @@ def test_default_folders_macos_and_windows(tmp_path: Path, paths: AppPaths) -> N
     assert win["gpt4all"] == local / "nomic.ai" / "GPT4All"
 
 
-def test_huggingface_env_order(tmp_path: Path, paths: AppPaths) -> None:
+def test_huggingface_cache_is_where_huggingface_hub_says(tmp_path: Path, paths: AppPaths, monkeypatch) -> None:
+    """HF_HUB_CACHE, HF_HOME, XDG_CACHE_HOME, ~/.cache/huggingface/hub: huggingface_hub reads
+    them (when imported); Inkwell uses what it found."""
+    from huggingface_hub import constants
+
     home = make_home(tmp_path)
-    hf_home = tmp_path / "hf"
-    (hf_home / "hub").mkdir(parents=True)
     hub_cache = tmp_path / "hub-cache"
     hub_cache.mkdir()
 
-    def hf(env: dict[str, str]) -> Path | None:
-        found = dict(default_search_folders(paths, home=home, env=env, system="Linux"))
-        return found.get("huggingface")
+    def hf() -> Path | None:
+        return dict(default_search_folders(paths, home=home, env={}, system="Linux")).get("huggingface")
 
-    assert hf({"HF_HOME": str(hf_home)}) == hf_home / "hub"
-    assert hf({"HF_HOME": str(hf_home), "HF_HUB_CACHE": str(hub_cache)}) == hub_cache
-    assert hf({}) == home / ".cache/huggingface/hub"
-    assert hf({"HF_HUB_CACHE": "~/.cache/huggingface/hub"}) == home / ".cache/huggingface/hub"
-    assert hf({"HF_HUB_CACHE": str(tmp_path / "missing")}) is None
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(hub_cache))
+    assert huggingface_cache() == hub_cache and hf() == hub_cache
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "missing"))
+    assert hf() is None
+
+
+def test_huggingface_cache_follows_the_environment_at_start(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def cache(**env: str) -> str:
+        code = "from app.core.library import huggingface_cache; print(huggingface_cache())"
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "HUGGINGFACE_", "XDG_CACHE"))}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                                env={**clean, **env}, cwd=REPO, check=True)
+        return result.stdout.strip()
+
+    assert cache(HF_HOME=str(tmp_path / "hf")) == str(tmp_path / "hf" / "hub")
+    assert cache(HF_HOME=str(tmp_path / "hf"), HF_HUB_CACHE=str(tmp_path / "c")) == str(tmp_path / "c")
 
 
 def test_only_existing_folders(tmp_path: Path) -> None:
     empty_home = tmp_path / "empty-home"
     empty_home.mkdir()
     paths = AppPaths(tmp_path / "d", tmp_path / "c", tmp_path / "k")  # models_dir not created
-    assert default_search_folders(paths, home=empty_home, env={}, system="Linux") == []
+    assert default_search_folders(paths, home=empty_home, env={}, system="Linux", hf_cache=empty_home / "hf") == []
 
 
 def test_added_folder_that_is_inkwells_own(tmp_path: Path, paths: AppPaths) -> None:
     folders = default_search_folders(
-        paths, [paths.models_dir], home=tmp_path / "no-home", env={}, system="Linux"
+        paths, [paths.models_dir], home=tmp_path / "no-home", env={}, system="Linux",
+        hf_cache=tmp_path / "no-home" / "hf",
     )
     assert folders == [("inkwell", paths.models_dir)]
 
@@ -579,9 +606,7 @@ def test_fake_home_end_to_end(tmp_path: Path, paths: AppPaths) -> None:
     hub = tmp_path / "hf" / "hub"
     if sys.platform != "win32":
         make_hf_cache(hub)
-    folders = default_search_folders(
-        paths, home=home, env={"HF_HOME": str(tmp_path / "hf")}, system="Linux"
-    )
+    folders = default_search_folders(paths, home=home, env={}, system="Linux", hf_cache=hub)
     sources = {m.name: m.source for m in discover(folders)}
     expected = {"mine": "inkwell", "foo": "lmstudio", "bar": "gpt4all"}
     if sys.platform != "win32":

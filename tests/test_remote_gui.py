@@ -9,6 +9,7 @@ from app.core.remote import EngineList, RemoteEngine
 from tests.openai_servers import API_KEY, MODEL_ALIAS, LlamaServer, free_port
 from tests.test_rewrite_gui import rewrite_and_wait
 from tests.test_writing_gui import continue_and_wait
+from tests.engine_watch import watch
 
 
 @pytest.fixture
@@ -72,7 +73,8 @@ def test_add_an_engine_and_chat_through_it(qtbot, make_window, app_paths, server
     assert API_KEY not in (app_paths.config_dir / "remote_engines.json").read_text()
 
     window.max_tokens = 12
-    with qtbot.waitSignal(window.host.finished, timeout=60_000):
+    events = watch(window.host)
+    with qtbot.waitSignal(events.finished, timeout=60_000):
         send(qtbot, window, "Name a colour.")
     reply = window.store.path(window.conversation_id)[-1]
     assert reply.role == "assistant" and reply.content.strip() and reply.status in ("complete", "length")
@@ -102,20 +104,21 @@ def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, se
     window.max_tokens = 1500
     stop = window.findChild(QPushButton, "stopButton")
     chunks: list[str] = []
-    window.host.chunk.connect(lambda _rid, text: chunks.append(text))
-    with qtbot.waitSignal(window.host.finished, timeout=60_000) as finished:
+    events = watch(window.host)
+    events.chunk.connect(chunks.append)
+    with qtbot.waitSignal(events.finished, timeout=60_000) as finished:
         send(qtbot, window, "Tell me a very long story about the sea.")
         qtbot.waitUntil(lambda: len(chunks) > 0, timeout=30_000)
         qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
-    assert finished.args[1].finish_reason == "cancelled"
+    assert finished.args[0].finish_reason == "cancelled"
     assert window.store.path(window.conversation_id)[-1].status == "cancelled"
 
     chunks.clear()
-    with qtbot.waitSignal(window.host.finished, timeout=60_000) as finished:
+    with qtbot.waitSignal(events.finished, timeout=60_000) as finished:
         send(qtbot, window, "Another long story, please.")
         qtbot.waitUntil(lambda: len(chunks) > 0, timeout=30_000)
         server.kill()
-    assert finished.args[1].finish_reason == "interrupted"
+    assert finished.args[0].finish_reason == "interrupted"
     reply = window.store.path(window.conversation_id)[-1]
     assert reply.status == "interrupted" and reply.content  # what arrived is kept
     view_text = window.findChild(object, "chatView").toPlainText()
@@ -123,9 +126,9 @@ def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, se
     assert "closed before the reply ended" in view_text and "What arrived is kept" in view_text
 
     # Retrying is one click; with the server gone it says so instead of hanging.
-    with qtbot.waitSignal(window.host.failed, timeout=30_000) as failed:
+    with qtbot.waitSignal(events.failed, timeout=30_000) as failed:
         window.regenerate(reply.id)
-    assert "Nothing answers" in str(failed.args[1])
+    assert "Nothing answers" in str(failed.args[0])
 
 
 def test_a_wrong_key_says_so_and_the_window_keeps_working(qtbot, make_window, app_paths, server):
@@ -170,3 +173,39 @@ def test_a_remote_engine_can_be_the_default(qtbot, make_window, app_paths):
     assert window.default_model() == "remote:Box"  # what `inkwell` opens at start
     EngineList(app_paths.config_dir).remove("Box")
     assert window.default_model() is None  # a removed engine falls back to the starter model
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+def test_fetch_models_in_the_dialog_then_close_it_while_the_server_is_silent(qtbot, qapp):
+    """Asking a server for its models runs in the background; a dialog closed and deleted while
+    the server is silent neither crashes nor hears the late answer."""
+    import shiboken6
+
+    from app.ui.remote_engines import RemoteEngineDialog
+    from app.ui.tasks import running_tasks
+    from tests.openai_servers import FakeOpenAI
+
+    fake = FakeOpenAI()
+    before = running_tasks()
+    dialog = RemoteEngineDialog(None, "", set(), False)
+    try:
+        dialog.show()
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "remoteUrlEdit"), fake.url)
+        fetch = dialog.findChild(QPushButton, "fetchModelsButton")
+        combo = dialog.findChild(QComboBox, "remoteModelCombo")
+        qtbot.mouseClick(fetch, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: combo.count() == 1, timeout=10_000)
+        assert combo.currentText() == "fake-model" and fetch.isEnabled()
+
+        fake.hang = True
+        dialog.timeout_spin.setValue(1)
+        qtbot.mouseClick(fetch, Qt.MouseButton.LeftButton)
+        assert not fetch.isEnabled() and "Asking" in dialog.status.text()
+        dialog.reject()
+        shiboken6.delete(dialog)
+        qtbot.waitUntil(lambda: running_tasks() == before, timeout=10_000)  # the request timed out
+        qtbot.wait(50)
+    finally:
+        if shiboken6.isValid(dialog):
+            shiboken6.delete(dialog)
+        fake.close()

@@ -1,29 +1,32 @@
 """Download GGUF models from the Hugging Face Hub into Inkwell's models folder.
 
-What a person gets: the list of a repository's ``.gguf`` files with their size
-and quantization, a download that reports bytes, speed and time left, can be
-cancelled, resumes where it stopped (after a cancel, a dropped connection or
-an app restart), and is checked against the Hub's SHA-256 before the file is
-offered. Every failure is a :class:`DownloadError` whose message says what
-happened and what to do.
+What a person gets: the list of a repository's models (``.gguf`` files, the
+parts of a split model counted as one) with their size and quantization, a
+download that fetches every part, reports bytes, speed and time left over all
+of them, can be cancelled, resumes each part where it stopped (after a cancel,
+a dropped connection or an app restart), and checks each part against the
+Hub's SHA-256 before the model is offered. Every failure is a
+:class:`DownloadError` whose message says what happened and what to do.
 
-``HF_ENDPOINT`` (a mirror) and ``HF_TOKEN`` (gated and private repositories)
-are honoured as the Hugging Face tools do.
+What huggingface_hub already does is left to it: the file list
+(``HfApi.model_info(files_metadata=True)``: one request, with a timeout and no
+retry loop, so an offline computer hears so at once), a file's metadata on
+the Hub and where its bytes are (``get_hf_file_metadata``: the ``resolve``
+request, its redirect, ``X-Linked-Etag`` / ``X-Linked-Size``), the Hub's
+errors (``hf_raise_for_status`` and ``huggingface_hub.errors``: gated,
+missing repository or file, refused token; turned into messages for a person
+here), the token (``get_token``: ``HF_TOKEN``, then ``hf auth login``'s).
+``HF_ENDPOINT`` (a mirror) is read when a request is made.
 
-Why our own HTTP code rather than ``huggingface_hub.hf_hub_download``: in
-huggingface_hub 2.4 it downloads into a process-unique
+What is ours is the transfer itself. In huggingface_hub 2.4
+``hf_hub_download`` downloads into a process-unique
 ``<etag>.<random>.incomplete`` file and deletes that file whenever the
 download fails (``file_download._download_to_tmp_and_move``), so a cancel, a
 network drop or an app restart starts over from byte 0; it only retries
 within one call. It also reports progress through tqdm only, has no cancel,
-and stores files in its own cache layout. The Hub's HTTP interface is simple
-and documented: the file list is ``GET /api/models/{repo}/tree/main`` (paged
-with ``Link`` headers) and a file is ``GET /{repo}/resolve/main/{path}``,
-which redirects large files to a CDN that honours ``Range``. That holds for
-Xet-backed repositories too (``hf_xet`` only makes them faster), so plain
-HTTP with the standard library reaches every public model. huggingface_hub,
-when installed, is used for one thing only: the token saved by
-``hf auth login``, when ``HF_TOKEN`` is not set.
+and stores files in its own cache layout. So the bytes come from the address
+the Hub redirects to (a CDN that honours ``Range``, for Xet-backed
+repositories too) with the standard library, resumed and verified here.
 
 Resume state lives next to the destination file: ``<name>.part`` holds the
 bytes received so far (its size is the resume offset) and ``<name>.part.json``
@@ -32,9 +35,8 @@ record does not match the file being downloaded is thrown away rather than
 trusted. The SHA-256 of the whole file is checked before the part is renamed
 into place, so a part damaged by, say, a power cut cannot become a model file.
 
-This is the core layer: standard library only (no Qt, no llama_cpp). Calls
-block; the UI runs them on a worker thread and cancels through a
-:class:`threading.Event`.
+This is the core layer: no Qt, no llama_cpp. Calls block; the UI runs them on
+a worker thread and cancels through a :class:`threading.Event`.
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ from typing import Any, BinaryIO, ClassVar, Final
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from app import __version__
+from app.core.library import split_part
 from app.core.translatable import QT_TRANSLATE_NOOP
 
 __all__ = [
@@ -68,13 +71,17 @@ __all__ = [
     "Download",
     "DownloadCancelled",
     "DownloadError",
+    "ModelDownload",
     "Progress",
     "RemoteFile",
+    "RemoteModel",
     "hub_endpoint",
     "hub_token",
     "list_gguf_files",
+    "list_gguf_models",
     "parse_repo_ref",
     "quant_of",
+    "remote_models",
 ]
 
 DEFAULT_ENDPOINT: Final = "https://huggingface.co"
@@ -87,9 +94,6 @@ USER_AGENT: Final = f"inkwell/{__version__}"
 HUB_HOSTS: Final = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
 
 _MAX_REDIRECTS: Final = 10
-# A repository with thousands of files is paged by the Hub (1,000 a page);
-# the cap only guards against a server that never stops sending "next".
-_MAX_TREE_PAGES: Final = 200
 # Speed is measured over the last seconds, so that it follows the network
 # now rather than the average since the start.
 _SPEED_WINDOW_S: Final = 5.0
@@ -146,13 +150,17 @@ class Progress:
     that this one resumes; it goes back to 0 only if the download has to
     start over (the server ignored the resume request). ``bytes_per_second``
     is the recent speed (0.0 until measured); ``seconds_left`` is ``None``
-    until a speed is known.
+    until a speed is known. For a split model (:class:`ModelDownload`) the
+    figures are over all its parts, and ``part`` says which of the ``parts``
+    is being downloaded.
     """
 
     done: int
     total: int
     bytes_per_second: float
     seconds_left: float | None
+    part: int = 1
+    parts: int = 1
 
     @property
     def fraction(self) -> float:
@@ -169,27 +177,11 @@ def hub_endpoint(env: Mapping[str, str] = os.environ) -> str:
     return value or DEFAULT_ENDPOINT
 
 
-def hub_token(env: Mapping[str, str] | None = None) -> str | None:
-    """The access token to send, or ``None``.
+def hub_token() -> str | None:
+    """The access token to send, or ``None``: huggingface_hub's own lookup
+    (``HF_TOKEN``, then the token saved by ``hf auth login``)."""
+    from huggingface_hub import get_token
 
-    ``HF_TOKEN`` (or the older ``HUGGING_FACE_HUB_TOKEN``) first, as the
-    Hugging Face tools do; with no ``env`` given, the process environment and
-    then the token saved by ``hf auth login``.
-    """
-    source = os.environ if env is None else env
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        value = source.get(name, "").strip()
-        if value:
-            return value
-    return _stored_token() if env is None else None
-
-
-def _stored_token() -> str | None:
-    """The token saved by ``hf auth login``, read by huggingface_hub if it is installed."""
-    try:
-        from huggingface_hub import get_token
-    except ImportError:
-        return None
     try:
         return get_token() or None
     except Exception:  # noqa: BLE001 - a broken login must not stop anonymous downloads
@@ -316,9 +308,8 @@ def quant_of(file_name: str) -> str | None:
 class _PassErrorsThrough(urllib.request.HTTPErrorProcessor):
     """Hands every response back as it is, 3xx and 4xx included.
 
-    We follow redirects ourselves: to read the Hub's headers on the first
-    hop, and because urllib would forward the ``Authorization`` header to
-    the CDN host the Hub redirects to.
+    We follow redirects ourselves, because urllib would forward the
+    ``Authorization`` header to whatever host a redirect points at.
     """
 
     def http_response(self, request: urllib.request.Request, response: Any) -> Any:
@@ -340,47 +331,30 @@ def _host(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-@dataclass
-class _Answer:
-    """A final (non-redirect) response, with the headers of the Hub's own hop."""
+def _get(
+    url: str, *, token: str | None, timeout: float, headers: Mapping[str, str] | None = None
+) -> http.client.HTTPResponse:
+    """GET ``url`` following redirects; the token goes to ``url``'s origin only.
 
-    response: http.client.HTTPResponse
-    hub_headers: Message
-    from_hub: bool  # the final response came from the Hub, not from the CDN
-
-    @property
-    def status(self) -> int:
-        return self.response.status
-
-    def close(self) -> None:
-        self.response.close()
-
-
-def _get(url: str, *, token: str | None, timeout: float, headers: Mapping[str, str] | None = None) -> _Answer:
-    """GET ``url`` following redirects; the token goes to the Hub's origin only.
-
-    Raises :class:`DownloadError` when the server cannot be reached.
+    Returns the final (non-redirect) response, whatever its status. Raises
+    :class:`DownloadError` when the server cannot be reached.
     """
-    hub_origin = _origin(url)
-    hub_headers: Message | None = None
+    first_origin = _origin(url)
     for _ in range(_MAX_REDIRECTS + 1):
-        from_hub = _origin(url) == hub_origin
         request = urllib.request.Request(url, method="GET")
         request.add_header("User-Agent", USER_AGENT)
         # A compressed body would make byte offsets (Range, Content-Length) meaningless.
         request.add_header("Accept-Encoding", "identity")
         for name, value in (headers or {}).items():
             request.add_header(name, value)
-        if token and from_hub:
+        if token and _origin(url) == first_origin:
             request.add_header("Authorization", f"Bearer {token}")
         try:
             response = _OPENER.open(request, timeout=timeout)
         except (OSError, http.client.HTTPException) as error:
             raise _unreachable(url, error) from error
-        if hub_headers is None:
-            hub_headers = response.headers
         if response.status not in _REDIRECTS:
-            return _Answer(response, hub_headers, from_hub)
+            return response
         location = response.headers.get("Location")
         response.close()
         if not location:
@@ -407,31 +381,35 @@ def _unreachable(url: str, error: BaseException) -> DownloadError:
         "Downloads", "Could not reach {host}: check the network connection ({detail}).").format(host=host, detail=detail))
 
 
-def _hub_error(
-    answer: _Answer, *, endpoint: str, repo_id: str, file: str | None, token: str | None
-) -> DownloadError:
-    """A failed Hub response as a message for a person.
-
-    The Hub names the error in ``X-Error-Code`` (as huggingface_hub reads
-    it): it answers 401 for a missing repository when no token is sent (so as
-    not to reveal private ones), and 401/403 "GatedRepo" for a license not
-    accepted. Errors from the CDN carry no such code.
-    """
-    status = answer.status
-    headers = answer.response.headers
-    code = headers.get("X-Error-Code", "")
-    detail = headers.get("X-Error-Message", "")
-    page = f"{endpoint}/{repo_id}"
-    if not answer.from_hub:
-        if status >= 500 or status == 429:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The download server is busy (HTTP {status}): try again in a few minutes."
-            ).format(status=status))
+def _transfer_refused(status: int) -> DownloadError:
+    """A failed answer from the server that sends a file's bytes (the Hub's CDN, mostly)."""
+    if status >= 500 or status == 429:
         return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The download server refused the file (HTTP {status}): try again; "
-            "if it keeps failing, the file may have changed on the Hub."
+            "Downloads", "The download server is busy (HTTP {status}): try again in a few minutes."
         ).format(status=status))
-    if code == "GatedRepo":
+    return DownloadError(QT_TRANSLATE_NOOP(
+        "Downloads", "The download server refused the file (HTTP {status}): try again; "
+        "if it keeps failing, the file may have changed on the Hub."
+    ).format(status=status))
+
+
+def _hub_failure(
+    error: Exception, *, endpoint: str, repo_id: str, file: str | None, token: str | None
+) -> DownloadError:
+    """What huggingface_hub raised, as a message for a person: what went wrong and what to do.
+
+    huggingface_hub reads the Hub's ``X-Error-Code`` (``hf_raise_for_status``):
+    it raises :class:`~huggingface_hub.errors.GatedRepoError` for a license not
+    accepted, :class:`~huggingface_hub.errors.RepositoryNotFoundError` for a
+    missing repository (the Hub answers 401 for one when no token is sent, so
+    as not to reveal private ones), and so on. Network failures come from its
+    HTTP library (httpx2). Anything else is returned as it reads.
+    """
+    import httpx2
+    from huggingface_hub import errors
+
+    page = f"{endpoint}/{repo_id}"
+    if isinstance(error, errors.GatedRepoError):  # a RepositoryNotFoundError too: first
         if token:
             return DownloadError(QT_TRANSLATE_NOOP(
                 "Downloads", "The model repository '{repo}' is gated and the account of HF_TOKEN has no access "
@@ -441,7 +419,8 @@ def _hub_error(
             "Downloads", "The model repository '{repo}' is gated: accept its license on the Hub ({page}) "
             "and set HF_TOKEN to an access token of your account."
         ).format(repo=repo_id, page=page))
-    if code == "RepoNotFound" or (status == 404 and not code and file is None):
+    http_status = error.response.status_code if isinstance(error, errors.HfHubHTTPError) else None
+    if isinstance(error, errors.RepositoryNotFoundError) or (http_status == 404 and file is None):
         if token:
             return DownloadError(QT_TRANSLATE_NOOP(
                 "Downloads", "There is no model repository '{repo}' on the Hub (or it is private)."
@@ -450,47 +429,64 @@ def _hub_error(
             "Downloads", "There is no model repository '{repo}' on the Hub (or it is private: "
             "set HF_TOKEN to reach your private repositories)."
         ).format(repo=repo_id))
-    if code == "EntryNotFound" or (status == 404 and not code):
+    if isinstance(error, errors.RemoteEntryNotFoundError) or http_status == 404:
         return DownloadError(QT_TRANSLATE_NOOP(
             "Downloads", "'{file}' is not in the model repository '{repo}': it may have been renamed or "
             "removed; reload the list of files."
         ).format(file=file, repo=repo_id))
-    if code == "RevisionNotFound":
+    if isinstance(error, errors.RevisionNotFoundError):
         return DownloadError(QT_TRANSLATE_NOOP(
             "Downloads", "The model repository '{repo}' has no '{revision}' branch.").format(repo=repo_id, revision=REVISION))
-    if status == 401:
-        if token:
+    if isinstance(error, errors.HfHubHTTPError):
+        status = error.response.status_code
+        detail = error.server_message or error.response.headers.get("X-Error-Message", "")
+        if status == 401:
+            if token:
+                return DownloadError(QT_TRANSLATE_NOOP(
+                    "Downloads", "The Hub refused the access token in HF_TOKEN ({detail}): it is invalid "
+                    "or expired; create a new one at {address}."
+                ).format(detail=detail or "HTTP 401", address=f"{endpoint}/settings/tokens"))
             return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The Hub refused the access token in HF_TOKEN ({detail}): it is invalid "
-                "or expired; create a new one at {address}."
-            ).format(detail=detail or "HTTP 401", address=f"{endpoint}/settings/tokens"))
+                "Downloads", "The model repository '{repo}' is gated or private: accept its license on the Hub "
+                "({page}) and set HF_TOKEN to an access token of your account."
+            ).format(repo=repo_id, page=page))
+        if status == 403:
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The Hub refused access to '{repo}' ({detail}). If it is gated, accept "
+                "its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
+            ).format(repo=repo_id, detail=detail or "HTTP 403", page=page))
+        if status == 429:
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The Hub is limiting requests from this network: wait a few minutes and try again."))
+        if status >= 500:
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The Hub has a problem right now (HTTP {status}): try again in a few minutes."
+            ).format(status=status))
+        if detail:
+            return DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "The Hub answered HTTP {status}: {detail}.").format(status=status, detail=detail))
+        return DownloadError(QT_TRANSLATE_NOOP("Downloads", "The Hub answered HTTP {status}.").format(status=status))
+    if isinstance(error, httpx2.TimeoutException):
+        return _unreachable(endpoint, TimeoutError(str(error)))
+    if isinstance(error, (httpx2.TransportError, errors.OfflineModeIsEnabled)):
+        cause = error.__cause__ or error.__context__
+        return _unreachable(endpoint, cause if isinstance(cause, ssl.SSLError) else error)
+    if isinstance(error, (ValueError, httpx2.DecodingError)):  # not JSON, or not what model_info expects
         return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The model repository '{repo}' is gated or private: accept its license on the Hub "
-            "({page}) and set HF_TOKEN to an access token of your account."
-        ).format(repo=repo_id, page=page))
-    if status == 403:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The Hub refused access to '{repo}' ({detail}). If it is gated, accept "
-            "its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
-        ).format(repo=repo_id, detail=detail or "HTTP 403", page=page))
-    if status == 429:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The Hub is limiting requests from this network: wait a few minutes and try again."))
-    if status >= 500:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The Hub has a problem right now (HTTP {status}): try again in a few minutes."
-        ).format(status=status))
-    if detail:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The Hub answered HTTP {status}: {detail}.").format(status=status, detail=detail))
-    return DownloadError(QT_TRANSLATE_NOOP("Downloads", "The Hub answered HTTP {status}.").format(status=status))
+            "Downloads", "{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
+        ).format(host=_host(endpoint)))
+    return DownloadError(str(error) or type(error).__name__)
+
+
+def _hf_api(endpoint: str, token: str | None) -> Any:
+    from huggingface_hub import HfApi
+
+    # token=False: none at all (None would make huggingface_hub look for one again).
+    return HfApi(endpoint=endpoint, token=token or False, library_name="inkwell", library_version=__version__)
 
 
 # ---------------------------------------------------------------------------
 # Listing
-
-
-_LINK_NEXT_RE: Final = re.compile(r'<([^>]+)>\s*;\s*rel="?next"?', re.IGNORECASE)
 
 
 def list_gguf_files(
@@ -498,64 +494,99 @@ def list_gguf_files(
 ) -> list[RemoteFile]:
     """The ``.gguf`` files of a model repository (all folders), sorted by path.
 
-    Uses the Hub's tree API, ``GET {endpoint}/api/models/{repo}/tree/main
-    ?recursive=true``, following its ``Link: <...>; rel="next"`` pages. The
-    SHA-256 of an LFS file is its ``lfs.oid``. ``token`` defaults to
-    :func:`hub_token`. Raises :class:`DownloadError`; :class:`ValueError` for
-    a malformed ``repo_id``.
+    Asks ``HfApi.model_info(files_metadata=True)``: every file with its size,
+    and the SHA-256 of LFS files. ``token`` defaults to :func:`hub_token`
+    (``""``: none). Raises :class:`DownloadError`; :class:`ValueError` for a
+    malformed ``repo_id``.
     """
     _check_repo_id(repo_id)
     base = (endpoint or hub_endpoint()).rstrip("/")
     token = token if token is not None else hub_token()
-    url: str | None = f"{base}/api/models/{quote(repo_id)}/tree/{REVISION}?recursive=true"
-    files: list[RemoteFile] = []
-    for _ in range(_MAX_TREE_PAGES):
-        if url is None:
-            break
-        answer = _get(url, token=token, timeout=timeout)
-        try:
-            if answer.status != 200:
-                raise _hub_error(answer, endpoint=base, repo_id=repo_id, file=None, token=token)
-            try:
-                payload = json.loads(answer.response.read())
-            except (OSError, http.client.HTTPException) as error:
-                raise DownloadError(QT_TRANSLATE_NOOP(
-                    "Downloads", "The connection to {host} was interrupted while reading the list of files: try again."
-                ).format(host=_host(base))) from error
-            except ValueError as error:
-                raise _not_understood(base) from error
-            files.extend(_gguf_entries(payload, base))
-            link = answer.response.headers.get("Link", "")
-        finally:
-            answer.close()
-        match = _LINK_NEXT_RE.search(link)
-        url = urljoin(url, match.group(1)) if match else None
-    return sorted(files, key=lambda f: f.path.lower())
-
-
-def _not_understood(base: str) -> DownloadError:
-    return DownloadError(QT_TRANSLATE_NOOP(
-        "Downloads", "{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
-    ).format(host=_host(base)))
-
-
-def _gguf_entries(payload: object, base: str) -> list[RemoteFile]:
-    if not isinstance(payload, list):
-        raise _not_understood(base)
-    found = []
-    for entry in payload:
-        if not isinstance(entry, dict) or entry.get("type") != "file":
-            continue
-        path, size = entry.get("path"), entry.get("size")
+    try:
+        info = _hf_api(base, token).model_info(repo_id, revision=REVISION, files_metadata=True, timeout=timeout)
+    except Exception as error:  # noqa: BLE001 - every failure becomes a message (_hub_failure)
+        raise _hub_failure(error, endpoint=base, repo_id=repo_id, file=None, token=token) from error
+    files = []
+    for sibling in info.siblings or ():
+        path, size = sibling.rfilename, sibling.size
         if not isinstance(path, str) or not path.lower().endswith(".gguf"):
             continue
         if not isinstance(size, int) or isinstance(size, bool) or size < 0:
             continue
-        lfs = entry.get("lfs")
-        oid = lfs.get("oid") if isinstance(lfs, dict) else None
+        oid = sibling.lfs.sha256 if sibling.lfs is not None else None
         sha256 = oid.lower() if isinstance(oid, str) and _SHA256_RE.fullmatch(oid.lower()) else None
-        found.append(RemoteFile(path=path, size=size, sha256=sha256, quant=quant_of(path)))
-    return found
+        files.append(RemoteFile(path=path, size=size, sha256=sha256, quant=quant_of(path)))
+    return sorted(files, key=lambda f: f.path.lower())
+
+
+@dataclass(frozen=True)
+class RemoteModel:
+    """A model in a Hub repository: one ``.gguf`` file, or the parts of a split one.
+
+    ``parts`` are sorted by part number; ``count`` is how many parts the
+    names say there are (1 for a single file). A repository that lacks some
+    parts gives a model with ``missing`` part numbers, which cannot be
+    downloaded complete.
+    """
+
+    parts: tuple[RemoteFile, ...]
+    count: int = 1
+
+    @property
+    def path(self) -> str:
+        """The path of the first part (what a catalog entry names)."""
+        return self.parts[0].path
+
+    @property
+    def name(self) -> str:
+        """The file name without ``.gguf`` and without a ``-00001-of-00003`` suffix."""
+        split = split_part(self.parts[0].name)
+        if split is not None:
+            return split[0]
+        name = self.parts[0].name
+        return name[:-5] if name.lower().endswith(".gguf") else name
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+    @property
+    def quant(self) -> str | None:
+        return self.parts[0].quant
+
+    @property
+    def missing(self) -> tuple[int, ...]:
+        present = {split[1] for part in self.parts if (split := split_part(part.path)) is not None}
+        return tuple(i for i in range(1, self.count + 1) if i not in present) if self.count > 1 else ()
+
+    def has(self, path: str) -> bool:
+        """Whether ``path`` (a file in the repository) is this model or one of its parts."""
+        return any(part.path == path for part in self.parts)
+
+
+def remote_models(files: list[RemoteFile]) -> list[RemoteModel]:
+    """``files`` as models: the parts of a split model (llama.cpp's
+    ``-00001-of-00003`` naming, per folder) grouped into one, sorted by path."""
+    groups: dict[tuple[str, str, int], dict[int, RemoteFile]] = {}
+    models: list[RemoteModel] = []
+    for remote in files:
+        split = split_part(remote.path)
+        if split is None:
+            models.append(RemoteModel((remote,)))
+            continue
+        stem, index, count = split
+        folder = PurePosixPath(remote.path).parent.as_posix()
+        groups.setdefault((folder, stem.lower(), count), {})[index] = remote
+    for (_, _, count), by_index in groups.items():
+        models.append(RemoteModel(tuple(by_index[i] for i in sorted(by_index)), count))
+    return sorted(models, key=lambda m: m.path.lower())
+
+
+def list_gguf_models(
+    repo_id: str, *, endpoint: str | None = None, token: str | None = None, timeout: float = 15
+) -> list[RemoteModel]:
+    """The GGUF models of a repository: :func:`list_gguf_files`, split parts grouped."""
+    return remote_models(list_gguf_files(repo_id, endpoint=endpoint, token=token, timeout=timeout))
 
 
 # ---------------------------------------------------------------------------
@@ -718,11 +749,11 @@ class Download:
         hasher = self._hash_part(offset, cancel)
         if offset < total:
             self._check_space(total - offset)
-            answer, offset, hasher = self._open(offset, hasher)
+            response, offset, hasher = self._open(offset, hasher)
             try:
-                self._stream(answer.response, offset, hasher, progress, cancel)
+                self._stream(response, offset, hasher, progress, cancel)
             finally:
-                answer.close()
+                response.close()
         self._finish(hasher)
         return self.dest_path
 
@@ -801,58 +832,78 @@ class Download:
         if free < needed:
             raise self._disk_full(needed)
 
-    def _open(self, offset: int, hasher: "hashlib._Hash") -> tuple[_Answer, int, "hashlib._Hash"]:
+    def _open(self, offset: int, hasher: "hashlib._Hash") -> tuple[http.client.HTTPResponse, int, "hashlib._Hash"]:
         """The response to stream from, and the offset and hash state it continues.
 
-        Starts over (offset 0, empty part) when resuming is not possible: the
-        file changed on the Hub, the server ignored ``Range`` (200 instead of
-        206: appending its body would corrupt the file) or refused it (416).
+        Asks the Hub first (:meth:`_metadata`): whether the file is still the
+        one listed, and where its bytes are. Starts over (offset 0, empty part)
+        when resuming is not possible: the file changed on the Hub, the server
+        ignored ``Range`` (200 instead of 206: appending its body would corrupt
+        the file) or refused it (416).
         """
+        metadata = self._metadata()
+        if self._check_metadata(metadata, resuming=offset > 0):
+            offset, hasher = 0, hashlib.sha256()
+        url = urljoin(self.url, metadata.location)
+        # The token goes to the Hub only (a small file's bytes come from the Hub itself).
+        token = self._token if _origin(url) == _origin(self.url) else None
         for _ in range(3):
             headers = {"Range": f"bytes={offset}-"} if offset else {}
-            answer = _get(self.url, token=self._token, timeout=self.timeout, headers=headers)
+            response = _get(url, token=token, timeout=self.timeout, headers=headers)
             try:
-                restart = self._check_hub_headers(answer.hub_headers, resuming=offset > 0)
-                status = answer.status
+                status = response.status
                 if status == 200:
                     # The whole file from byte 0, asked for or not (a server
                     # that ignores Range): take it from the start.
-                    self._check_length(answer.response.headers)
+                    self._check_length(response.headers)
                     self._start_part()
-                    return answer, 0, hashlib.sha256()
-                if status == 206 and offset and not restart and self._content_range_ok(answer.response.headers, offset):
+                    return response, 0, hashlib.sha256()
+                if status == 206 and offset and self._content_range_ok(response.headers, offset):
                     self._write_sidecar()  # with the etag just seen
-                    return answer, offset, hasher
+                    return response, offset, hasher
                 if status not in (206, 416) or not offset:
-                    raise _hub_error(
-                        answer, endpoint=self.endpoint, repo_id=self.repo_id, file=self.remote.path, token=self._token
-                    )
-                # A 206 for another version or the wrong bytes, or a 416: start over.
+                    raise _transfer_refused(status)
+                # A 206 for the wrong bytes, or a 416: start over.
             except BaseException:
-                answer.close()
+                response.close()
                 raise
-            answer.close()
+            response.close()
             offset, hasher = 0, hashlib.sha256()
         raise DownloadError(QT_TRANSLATE_NOOP(
             "Downloads", "The download server keeps sending the wrong part of '{name}': try again later."
         ).format(name=self.remote.name))
 
-    def _check_hub_headers(self, headers: Message, *, resuming: bool) -> bool:
-        """Compares the Hub's description of the file with ours; True to start over.
+    def _metadata(self) -> Any:
+        """huggingface_hub's ``HfFileMetadata`` of the file: etag, size and where the bytes are."""
+        from huggingface_hub import get_hf_file_metadata
 
-        For an LFS file the Hub's ``X-Linked-Etag`` is its SHA-256: one that
-        differs from the listing means the file was replaced since it was
-        listed, and downloading would only fail the checksum at the end.
+        try:
+            return get_hf_file_metadata(
+                self.url, token=self._token or False, timeout=self.timeout, endpoint=self.endpoint,
+                library_name="inkwell", library_version=__version__,
+            )
+        except Exception as error:  # noqa: BLE001 - every failure becomes a message (_hub_failure)
+            raise _hub_failure(
+                error, endpoint=self.endpoint, repo_id=self.repo_id, file=self.remote.path, token=self._token
+            ) from error
+
+    def _check_metadata(self, metadata: Any, *, resuming: bool) -> bool:
+        """Compares the Hub's description of the file with the listing's; True to start over.
+
+        For an LFS file the Hub's etag is its SHA-256: one that differs from
+        the listing means the file was replaced since it was listed, and
+        downloading would only fail the checksum at the end. An etag that
+        differs from the one the part was downloaded with (a small file has
+        no SHA-256 to compare) means the part is of another version.
         """
-        etag = _normalize_etag(headers.get("X-Linked-Etag") or headers.get("ETag"))
-        linked_size = headers.get("X-Linked-Size")
+        etag = _normalize_etag(metadata.etag)
         other_sha256 = (
             self.remote.sha256 is not None
             and etag is not None
             and _SHA256_RE.fullmatch(etag) is not None
             and etag != self.remote.sha256
         )
-        other_size = linked_size is not None and linked_size.isdigit() and int(linked_size) != self.remote.size
+        other_size = metadata.size is not None and metadata.size != self.remote.size
         if other_sha256 or other_size:
             raise self._changed()
         restart = resuming and self._etag is not None and etag is not None and etag != self._etag
@@ -869,7 +920,7 @@ class Download:
     def _check_length(self, headers: Message) -> None:
         length = headers.get("Content-Length")
         if length is not None and length.strip().isdigit() and int(length) != self.remote.size:
-            # The Hub's own headers matched (_check_hub_headers): most likely a
+            # The Hub's own description matched (_check_metadata): most likely a
             # network's sign-in page answering in place of the download server.
             raise DownloadError(QT_TRANSLATE_NOOP(
                 "Downloads", "The server sent {received} bytes for '{name}' instead of "
@@ -1046,6 +1097,54 @@ class Download:
             return self._disk_full(self.remote.size)
         return DownloadError(QT_TRANSLATE_NOOP(
             "Downloads", "Could not write {path}: {error}.").format(path=str(path), error=error.strerror or str(error)))
+
+
+class ModelDownload:
+    """A model from the Hub into ``dest_dir``: its one file, or every part of a split model.
+
+    The parts are downloaded one after the other, each a :class:`Download`
+    (so each resumes and is verified on its own); progress is reported over
+    all of them. :meth:`run` returns the path of the first part, the one to
+    hand llama.cpp, once every part is in place.
+    """
+
+    def __init__(self, repo_id: str, model: RemoteModel, dest_dir: Path, **options: Any) -> None:
+        self.repo_id = repo_id
+        self.model = model
+        self.downloads = [Download(repo_id, part, dest_dir, **options) for part in model.parts]
+
+    @property
+    def dest_path(self) -> Path:
+        return self.downloads[0].dest_path
+
+    def run(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Path:
+        """Downloads (or finishes) every part; raises as :meth:`Download.run` does."""
+        if self.model.missing:
+            raise DownloadError(QT_TRANSLATE_NOOP(
+                "Downloads", "'{name}' is split into {count} files, but the repository '{repo}' lacks part(s) "
+                "{missing}: it cannot be downloaded complete."
+            ).format(name=self.model.name, count=self.model.count, repo=self.repo_id,
+                     missing=", ".join(str(i) for i in self.model.missing)))
+        cancel = cancel or threading.Event()
+        total = self.model.size
+        before = 0  # bytes of the parts already done
+        count = len(self.downloads)
+        for number, download in enumerate(self.downloads, start=1):
+            def relay(step: Progress, before: int = before, number: int = number) -> None:
+                if progress is None:
+                    return
+                done = before + step.done
+                speed = step.bytes_per_second
+                left = (total - done) / speed if speed > 0 else (0.0 if done >= total else None)
+                progress(Progress(done, total, speed, left, number, count))
+
+            download.run(progress=relay, cancel=cancel)
+            before += download.remote.size
+        return self.dest_path
 
 
 def _sync_folder(folder: Path) -> None:

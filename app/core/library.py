@@ -18,7 +18,9 @@ never the weights, and never raises for a bad file: a truncated download or a
 text file named ``.gguf`` is listed with its ``problem``, so a person sees why
 it cannot be used instead of wondering where it went.
 
-Pure standard library: this is the core layer.
+This is the core layer: no Qt, no llama.cpp. The Hugging Face cache is found by
+huggingface_hub itself (``huggingface_hub.constants.HF_HUB_CACHE``), as every Hugging Face
+tool finds it.
 """
 
 from __future__ import annotations
@@ -61,9 +63,11 @@ __all__ = [
     "discover",
     "fit_label",
     "format_size",
+    "huggingface_cache",
     "load_catalog",
     "model_fit",
     "model_problem",
+    "split_part",
 ]
 
 _PACKAGE_DIR: Final = Path(__file__).resolve().parent.parent  # .../app
@@ -77,6 +81,17 @@ SOURCES: Final = ("starter", "inkwell", "added", "huggingface", "lmstudio", "gpt
 _SPLIT_RE: Final = re.compile(
     r"^(?P<stem>.+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.gguf$", re.IGNORECASE
 )
+
+
+def split_part(file_name: str) -> tuple[str, int, int] | None:
+    """``(stem, index, count)`` for a part of a split model ("name-00002-of-00003.gguf"
+    gives ("name", 2, 3)), None for any other name (also "-00004-of-00003", no real part).
+    A folder in front of the name is ignored."""
+    match = _SPLIT_RE.match(posixpath.basename(file_name.replace("\\", "/")))
+    if match is None:
+        return None
+    index, count = int(match["index"]), int(match["count"])
+    return (match["stem"], index, count) if 1 <= index <= count else None
 
 
 # ==========================================================================
@@ -140,13 +155,13 @@ class CatalogEntry:
     def files(self) -> tuple[str, ...]:
         """Every file to download: ``file``, or all parts of a split model."""
         folder, name = posixpath.split(self.file)
-        match = _SPLIT_RE.match(name)
-        if match is None:
+        split = split_part(name)
+        if split is None:
             return (self.file,)
-        count = int(match["count"])
+        stem, _, count = split
         extension = name[-5:]  # ".gguf" as the catalog spells it
         return tuple(
-            posixpath.join(folder, f"{match['stem']}-{i:05d}-of-{count:05d}{extension}")
+            posixpath.join(folder, f"{stem}-{i:05d}-of-{count:05d}{extension}")
             for i in range(1, count + 1)
         )
 
@@ -337,7 +352,7 @@ class ModelFile:
 
 def _model_name(file_name: str) -> str:
     match = _SPLIT_RE.match(file_name)
-    if match is not None:
+    if match is not None:  # even "-00004-of-00003": the name people know it by
         return match["stem"]
     if file_name.lower().endswith(".gguf") and len(file_name) > 5:
         return file_name[:-5]
@@ -351,16 +366,12 @@ def _expand(value: str, home: Path) -> Path:
     return Path(value)
 
 
-def _huggingface_cache(home: Path, env: Mapping[str, str]) -> Path:
-    """The Hugging Face hub cache, found as huggingface_hub finds it."""
-    for key in ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE"):  # the second is the old name
-        if env.get(key):
-            return _expand(env[key], home)
-    if env.get("HF_HOME"):
-        return _expand(env["HF_HOME"], home) / "hub"
-    if env.get("XDG_CACHE_HOME"):
-        return _expand(env["XDG_CACHE_HOME"], home) / "huggingface" / "hub"
-    return home / ".cache" / "huggingface" / "hub"
+def huggingface_cache() -> Path:
+    """The Hugging Face hub cache, from huggingface_hub (``HF_HUB_CACHE``, ``HF_HOME``,
+    ``XDG_CACHE_HOME`` or ``~/.cache/huggingface/hub``, as it reads them when imported)."""
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
 
 
 def _gpt4all_folder(home: Path, env: Mapping[str, str], system: str) -> Path:
@@ -381,6 +392,7 @@ def default_search_folders(
     home: Path | None = None,
     env: Mapping[str, str] | None = None,
     system: str | None = None,
+    hf_cache: Path | None = None,
 ) -> list[tuple[str, Path]]:
     """The folders to look for models in, as (source, folder), existing ones only.
 
@@ -388,16 +400,18 @@ def default_search_folders(
     added ("added"), the Hugging Face hub cache ("huggingface"), LM Studio's
     folders ("lmstudio"), GPT4All's ("gpt4all"). A folder reached twice
     (an added folder that is Inkwell's own) is listed once, with its first
-    source. ``home``, ``env`` and ``system`` (as platform.system() names
-    it) default to this computer's; tests pass fake ones.
+    source. ``home``, ``env``, ``system`` (as platform.system() names it)
+    and ``hf_cache`` (:func:`huggingface_cache`) default to this computer's;
+    tests pass fake ones.
     """
     home = Path.home() if home is None else home
     env = os.environ if env is None else env
     system = platform.system() if system is None else system
+    hf_cache = huggingface_cache() if hf_cache is None else Path(hf_cache)
 
     candidates: list[tuple[str, Path]] = [("inkwell", paths.models_dir)]
     candidates += [("added", Path(folder)) for folder in extra]
-    candidates.append(("huggingface", _huggingface_cache(home, env)))
+    candidates.append(("huggingface", hf_cache))
     candidates += [
         ("lmstudio", home / ".lmstudio" / "models"),
         ("lmstudio", home / ".cache" / "lm-studio" / "models"),  # older LM Studio versions
@@ -493,15 +507,12 @@ def _group(source: str, files: Iterator[Path]) -> Iterator[_Found]:
     """Single files as they come; split parts grouped per folder and name."""
     groups: dict[tuple[Path, str, int], dict[int, Path]] = {}
     for path in files:
-        match = _SPLIT_RE.match(path.name)
-        if match is None:
+        split = split_part(path.name)
+        if split is None:  # also "-00004-of-00003": not a real part name
             yield _Found(source, path, (path,))
             continue
-        index, count = int(match["index"]), int(match["count"])
-        if not 1 <= index <= count:  # "-00004-of-00003": not a real part name
-            yield _Found(source, path, (path,))
-            continue
-        groups.setdefault((path.parent, match["stem"], count), {})[index] = path
+        stem, index, count = split
+        groups.setdefault((path.parent, stem, count), {})[index] = path
     for (folder, stem, count), by_index in groups.items():
         parts = tuple(by_index[i] for i in sorted(by_index))
         suffix = parts[0].name[-5:]  # ".gguf" as spelled on disk

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,7 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.downloads import Download, DownloadCancelled, DownloadError, Progress, RemoteFile, list_gguf_files, parse_repo_ref
+from app.core.downloads import (
+    DownloadCancelled,
+    DownloadError,
+    ModelDownload,
+    Progress,
+    RemoteModel,
+    list_gguf_models,
+    parse_repo_ref,
+)
 from app.core.hardware import available_memory_bytes, gpus
 from app.core.library import (
     FIT_CONTEXT,
@@ -40,86 +47,27 @@ from app.core.paths import AppPaths, find_starter_model
 from app.core.presets import read_config, write_json_atomically
 from app.ui.i18n import translated
 from app.ui.remote_engines import RemoteEnginesBox
+from app.ui.tasks import Task, Tasks
 from app.ui.widgets import make_button
 
 ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used in place
 
+# The kinds of background work on this page (app.ui.tasks): a newer request of a kind replaces
+# the older one, whose results are then ignored.
+SCAN, LISTING, DOWNLOAD = "scan", "listing", "download"
 
-class Scan(QThread):
-    """Finds models and this computer's free memory off the GUI thread (nvidia-smi can be slow).
+
+def scan(paths: AppPaths, extra: list[Path], task: Task) -> tuple[list[ModelFile], int | None, int | None]:
+    """Finds models and this computer's free memory (nvidia-smi can be slow): on a task's thread.
 
     Each file costs little whatever it holds (read_gguf's limits); a newer scan, or the page
-    going away, cancels this one, which then stops between files and reports nothing. Until
-    it has stopped it is kept in ``_running``: a QThread destroyed while it runs ends the app."""
-
-    found = Signal(object, object, object)  # models, available RAM, free VRAM
-    _running: set["Scan"] = set()
-
-    def __init__(self, folders, starter) -> None:
-        super().__init__()
-        self.folders, self.starter = folders, starter
-        self.cancelled = threading.Event()
-        Scan._running = {scan for scan in Scan._running if not scan.isFinished()} | {self}
-
-    def cancel(self) -> None:
-        self.cancelled.set()
-
-    def run(self) -> None:
-        models = discover(self.folders, starter=self.starter, cancelled=self.cancelled.is_set)
-        if self.cancelled.is_set():
-            return
-        devices = gpus()
-        if not self.cancelled.is_set():
-            self.found.emit(models, available_memory_bytes(), devices[0].free_bytes if devices else None)
-
-
-class Background(QObject):
-    """Runs ``work()`` on a thread of its own and hands the result back on the GUI thread."""
-
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, work, errors: tuple[type[Exception], ...]) -> None:
-        super().__init__()
-        self.work, self.errors = work, errors
-
-    def start(self) -> "Background":
-        threading.Thread(target=self._run, name="InkwellBackground", daemon=True).start()
-        return self
-
-    def _run(self) -> None:
-        try:
-            result = self.work()
-        except self.errors as error:
-            self.failed.emit(translated(error))  # translate() is thread-safe
-        else:
-            self.done.emit(result)
-
-
-class DownloadRunner(QObject):
-    """Runs one download on its own thread; reports through queued signals."""
-
-    progressed = Signal(object)  # Progress
-    finished = Signal(str)  # the downloaded file
-    failed = Signal(str, bool)  # message, whether it was a cancel
-
-    def __init__(self, download: Download) -> None:
-        super().__init__()
-        self.download = download
-        self.cancel = threading.Event()
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="InkwellDownload", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            path = self.download.run(progress=self.progressed.emit, cancel=self.cancel)
-        except DownloadCancelled as error:
-            self.failed.emit(translated(error), True)
-        except DownloadError as error:
-            self.failed.emit(translated(error), False)
-        else:
-            self.finished.emit(str(path))
+    going away, cancels this one, which then stops between files."""
+    folders = default_search_folders(paths, extra=extra)  # looks at folders that may be on slow drives
+    models = discover(folders, starter=find_starter_model(), cancelled=task.cancelled.is_set)
+    if task.cancelled.is_set():
+        return models, None, None  # replaced: nobody will see it
+    devices = gpus()
+    return models, available_memory_bytes(), (devices[0].free_bytes if devices else None)
 
 
 class ModelsPage(QWidget):
@@ -137,11 +85,9 @@ class ModelsPage(QWidget):
         self.loaded_path: str | None = None
         self.models: list[ModelFile] = []
         self.memory: tuple[int | None, int | None] = (None, None)
-        self.remote_files: list[RemoteFile] = []
-        self.remote_repo = ""
-        self.runner: DownloadRunner | None = None
-        self._listing: Background | None = None
-        self._scan: Scan | None = None
+        self.remote_models: list[RemoteModel] = []
+        self.remote_repo = ""  # the repo remote_models come from: what Download fetches from
+        self.tasks = Tasks(self, expected=(DownloadError,))
         # Found while the page is built, before anyone listens: the window shows it once it exists.
         self.catalog_problem = ""
         try:
@@ -216,6 +162,7 @@ class ModelsPage(QWidget):
         online_layout.addLayout(progress_row)
 
         self.remote_engines = RemoteEnginesBox(self.paths.config_dir)
+        self.remote_engines.set_default(self.default_path)
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(local)
         left.addWidget(self.remote_engines)
@@ -241,6 +188,8 @@ class ModelsPage(QWidget):
         self.repo_input.returnPressed.connect(lambda: self._list_remote())
         self.remote_download_button.clicked.connect(self._download_remote)
         self.cancel_button.clicked.connect(self.cancel_download)
+        # One default, local or remote: a remote engine made the default unmarks the local one.
+        self.remote_engines.default_requested.connect(self.set_default)
 
     # -- local models --------------------------------------------------------------------
 
@@ -251,18 +200,13 @@ class ModelsPage(QWidget):
             return []
 
     def refresh(self) -> None:
-        """Looks for models again (in the background)."""
-        folders = default_search_folders(self.paths, extra=sorted({p.parent for p in self.added_paths()}))
-        if self._scan is not None:
-            self._scan.cancel()  # its results would be older than this scan's
-        self._scan = Scan(folders, find_starter_model())
-        self._scan.found.connect(self._on_scanned)
-        self.destroyed.connect(self._scan.cancelled.set)  # a closed page wants no more results
-        self._scan.start()
+        """Looks for models again (in the background); a scan still running is replaced."""
+        paths, extra = self.paths, sorted({p.parent for p in self.added_paths()})
+        self.tasks.start(SCAN, lambda task: scan(paths, extra, task),
+                         succeeded=lambda found: self._on_scanned(*found))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self._scan is not None:
-            self._scan.cancel()
+        self.tasks.replace(SCAN)  # a closed page wants no more results
         super().closeEvent(event)
 
     def set_loaded(self, path: str | None) -> None:
@@ -345,9 +289,15 @@ class ModelsPage(QWidget):
     def _set_default(self) -> None:
         model = self.selected()
         if model is not None and model.problem is None:
-            self.default_path = str(model.path)
+            self.set_default(str(model.path))
             self.default_changed.emit(self.default_path)
-            self._on_scanned(self.models, *self.memory)
+
+    def set_default(self, path: str) -> None:
+        """Marks the default: a local model's path, or a remote engine (``remote:NAME``).
+        There is one default: marking one unmarks the other, local or remote."""
+        self.default_path = path
+        self.remote_engines.set_default(path)
+        self._on_scanned(self.models, *self.memory)
 
     def _reveal(self) -> None:
         model = self.selected()
@@ -411,32 +361,43 @@ class ModelsPage(QWidget):
         self._list_remote(then_download=entry.file)
 
     def _list_remote(self, then_download: str | None = None) -> None:
-        """Lists the repo's GGUF files in the background (the network may be slow or absent)."""
+        """Lists the repo's GGUF models in the background (the network may be slow or absent).
+
+        A listing still running is replaced: whatever it finds is ignored, so the list and
+        the repo Download fetches from are always those of the last request."""
         try:
             repo, file_name = parse_repo_ref(self.repo_input.text())
         except ValueError as error:
             self.message.emit(translated(error))
             return
         wanted = then_download or file_name
+        # The old list is gone at once: Download must not fetch from it while the new one comes.
+        self.remote_repo, self.remote_models = "", []
+        self.remote_list.clear()
         self.progress_label.setText(self.tr("Asking the Hub about {repo}…").format(repo=repo))
-        self._listing = Background(lambda: list_gguf_files(repo), (DownloadError,))
-        self._listing.done.connect(lambda files: self._on_listed(repo, files, wanted, bool(then_download)))
-        self._listing.failed.connect(self._on_list_failed)
-        self._listing.start()
+        self.tasks.start(
+            LISTING, lambda task: list_gguf_models(repo),
+            succeeded=lambda models: self._on_listed(repo, models, wanted, bool(then_download)),
+            failed=self._on_list_failed,
+        )
 
-    def _on_list_failed(self, message: str) -> None:
+    def _on_list_failed(self, error: BaseException) -> None:
+        message = translated(error)
         self.progress_label.setText(message)
         self.message.emit(message)
 
-    def _on_listed(self, repo: str, files: list[RemoteFile], wanted: str | None, download: bool) -> None:
-        self.remote_repo, self.remote_files = repo, files
+    def _on_listed(self, repo: str, models: list[RemoteModel], wanted: str | None, download: bool) -> None:
+        self.remote_repo, self.remote_models = repo, models
         self.remote_list.clear()
-        for remote in files:
-            self.remote_list.addItem(f"{remote.path}   {format_size(remote.size)}   {remote.quant or ''}")
+        for model in models:
+            size = format_size(model.size)
+            if len(model.parts) > 1:  # a split model: one row, downloaded whole
+                size = self.tr("{size} in {parts} parts").format(size=size, parts=len(model.parts))
+            self.remote_list.addItem(f"{model.path}   {size}   {model.quant or ''}")
         self.progress_label.setText(
-            self.tr("{count} GGUF files in {repo}.").format(count=len(files), repo=repo) if files
+            self.tr("{count} GGUF files in {repo}.").format(count=len(models), repo=repo) if models
             else self.tr("{repo} has no GGUF files.").format(repo=repo))
-        match = next((i for i, f in enumerate(files) if f.path == wanted), None)
+        match = next((i for i, model in enumerate(models) if model.has(wanted or "")), None)
         if match is not None:
             self.remote_list.setCurrentRow(match)
             if download:
@@ -444,49 +405,61 @@ class ModelsPage(QWidget):
         elif download:
             self.message.emit(self.tr("{repo} no longer has {file}; pick a file from its list.").format(repo=repo, file=wanted))
 
+    @property
+    def downloading(self) -> bool:
+        return self.tasks.running(DOWNLOAD)
+
     def _download_remote(self) -> None:
         row = self.remote_list.currentRow()
-        if self.runner is not None:
+        if self.downloading:
             self.message.emit(self.tr("A download is already running."))
             return
-        if not 0 <= row < len(self.remote_files):
+        if not 0 <= row < len(self.remote_models):
             self.message.emit(self.tr("Choose a file to download first."))
             return
-        self.paths.models_dir.mkdir(parents=True, exist_ok=True)
-        self.runner = DownloadRunner(Download(self.remote_repo, self.remote_files[row], self.paths.models_dir))
-        self.runner.progressed.connect(self._on_progress)
-        self.runner.finished.connect(self._on_downloaded)
-        self.runner.failed.connect(self._on_download_failed)
+        model = self.remote_models[row]
+        try:
+            self.paths.models_dir.mkdir(parents=True, exist_ok=True)
+            download = ModelDownload(self.remote_repo, model, self.paths.models_dir)
+        except (OSError, ValueError) as error:
+            self.message.emit(translated(error))
+            return
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
-        self.progress_label.setText(self.tr("Downloading {name}…").format(name=self.remote_files[row].name))
-        self.runner.start()
+        self.progress_label.setText(self.tr("Downloading {name}…").format(name=model.name))
+        self.tasks.start(
+            DOWNLOAD, lambda task: download.run(progress=task.report, cancel=task.cancelled),
+            succeeded=lambda path: self._on_downloaded(model.name),
+            failed=self._on_download_failed,
+            progressed=self._on_progress,
+        )
 
     def cancel_download(self) -> None:
-        if self.runner is not None:
-            self.runner.cancel.set()
+        self.tasks.cancel(DOWNLOAD)
 
     def _on_progress(self, progress: Progress) -> None:
         self.progress.setRange(0, 1000)
         self.progress.setValue(int(1000 * progress.done / progress.total) if progress.total else 0)
         left = (self.tr(", {seconds} s left").format(seconds=f"{progress.seconds_left:.0f}")
                 if progress.seconds_left is not None else "")
-        self.progress_label.setText(
-            self.tr("{done} of {total} · {speed}/s{left}").format(
-                done=format_size(progress.done), total=format_size(progress.total),
-                speed=format_size(int(progress.bytes_per_second)), left=left)
-        )
+        text = self.tr("{done} of {total} · {speed}/s{left}").format(
+            done=format_size(progress.done), total=format_size(progress.total),
+            speed=format_size(int(progress.bytes_per_second)), left=left)
+        if progress.parts > 1:
+            text = self.tr("Part {part} of {parts}: {progress}").format(
+                part=progress.part, parts=progress.parts, progress=text)
+        self.progress_label.setText(text)
 
-    def _on_downloaded(self, path: str) -> None:
-        self._end_download(self.tr("Downloaded and verified {name}.").format(name=Path(path).name))
+    def _on_downloaded(self, name: str) -> None:
+        self._end_download(self.tr("Downloaded and verified {name}.").format(name=name))
         self.refresh()
 
-    def _on_download_failed(self, message: str, cancelled: bool) -> None:
-        self._end_download(self.tr("Download stopped; download it again to resume.") if cancelled else message)
+    def _on_download_failed(self, error: BaseException) -> None:
+        cancelled = isinstance(error, DownloadCancelled)
+        self._end_download(self.tr("Download stopped; download it again to resume.") if cancelled else translated(error))
 
     def _end_download(self, text: str) -> None:
-        self.runner = None
         self.cancel_button.hide()
         self.progress_label.setText(text)
         self.message.emit(text)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,27 +23,11 @@ from PySide6.QtWidgets import (
 from app.core.remote import DEFAULT_TIMEOUT_S, EngineList, KeyStore, RemoteEngine, RemoteError, normalize_url
 from app.engine.remote import RemoteBackend
 from app.ui.i18n import translated
+from app.ui.tasks import Tasks
 from app.ui.widgets import make_button
 
 REMOTE_PREFIX = "remote:"  # how a remote engine is named where a model path could be
-
-
-class ModelLister(QObject):
-    """Asks a server for its models on a thread of its own; the dialog stays responsive."""
-
-    listed = Signal(int, object)  # attempt, model names
-    failed = Signal(int, str)
-
-    def list(self, attempt: int, engine: RemoteEngine, key: str) -> None:
-        def run() -> None:
-            try:
-                names, _ = RemoteBackend(engine, key).list_models()
-            except RemoteError as error:
-                self.failed.emit(attempt, translated(error))
-            else:
-                self.listed.emit(attempt, names)
-
-        threading.Thread(target=run, name="InkwellModelList", daemon=True).start()
+MODEL_LIST = "models"  # the dialog's background work (app.ui.tasks): asking the server for its models
 
 
 class RemoteEngineDialog(QDialog):
@@ -59,10 +41,10 @@ class RemoteEngineDialog(QDialog):
         self.taken_names = {name.casefold() for name in taken_names}
         self.result_engine: RemoteEngine | None = None
         self.result_key = ""
-        self._attempt = 0
-        self._lister = ModelLister(self)
-        self._lister.listed.connect(self._on_listed)
-        self._lister.failed.connect(self._on_list_failed)
+        # The dialog stays responsive while a server answers; a newer Fetch replaces an older
+        # one still waiting, and a closed dialog hears nothing more.
+        self.tasks = Tasks(self, expected=(RemoteError,))
+        self.finished.connect(lambda _result: self.tasks.replace_all())
 
         self.name_edit = self._line("remoteNameEdit", self.tr("Engine name"), self.tr("e.g. Team GPU server"))
         self.url_edit = self._line("remoteUrlEdit", self.tr("Server address"), "http://localhost:8080/v1")
@@ -156,14 +138,13 @@ class RemoteEngineDialog(QDialog):
         except ValueError as error:
             self.status.setText(translated(error))
             return
-        self._attempt += 1
+        key = self.key_edit.text().strip()
         self.fetch_button.setEnabled(False)
         self.status.setText(self.tr("Asking {url} for its models…").format(url=engine.api_base))
-        self._lister.list(self._attempt, engine, self.key_edit.text().strip())
+        self.tasks.start(MODEL_LIST, lambda task: RemoteBackend(engine, key).list_models()[0],
+                         succeeded=self._on_listed, failed=self._on_list_failed)
 
-    def _on_listed(self, attempt: int, names: list[str]) -> None:
-        if attempt != self._attempt:
-            return
+    def _on_listed(self, names: list[str]) -> None:
         self.fetch_button.setEnabled(True)
         typed = self.model_combo.currentText().strip()
         self.model_combo.clear()
@@ -172,10 +153,9 @@ class RemoteEngineDialog(QDialog):
         self.status.setText(self.tr("The server serves {count} model(s).").format(count=len(names)) if names else
                             self.tr("The server answered but serves no model yet."))
 
-    def _on_list_failed(self, attempt: int, message: str) -> None:
-        if attempt == self._attempt:
-            self.fetch_button.setEnabled(True)
-            self.status.setText(message)
+    def _on_list_failed(self, error: BaseException) -> None:
+        self.fetch_button.setEnabled(True)
+        self.status.setText(translated(error))
 
     def _save(self) -> None:
         try:
@@ -205,6 +185,7 @@ class RemoteEnginesBox(QGroupBox):
         self.engines = EngineList(config_dir)
         self.keys = keys or KeyStore()
         self.connected: str | None = None
+        self.default = ""  # the default model or engine (REMOTE_PREFIX + name for an engine)
         self.engine_list = QListWidget()
         self.engine_list.setObjectName("remoteEngineList")
         self.engine_list.setAccessibleName(self.tr("Remote engines"))
@@ -246,6 +227,8 @@ class RemoteEnginesBox(QGroupBox):
             text = f"{engine.name} — {engine.model or first_model} · {engine.api_base}"
             if engine.name == self.connected:
                 text += " · " + self.tr("connected")
+            if REMOTE_PREFIX + engine.name == self.default:
+                text += " · " + self.tr("default")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, engine.name)
             self.engine_list.addItem(item)
@@ -261,6 +244,11 @@ class RemoteEnginesBox(QGroupBox):
 
     def set_connected(self, name: str | None) -> None:
         self.connected = name
+        self.refresh()
+
+    def set_default(self, path: str) -> None:
+        """The default model or engine, as settings keep it: only an engine's row is marked."""
+        self.default = path
         self.refresh()
 
     def _update_buttons(self) -> None:

@@ -233,6 +233,10 @@
 <context>
     <name>Downloads</name>
     <message>
+        <source>'{name}' is split into {count} files, but the repository '{repo}' lacks part(s) {missing}: it cannot be downloaded complete.</source>
+        <translation>“{name}”分为 {count} 个文件，但仓库“{repo}”缺少第 {missing} 部分：无法下载完整的模型。</translation>
+    </message>
+    <message>
         <location filename="../../app/core/downloads.py" line="211" />
         <source>'{repo}' is not a Hugging Face model repository: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
         <translation>“{repo}”不是 Hugging Face 模型仓库：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
@@ -864,6 +868,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../app/ui/main_window.py" line="475" />
+        <source>llama.cpp could not say what it can use: {error}</source>
+        <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="1096" />
+        <source>The model could not be loaded; {name} is still in use.</source>
+        <translation>无法加载该模型；仍在使用 {name}。</translation>
+    </message>
+    <message>
         <location filename="../../app/ui/main_window.py" line="91" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
@@ -1448,6 +1462,10 @@ A private chat and writing assistant that runs language models on this computer.
 </context>
 <context>
     <name>ModelsPage</name>
+    <message>
+        <source>Part {part} of {parts}: {progress}</source>
+        <translation>第 {part} 部分，共 {parts} 部分：{progress}</translation>
+    </message>
     <message>
         <location filename="../../app/ui/models_page.py" line="151" />
         <source>The model catalog could not be read: {error}</source>
@@ -2469,6 +2487,10 @@ A private chat and writing assistant that runs language models on this computer.
 </context>
 <context>
     <name>RemoteEnginesBox</name>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
     <message>
         <location filename="../../app/ui/remote_engines.py" line="203" />
         <location filename="../../app/ui/remote_engines.py" line="210" />
