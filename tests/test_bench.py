@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.bench import _stop_latency, format_table, measure_remote
+from app.cli.bench import _stop_latency, format_table, measure_remote
 from app.core.generation import GenerationStats
 
 

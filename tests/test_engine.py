@@ -10,7 +10,7 @@ from app.core.generation import (
     ChatMessage, GenerationRequest, GenerationStats, LoadParams, SamplerSettings,
 )
 from app.engine.worker import EngineWorker
-from app.headless import EngineFailure, HeadlessEngine
+from app.engine.headless import EngineFailure, HeadlessEngine
 
 HELLO = (ChatMessage("user", "Say hello in one short sentence."),)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from app.core.generation import GenerationRequest, LoadParams, SamplerSettings
-from app.headless import EngineFailure, HeadlessEngine
+from app.engine.headless import EngineFailure, HeadlessEngine
 
 
 @pytest.fixture

@@ -159,7 +159,7 @@ def test_the_metadata_only_first_part_of_a_split_model_is_fine(tmp_path):
 def test_models_info_says_a_file_without_tensors_is_unusable(tmp_path, capsys):
     import argparse
 
-    from app.models_cli import _info
+    from app.cli.models import _info
 
     path = write_gguf(tmp_path / "vocab-only.gguf", META)
     assert _info(argparse.Namespace(path=str(path), json=True)) == 0

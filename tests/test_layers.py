@@ -1,6 +1,10 @@
 """The layer rules of the architecture: core is pure, the UI never touches llama_cpp."""
 
 import ast
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,25 @@ def test_checker_sees_a_violation(tmp_path):
         "core/bad.py imports PySide6.QtCore",
         "core/bad.py imports llama_cpp",
     ]
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess:
+    tool = Path(sys.executable).with_name("lint-imports")
+    return subprocess.run([str(tool), "--config", str(root / "pyproject.toml")], cwd=root,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+
+
+def test_import_linter_contracts_hold():
+    done = lint_imports(APP.parent)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_import_linter_sees_a_broken_contract(tmp_path):
+    """A copy of the code where the core imports the window breaks the layers contract."""
+    copy = tmp_path / "repo"
+    shutil.copytree(APP, copy / "app", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(APP.parent / "pyproject.toml", copy / "pyproject.toml")
+    (copy / "app" / "core" / "bad.py").write_text("import app.ui.main_window\n")
+    done = lint_imports(copy)
+    assert done.returncode != 0 and "app.core.bad -> app.ui.main_window" in done.stdout

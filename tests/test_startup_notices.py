@@ -49,7 +49,8 @@ def test_each_damaged_file_is_reported_once_in_the_window(make_window, app_paths
 def test_settings_problem_met_by_the_command_line_is_shown_in_the_window(qtbot, app_paths, capsys):
     """`inkwell` reads the settings (for the language) before the window exists: the file is
     kept aside then, and the window must still say so."""
-    from app.cli import build_parser, open_window
+    from app.cli.gui import open_window
+    from app.cli.main import build_parser
     from app.engine.host import EngineHost
 
     (app_paths.config_dir / SETTINGS_FILE).write_text("{ not json", encoding="utf-8")

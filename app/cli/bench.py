@@ -21,12 +21,14 @@ import sys
 import time
 from dataclasses import dataclass
 
+from app.cli.common import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, remote_engine_for, resolve_model
 from app.core.generation import (
     ChatMessage,
     ContinuationSource,
     GenerationRequest,
     SamplerSettings,
 )
+from app.engine.headless import EngineFailure, HeadlessEngine
 
 PROMPT = (
     "The lighthouse keeper had not spoken to anyone in three weeks when the boat appeared. "
@@ -340,9 +342,7 @@ def format_table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def run_bench(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, resolve_model
-    from app.headless import EngineFailure, HeadlessEngine
+def run_bench(args: argparse.Namespace, paths=None) -> int:
 
     try:
         lengths = [int(part) for part in args.lengths.split(",") if part.strip()]
@@ -392,8 +392,6 @@ def run_bench(args: argparse.Namespace) -> int:
 
 def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length: int) -> str | None:
     """Adds the remote comparison to ``summary``; returns a message when it cannot run."""
-    from app.cli import remote_engine_for
-    from app.headless import EngineFailure, HeadlessEngine
 
     try:
         engine, key = remote_engine_for(args)

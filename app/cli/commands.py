@@ -1,125 +1,33 @@
-"""Running the engine thread without a window: the `chat` command and the benchmark."""
+"""`inkwell chat`, `continue` and `rewrite`: one request, streamed to standard output."""
 
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
 from app.core.paths import AppPaths
 from app.core.generation import (
     ChatMessage,
     ContinuationSource,
     GenerationRequest,
-    GenerationStats,
-    LoadParams,
     ModelInfo,
     SamplerSettings,
 )
-from app.engine.generation import Generation
-from app.engine.host import EngineHost
-
-
-class EngineFailure(Exception):
-    pass
-
-
-class HeadlessEngine:
-    """The GUI's engine host and thread, driven by blocking calls that spin an event loop."""
-
-    def __init__(self) -> None:
-        self.app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-        self.host = EngineHost()
-        self.generation: Generation | None = None  # the request being generated
-
-    def _wait(self, start: Callable[[Callable[[bool, object], None]], None]):
-        """Calls ``start(done)`` and spins an event loop until ``done(ok, value)``: returns the
-        value, or raises EngineFailure with it."""
-        loop = QEventLoop()
-        outcome: list[tuple[bool, object]] = []
-
-        def done(ok: bool, value: object) -> None:
-            outcome.append((ok, value))
-            loop.quit()
-
-        start(done)
-        if not outcome:
-            loop.exec()
-        ok, value = outcome[0]
-        if not ok:
-            raise EngineFailure(value)
-        return value
-
-    def load(self, path: str, params: LoadParams) -> ModelInfo:
-        return self._load(lambda: self.host.load_model(path, params))
-
-    def connect(self, engine, api_key: str = "") -> ModelInfo:
-        """Uses a remote engine (an OpenAI-compatible server) instead of a local model."""
-        return self._load(lambda: self.host.connect_remote(engine, api_key))
-
-    def _load(self, load: Callable[[], None]) -> ModelInfo:
-        host = self.host
-
-        def start(done):
-            host.loaded.connect(lambda info: done(True, info))
-            host.load_failed.connect(lambda message: done(False, message))
-            load()
-
-        try:
-            return self._wait(start)
-        finally:
-            host.loaded.disconnect()
-            host.load_failed.disconnect()
-
-    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> GenerationStats:
-        """Streams ``request``'s text to ``on_text`` and returns its statistics; ``cancel()``
-        (from ``on_text``, or Ctrl+C) stops it."""
-
-        def start(done):
-            self.generation = self.host.generate(request).listen(
-                on_text, lambda stats: done(True, stats), lambda message: done(False, message))
-
-        try:
-            return self._wait(start)
-        finally:
-            self.generation = None
-
-    def cancel(self) -> None:
-        """Stops the request being generated, if any."""
-        if self.generation is not None:
-            self.generation.cancel()
-
-    def run(self, job: Callable):
-        """Runs ``job(backend)`` on the engine thread and returns its result."""
-
-        def start(done):
-            self.host.run_on_engine(job).listen(lambda result: done(True, result), lambda message: done(False, message))
-
-        return self._wait(start)
-
-    def stop_on_interrupt(self) -> list[bool]:
-        """Ctrl+C cancels the running request instead of killing the process mid-write.
-        Returns a list that becomes non-empty once Ctrl+C was pressed."""
-        interrupted: list[bool] = []
-
-        def on_sigint(_signum, _frame) -> None:
-            interrupted.append(True)
-            self.host.cancel_all()
-
-        signal.signal(signal.SIGINT, on_sigint)
-        # Python runs signal handlers only between bytecodes: wake it while Qt waits.
-        self._signal_timer = QTimer()
-        self._signal_timer.timeout.connect(lambda: None)
-        self._signal_timer.start(100)
-        return interrupted
-
-    def close(self) -> None:
-        self.host.shutdown()
+from app.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    NO_MODEL_MESSAGE,
+    load_params_for,
+    remote_engine_for,
+    resolve_model,
+    settings_for,
+)
+from app.engine.headless import EngineFailure, HeadlessEngine
 
 
 def _read_text(source: str, what: str, needed_for: str = "") -> str:
@@ -145,7 +53,6 @@ def _read_file(source: str, what: str) -> str:
 def _sampler(args: argparse.Namespace, setting: str) -> SamplerSettings:
     """The sampler of the preset the settings choose (``setting``: "sampler.chat", …), with
     the command line's seed and temperature on top."""
-    from app.cli import settings_for
     from app.core.samplers import all_presets, find_preset
     from app.core.settings import option
 
@@ -169,12 +76,9 @@ def _stream(
     write: Callable[[str], None] = _stdout_write,
 ) -> int:
     """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
-    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, resolve_model
 
     remote = None
     if getattr(args, "engine", None):
-        from app.cli import remote_engine_for
-
         try:
             remote = remote_engine_for(args)
         except ValueError as error:
@@ -211,8 +115,7 @@ def _stream(
         engine.close()
 
 
-def run_chat(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_USAGE
+def run_chat(args: argparse.Namespace, paths: AppPaths) -> int:
 
     message = sys.stdin.read() if args.message == "-" else args.message
     if not message.strip():
@@ -232,8 +135,7 @@ def run_chat(args: argparse.Namespace) -> int:
     return _stream(args, make_request)
 
 
-def run_continue(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_USAGE
+def run_continue(args: argparse.Namespace, paths: AppPaths) -> int:
 
     try:
         draft = _read_text(args.file, "draft", "continue")
@@ -246,8 +148,7 @@ def run_continue(args: argparse.Namespace) -> int:
         continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")))
 
 
-def run_rewrite(args: argparse.Namespace, paths) -> int:
-    from app.cli import EXIT_OK, EXIT_USAGE
+def run_rewrite(args: argparse.Namespace, paths: AppPaths) -> int:
     from app.core.rewrite import all_styles, build_rewrite_messages, clean_reply, find_style, rewrite_max_tokens
 
     styles, problem = all_styles(paths.config_dir)

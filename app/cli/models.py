@@ -9,6 +9,7 @@ import sys
 import threading
 from pathlib import Path
 
+from app.cli.common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
 from app.core.gguf import GGUFError, GGUFInfo, read_gguf
 from app.core.hardware import available_memory_bytes, gpus
 from app.core.library import FIT_CONTEXT, discover, default_search_folders, fit_label, format_size, model_problem
@@ -18,6 +19,7 @@ from app.core.paths import AppPaths, find_starter_model
 
 def add_parser(commands) -> None:
     models = commands.add_parser("models", help="list, inspect and download GGUF models")
+    models.set_defaults(func=run_models, crash_surface=None, explain=False)
     actions = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="every GGUF Inkwell can use on this computer")
     listing.add_argument("--json", action="store_true")
@@ -30,7 +32,6 @@ def add_parser(commands) -> None:
 
 
 def run_models(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.cli import EXIT_USAGE
 
     if args.models_command == "list":
         return _list(args, paths)
@@ -94,7 +95,6 @@ def _list(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def _info(args: argparse.Namespace) -> int:
-    from app.cli import EXIT_USAGE
 
     try:
         info = read_gguf(args.path)
@@ -114,7 +114,6 @@ def _info(args: argparse.Namespace) -> int:
 
 
 def _download(args: argparse.Namespace, paths: AppPaths) -> int:
-    from app.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE
     from app.core.downloads import DownloadCancelled, DownloadError, ModelDownload, list_gguf_models, parse_repo_ref
 
     try:
