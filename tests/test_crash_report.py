@@ -11,11 +11,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtNetwork import QLocalServer
 from PySide6.QtWidgets import QTextBrowser
 
 from app.core import crash
 from app.core.paths import AppPaths
 from app.core.store import Store
+from app.ui.single_instance import server_name
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,8 @@ def crash_the_window(data_root: Path) -> subprocess.CompletedProcess:
     done = subprocess.run([sys.executable, "-c", WINDOW_THAT_CRASHES, str(data_root)], env=child_env(),
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == -signal.SIGSEGV, done.stderr[-2000:]
+    # The crashed window's local socket would stay behind in the temporary folder.
+    QLocalServer.removeServer(server_name(AppPaths.resolve(data_root).data_dir))
     return done
 
 
