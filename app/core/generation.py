@@ -178,6 +178,7 @@ class ModelInfo:
     gpu_name: str = ""
     gpu_bytes: int = 0  # memory the offloaded layers use on the GPU (estimated)
     offload_note: str = ""  # why this many layers, in words
+    offload_fell_back: bool = False  # fewer layers than planned went to the GPU: say so
     n_threads: int = 0
     file_type: str | None = None
     parameter_count: int = 0

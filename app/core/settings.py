@@ -211,7 +211,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "engine.flash_attention", str, "auto",
         QT_TRANSLATE_NOOP("Settings", "Flash attention is faster and uses less memory where the hardware supports it. "
-        "Auto lets llama.cpp decide."),
+        "Auto turns it on where it pays: when layers run on the GPU, or when the KV cache is quantized, which needs it."),
         QT_TRANSLATE_NOOP("Settings", "Flash attention"), choices=("auto", "on", "off"), needs_reload=True,
     ),
     Option(

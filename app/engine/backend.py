@@ -201,7 +201,7 @@ class LlamaBackend:
         if not supported and gpu_present():
             plan = replace(plan, reason=QT_TRANSLATE_NOOP("Engine", "{reason}. {hint}").format(
                 reason=plan.reason, hint=NO_GPU_BUILD_HINT))
-        layers, note = plan.layers, plan.reason
+        layers, note, fell_back = plan.layers, plan.reason, False
         while True:
             # llama.cpp's flash attention "auto" is not reachable through llama-cpp-python:
             # Inkwell's auto turns it on where it pays (on a GPU) or is required (quantized KV).
@@ -228,7 +228,7 @@ class LlamaBackend:
                     note = QT_TRANSLATE_NOOP(
                         "Engine", "Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead."
                     ).format(layers=layers, error=str(error), fewer=fewer)
-                    layers = fewer
+                    layers, fell_back = fewer, True
                     continue
                 arch = gguf.architecture or "unknown"
                 raise EngineError(QT_TRANSLATE_NOOP(
@@ -258,6 +258,7 @@ class LlamaBackend:
             gpu_name=device.name if device and layers else "",
             gpu_bytes=int(per_layer * layers),
             offload_note=note,
+            offload_fell_back=fell_back,
             n_threads=threads,
             file_type=gguf.file_type,
             parameter_count=gguf.parameter_count,

@@ -1073,7 +1073,7 @@ class MainWindow(QMainWindow):
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self._show_model(info)
-        if info.offload_note and "failed" in info.offload_note:
+        if info.offload_fell_back:
             self.chat_view.add_notice(translated(info.offload_note))  # never a silent fall-back
         if not info.has_chat_template:
             self.chat_view.add_notice(

@@ -3,52 +3,52 @@
 <context>
     <name>Catalog</name>
     <message>
-        <location filename="../../app/core/library.py" line="94" />
+        <location filename="../../app/core/library.py" line="109" />
         <source>very fast chat on any computer; simple tasks</source>
         <translation>在任何电脑上都能快速聊天；适合简单任务</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="95" />
+        <location filename="../../app/core/library.py" line="110" />
         <source>everyday chat, many languages, Chinese</source>
         <translation>日常聊天，多种语言，中文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="96" />
+        <location filename="../../app/core/library.py" line="111" />
         <source>chat and writing, many languages, Chinese; research licence</source>
         <translation>聊天和写作，多种语言，中文；仅限研究用途的许可</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="97" />
+        <location filename="../../app/core/library.py" line="112" />
         <source>best quality here: writing, reasoning, coding, Chinese; needs 8 GB+</source>
         <translation>这里质量最好：写作、推理、编程、中文；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="98" />
+        <location filename="../../app/core/library.py" line="113" />
         <source>fast everyday chat, summaries</source>
         <translation>快速的日常聊天、摘要</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="99" />
+        <location filename="../../app/core/library.py" line="114" />
         <source>chat and writing, following instructions</source>
         <translation>聊天和写作，善于遵循指令</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="100" />
+        <location filename="../../app/core/library.py" line="115" />
         <source>natural English writing and chat</source>
         <translation>自然流畅的英文写作和聊天</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="101" />
+        <location filename="../../app/core/library.py" line="116" />
         <source>reasoning, maths and code; long documents (large KV cache)</source>
         <translation>推理、数学和代码；长文档（KV 缓存较大）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="102" />
+        <location filename="../../app/core/library.py" line="117" />
         <source>writing and chat in English and European languages; needs 8 GB+</source>
         <translation>英语及欧洲语言的写作和聊天；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="103" />
+        <location filename="../../app/core/library.py" line="118" />
         <source>light English chat on older laptops</source>
         <translation>在旧笔记本电脑上进行轻量的英文聊天</translation>
     </message>
@@ -233,221 +233,217 @@
 <context>
     <name>Downloads</name>
     <message>
+        <location filename="../../app/core/downloads.py" line="1127" />
         <source>'{name}' is split into {count} files, but the repository '{repo}' lacks part(s) {missing}: it cannot be downloaded complete.</source>
         <translation>“{name}”分为 {count} 个文件，但仓库“{repo}”缺少第 {missing} 部分：无法下载完整的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="211" />
+        <location filename="../../app/core/downloads.py" line="203" />
         <source>'{repo}' is not a Hugging Face model repository: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
         <translation>“{repo}”不是 Hugging Face 模型仓库：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="228" />
+        <location filename="../../app/core/downloads.py" line="220" />
         <source>'{text}' is not a Hugging Face model: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
         <translation>“{text}”不是 Hugging Face 模型：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="233" />
+        <location filename="../../app/core/downloads.py" line="225" />
         <source>Give a model repository as owner/name, e.g. {example}.</source>
         <translation>请按 owner/name 的格式填写模型仓库，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="246" />
+        <location filename="../../app/core/downloads.py" line="238" />
         <source>'{text}' is not an address on the Hugging Face Hub.</source>
         <translation>“{text}”不是 Hugging Face Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="253" />
+        <location filename="../../app/core/downloads.py" line="245" />
         <source>'{text}' is a dataset, not a model: Inkwell downloads GGUF models.</source>
         <translation>“{text}”是数据集，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="256" />
+        <location filename="../../app/core/downloads.py" line="248" />
         <source>'{text}' is a Space, not a model: Inkwell downloads GGUF models.</source>
         <translation>“{text}”是 Space，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="276" />
+        <location filename="../../app/core/downloads.py" line="268" />
         <source>'{file}' is not a GGUF model file: Inkwell runs .gguf files.</source>
         <translation>“{file}”不是 GGUF 模型文件：Inkwell 运行的是 .gguf 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="387" />
+        <location filename="../../app/core/downloads.py" line="361" />
         <source>{host} sent a redirect without a target: try again later.</source>
         <translation>{host} 发来的重定向没有目标地址：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="390" />
+        <location filename="../../app/core/downloads.py" line="364" />
         <source>{host} redirected too many times: try again later.</source>
         <translation>{host} 重定向次数过多：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="398" />
+        <location filename="../../app/core/downloads.py" line="372" />
         <source>Could not make a secure connection to {host} ({error}): a proxy or antivirus program may be intercepting HTTPS.</source>
         <translation>无法与 {host} 建立安全连接（{error}）：可能有代理或杀毒软件在拦截 HTTPS。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="403" />
+        <location filename="../../app/core/downloads.py" line="377" />
         <source>it did not answer in time</source>
         <translation>服务器没有及时响应</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="406" />
+        <location filename="../../app/core/downloads.py" line="380" />
         <source>Could not reach {host}: check the network connection ({detail}).</source>
         <translation>无法连接到 {host}：请检查网络连接（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="427" />
+        <location filename="../../app/core/downloads.py" line="387" />
         <source>The download server is busy (HTTP {status}): try again in a few minutes.</source>
         <translation>下载服务器繁忙（HTTP {status}）：请过几分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="430" />
+        <location filename="../../app/core/downloads.py" line="390" />
         <source>The download server refused the file (HTTP {status}): try again; if it keeps failing, the file may have changed on the Hub.</source>
         <translation>下载服务器拒绝提供该文件（HTTP {status}）：请重试；如果一直失败，可能是该文件在 Hub 上已更改。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="436" />
+        <location filename="../../app/core/downloads.py" line="414" />
         <source>The model repository '{repo}' is gated and the account of HF_TOKEN has no access yet: accept its license on the Hub ({page}) with that account, then try again.</source>
         <translation>模型仓库“{repo}”需要申请访问，而 HF_TOKEN 对应的账号尚无权限：请用该账号在 Hub 上（{page}）接受其许可协议，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="440" />
+        <location filename="../../app/core/downloads.py" line="418" />
         <source>The model repository '{repo}' is gated: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
         <translation>模型仓库“{repo}”需要申请访问：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="446" />
+        <location filename="../../app/core/downloads.py" line="425" />
         <source>There is no model repository '{repo}' on the Hub (or it is private).</source>
         <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="449" />
+        <location filename="../../app/core/downloads.py" line="428" />
         <source>There is no model repository '{repo}' on the Hub (or it is private: set HF_TOKEN to reach your private repositories).</source>
         <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的：设置 HF_TOKEN 即可访问你的私有仓库）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="454" />
+        <location filename="../../app/core/downloads.py" line="433" />
         <source>'{file}' is not in the model repository '{repo}': it may have been renamed or removed; reload the list of files.</source>
         <translation>模型仓库“{repo}”中没有“{file}”：它可能已被重命名或删除；请重新加载文件列表。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="459" />
+        <location filename="../../app/core/downloads.py" line="438" />
         <source>The model repository '{repo}' has no '{revision}' branch.</source>
         <translation>模型仓库“{repo}”没有“{revision}”分支。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="463" />
+        <location filename="../../app/core/downloads.py" line="445" />
         <source>The Hub refused the access token in HF_TOKEN ({detail}): it is invalid or expired; create a new one at {address}.</source>
         <translation>Hub 拒绝了 HF_TOKEN 中的访问令牌（{detail}）：它无效或已过期；请在 {address} 创建新的令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="467" />
+        <location filename="../../app/core/downloads.py" line="449" />
         <source>The model repository '{repo}' is gated or private: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
         <translation>模型仓库“{repo}”需要申请访问或是私有的：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="472" />
+        <location filename="../../app/core/downloads.py" line="454" />
         <source>The Hub refused access to '{repo}' ({detail}). If it is gated, accept its license on the Hub ({page}) and set HF_TOKEN to an access token of that account.</source>
         <translation>Hub 拒绝访问“{repo}”（{detail}）。如果它需要申请访问，请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为该账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="477" />
+        <location filename="../../app/core/downloads.py" line="459" />
         <source>The Hub is limiting requests from this network: wait a few minutes and try again.</source>
         <translation>Hub 正在限制来自此网络的请求：请等几分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="480" />
+        <location filename="../../app/core/downloads.py" line="462" />
         <source>The Hub has a problem right now (HTTP {status}): try again in a few minutes.</source>
         <translation>Hub 目前出现问题（HTTP {status}）：请过几分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="484" />
+        <location filename="../../app/core/downloads.py" line="466" />
         <source>The Hub answered HTTP {status}: {detail}.</source>
         <translation>Hub 返回了 HTTP {status}：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="486" />
+        <location filename="../../app/core/downloads.py" line="468" />
         <source>The Hub answered HTTP {status}.</source>
         <translation>Hub 返回了 HTTP {status}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="522" />
-        <source>The connection to {host} was interrupted while reading the list of files: try again.</source>
-        <translation>读取文件列表时与 {host} 的连接中断了：请重试。</translation>
-    </message>
-    <message>
-        <location filename="../../app/core/downloads.py" line="537" />
+        <location filename="../../app/core/downloads.py" line="475" />
         <source>{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?</source>
         <translation>{host} 发来的文件列表 Inkwell 无法识别：HF_ENDPOINT 设置正确吗？</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="649" />
+        <location filename="../../app/core/downloads.py" line="680" />
         <source>'{path}' cannot be saved as a model file name.</source>
         <translation>“{path}”不能用作模型文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="693" />
+        <location filename="../../app/core/downloads.py" line="724" />
         <source>'{name}' is already being downloaded.</source>
         <translation>“{name}”已在下载中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="708" />
+        <location filename="../../app/core/downloads.py" line="739" />
         <source>Could not create the folder {folder}: {error}.</source>
         <translation>无法创建文件夹 {folder}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="792" />
+        <location filename="../../app/core/downloads.py" line="823" />
         <source>Could not read {path}: {error}.</source>
         <translation>无法读取 {path}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="836" />
+        <location filename="../../app/core/downloads.py" line="872" />
         <source>The download server keeps sending the wrong part of '{name}': try again later.</source>
         <translation>下载服务器一直发送“{name}”的错误部分：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="874" />
+        <location filename="../../app/core/downloads.py" line="925" />
         <source>The server sent {received} bytes for '{name}' instead of {expected}: if this network has a sign-in page, sign in; otherwise reload the list of files and try again.</source>
         <translation>服务器为“{name}”发送了 {received} 字节，而不是 {expected} 字节：如果此网络有登录页面，请先登录；否则请重新加载文件列表后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="921" />
+        <location filename="../../app/core/downloads.py" line="972" />
         <source>the server closed the connection</source>
         <translation>服务器关闭了连接</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="957" />
+        <location filename="../../app/core/downloads.py" line="1008" />
         <source>'{name}' did not match the Hub's SHA-256; the file was removed, download it again.</source>
         <translation>“{name}”与 Hub 提供的 SHA-256 不符；文件已删除，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="963" />
+        <location filename="../../app/core/downloads.py" line="1014" />
         <source>Could not save {path} ({error}): if that model is open, close it and try again; the download is kept.</source>
         <translation>无法保存 {path}（{error}）：如果该模型已打开，请关闭后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1017" />
+        <location filename="../../app/core/downloads.py" line="1068" />
         <source>The download of '{name}' was cancelled; it will resume where it stopped.</source>
         <translation>“{name}”的下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1022" />
+        <location filename="../../app/core/downloads.py" line="1073" />
         <source>The download of '{name}' was interrupted ({reason}); it will resume where it stopped when you try again.</source>
         <translation>“{name}”的下载中断了（{reason}）；重试时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1028" />
+        <location filename="../../app/core/downloads.py" line="1079" />
         <source>'{path}' has changed on the Hub since its list was loaded: reload the list of files and download it again.</source>
         <translation>加载文件列表后，“{path}”在 Hub 上已更改：请重新加载文件列表并重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1038" />
+        <location filename="../../app/core/downloads.py" line="1089" />
         <source>The disk is full: {megabytes} MB more are needed to download '{name}' into {folder}. Free some space and try again; what is downloaded so far is kept.</source>
         <translation>磁盘已满：要将“{name}”下载到 {folder}，还需要 {megabytes} MB 空间。请释放一些空间后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1047" />
+        <location filename="../../app/core/downloads.py" line="1098" />
         <source>Could not write {path}: {error}.</source>
         <translation>无法写入 {path}：{error}。</translation>
     </message>
@@ -455,7 +451,7 @@
 <context>
     <name>Engine</name>
     <message>
-        <location filename="../../app/engine/backend.py" line="44" />
+        <location filename="../../app/engine/backend.py" line="47" />
         <source>This computer has a GPU, but this llama.cpp was built without GPU support: run `make gpu` in Inkwell's folder to rebuild it with GPU support</source>
         <translation>这台电脑有 GPU，但当前的 llama.cpp 构建时没有启用 GPU 支持：在 Inkwell 的文件夹中运行 `make gpu`，重新构建以启用 GPU 支持</translation>
     </message>
@@ -500,48 +496,48 @@
         <translation>CPU：{count} 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="145" />
+        <location filename="../../app/engine/backend.py" line="173" />
         <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="160" />
+        <location filename="../../app/engine/backend.py" line="202" />
         <source>{reason}. {hint}</source>
         <translation>{reason}。{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="185" />
+        <location filename="../../app/engine/backend.py" line="228" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="191" />
+        <location filename="../../app/engine/backend.py" line="234" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="238" />
+        <location filename="../../app/engine/backend.py" line="282" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="384" />
+        <location filename="../../app/engine/backend.py" line="427" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="431" />
+        <location filename="../../app/engine/backend.py" line="474" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="60" />
-        <location filename="../../app/engine/worker.py" line="80" />
+        <location filename="../../app/engine/worker.py" line="68" />
+        <location filename="../../app/engine/worker.py" line="89" />
         <source>The model could not be loaded: {error}</source>
         <translation>无法加载模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="115" />
+        <location filename="../../app/engine/worker.py" line="126" />
         <source>Generation failed: {error}</source>
         <translation>生成失败：{error}</translation>
     </message>
@@ -760,107 +756,107 @@
 <context>
     <name>Library</name>
     <message>
-        <location filename="../../app/core/library.py" line="522" />
+        <location filename="../../app/core/library.py" line="533" />
         <source>'{name}' is the image part (projector) of a vision model, not a model to chat with.</source>
         <translation>“{name}”是视觉模型的图像部分（投影器），不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="526" />
+        <location filename="../../app/core/library.py" line="537" />
         <source>'{name}' is a LoRA adapter for another model, not a model on its own.</source>
         <translation>“{name}”是用于其他模型的 LoRA 适配器，本身不是独立的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="545" />
+        <location filename="../../app/core/library.py" line="556" />
         <source>'{name}' holds no weights (it has no tensors), so it is not a model to chat with.</source>
         <translation>“{name}”不含权重（没有张量），因此不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="554" />
+        <location filename="../../app/core/library.py" line="565" />
         <source>missing part {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="556" />
+        <location filename="../../app/core/library.py" line="567" />
         <source>missing parts {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="557" />
+        <location filename="../../app/core/library.py" line="568" />
         <source>'{name}' is incomplete: {missing}. A model split into {count} files needs all of them in one folder; download the missing ones.</source>
         <translation>“{name}”不完整：{missing}。拆分为 {count} 个文件的模型需要所有文件都在同一文件夹中；请下载缺少的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="671" />
+        <location filename="../../app/core/library.py" line="682" />
         <source>fits</source>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="672" />
+        <location filename="../../app/core/library.py" line="683" />
         <source>tight</source>
         <translation>较紧张</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="673" />
+        <location filename="../../app/core/library.py" line="684" />
         <source>won't fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="674" />
+        <location filename="../../app/core/library.py" line="685" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="683" />
+        <location filename="../../app/core/library.py" line="694" />
         <source>needs about {size} at {context} tokens of context</source>
         <translation>在 {context} 个词元的上下文下约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="686" />
+        <location filename="../../app/core/library.py" line="697" />
         <source>needs about {size}</source>
         <translation>约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="688" />
+        <location filename="../../app/core/library.py" line="699" />
         <source>{need}; Inkwell could not read this computer's free memory</source>
         <translation>{need}；Inkwell 无法读取这台电脑的可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="695" />
+        <location filename="../../app/core/library.py" line="706" />
         <source>{free} free ({ram} RAM + {vram} GPU)</source>
         <translation>可用 {free}（内存 {ram} + GPU {vram}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="698" />
+        <location filename="../../app/core/library.py" line="709" />
         <source>{free} free on the GPU</source>
         <translation>GPU 可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="700" />
+        <location filename="../../app/core/library.py" line="711" />
         <source>{free} free</source>
         <translation>可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="703" />
+        <location filename="../../app/core/library.py" line="714" />
         <source>{need}; {free}</source>
         <translation>{need}；{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="705" />
+        <location filename="../../app/core/library.py" line="716" />
         <source>{need}, close to the {free}; close other programs or use a shorter context</source>
         <translation>{need}，接近{free}；请关闭其他程序或使用更短的上下文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="710" />
+        <location filename="../../app/core/library.py" line="721" />
         <source>{need}; {free}, and Inkwell could not read the free RAM</source>
         <translation>{need}；{free}，且 Inkwell 无法读取可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="712" />
+        <location filename="../../app/core/library.py" line="723" />
         <source>{need}, but only {free}</source>
         <translation>{need}，但只有{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="760" />
+        <location filename="../../app/core/library.py" line="771" />
         <source>the model file could not be read</source>
         <translation>无法读取模型文件</translation>
     </message>
@@ -878,584 +874,584 @@
         <translation>无法加载该模型；仍在使用 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="91" />
+        <location filename="../../app/ui/main_window.py" line="92" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="101" />
+        <location filename="../../app/ui/main_window.py" line="102" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145" />
+        <location filename="../../app/ui/main_window.py" line="146" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="145" />
+        <location filename="../../app/ui/main_window.py" line="146" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146" />
+        <location filename="../../app/ui/main_window.py" line="147" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146" />
+        <location filename="../../app/ui/main_window.py" line="147" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="151" />
+        <location filename="../../app/ui/main_window.py" line="152" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152" />
+        <location filename="../../app/ui/main_window.py" line="153" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
-        <location filename="../../app/ui/main_window.py" line="158" />
+        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="159" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="154" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="155" />
+        <location filename="../../app/ui/main_window.py" line="156" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="160" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="166" />
+        <location filename="../../app/ui/main_window.py" line="167" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="172" />
+        <location filename="../../app/ui/main_window.py" line="173" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="175" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="174" />
+        <location filename="../../app/ui/main_window.py" line="175" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="212" />
+        <location filename="../../app/ui/main_window.py" line="213" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213" />
+        <location filename="../../app/ui/main_window.py" line="214" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214" />
+        <location filename="../../app/ui/main_window.py" line="215" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="216" />
+        <location filename="../../app/ui/main_window.py" line="217" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="223" />
+        <location filename="../../app/ui/main_window.py" line="224" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="232" />
-        <location filename="../../app/ui/main_window.py" line="419" />
-        <location filename="../../app/ui/main_window.py" line="1093" />
+        <location filename="../../app/ui/main_window.py" line="233" />
+        <location filename="../../app/ui/main_window.py" line="416" />
+        <location filename="../../app/ui/main_window.py" line="1101" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240" />
+        <location filename="../../app/ui/main_window.py" line="241" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="243" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="246" />
+        <location filename="../../app/ui/main_window.py" line="247" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="253" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="252" />
+        <location filename="../../app/ui/main_window.py" line="253" />
         <source>Load the model again: after changing engine settings, or to try again after a failure</source>
         <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="254" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="274" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="283" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="284" />
+        <location filename="../../app/ui/main_window.py" line="285" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="286" />
+        <location filename="../../app/ui/main_window.py" line="287" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="288" />
-        <location filename="../../app/ui/main_window.py" line="301" />
+        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="302" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
+        <location filename="../../app/ui/main_window.py" line="290" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290" />
+        <location filename="../../app/ui/main_window.py" line="291" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291" />
+        <location filename="../../app/ui/main_window.py" line="292" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292" />
+        <location filename="../../app/ui/main_window.py" line="293" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293" />
+        <location filename="../../app/ui/main_window.py" line="294" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294" />
+        <location filename="../../app/ui/main_window.py" line="295" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="296" />
+        <location filename="../../app/ui/main_window.py" line="297" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297" />
+        <location filename="../../app/ui/main_window.py" line="298" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298" />
+        <location filename="../../app/ui/main_window.py" line="299" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="300" />
+        <location filename="../../app/ui/main_window.py" line="301" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="302" />
+        <location filename="../../app/ui/main_window.py" line="303" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303" />
+        <location filename="../../app/ui/main_window.py" line="304" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="305" />
+        <location filename="../../app/ui/main_window.py" line="306" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306" />
+        <location filename="../../app/ui/main_window.py" line="307" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307" />
+        <location filename="../../app/ui/main_window.py" line="308" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="389" />
+        <location filename="../../app/ui/main_window.py" line="386" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="396" />
+        <location filename="../../app/ui/main_window.py" line="393" />
         <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
         <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="424" />
+        <location filename="../../app/ui/main_window.py" line="421" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="431" />
+        <location filename="../../app/ui/main_window.py" line="428" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="459" />
+        <location filename="../../app/ui/main_window.py" line="456" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="468" />
+        <location filename="../../app/ui/main_window.py" line="465" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479" />
+        <location filename="../../app/ui/main_window.py" line="478" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="479" />
+        <location filename="../../app/ui/main_window.py" line="478" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="526" />
+        <location filename="../../app/ui/main_window.py" line="525" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="532" />
+        <location filename="../../app/ui/main_window.py" line="531" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="546" />
+        <location filename="../../app/ui/main_window.py" line="545" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="549" />
+        <location filename="../../app/ui/main_window.py" line="548" />
         <source>The model is still loading; send when it is ready.</source>
         <translation>模型仍在加载；请在加载完成后发送。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="552" />
+        <location filename="../../app/ui/main_window.py" line="551" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="672" />
+        <location filename="../../app/ui/main_window.py" line="671" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="684" />
+        <location filename="../../app/ui/main_window.py" line="683" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="689" />
+        <location filename="../../app/ui/main_window.py" line="688" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="731" />
-        <location filename="../../app/ui/main_window.py" line="1136" />
+        <location filename="../../app/ui/main_window.py" line="726" />
+        <location filename="../../app/ui/main_window.py" line="1143" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="734" />
+        <location filename="../../app/ui/main_window.py" line="729" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="817" />
+        <location filename="../../app/ui/main_window.py" line="810" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="822" />
+        <location filename="../../app/ui/main_window.py" line="815" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="825" />
+        <location filename="../../app/ui/main_window.py" line="818" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="881" />
+        <location filename="../../app/ui/main_window.py" line="874" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="881" />
+        <location filename="../../app/ui/main_window.py" line="874" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="887" />
+        <location filename="../../app/ui/main_window.py" line="880" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="897" />
+        <location filename="../../app/ui/main_window.py" line="890" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="900" />
+        <location filename="../../app/ui/main_window.py" line="893" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="900" />
+        <location filename="../../app/ui/main_window.py" line="893" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="902" />
+        <location filename="../../app/ui/main_window.py" line="895" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="912" />
+        <location filename="../../app/ui/main_window.py" line="905" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="914" />
+        <location filename="../../app/ui/main_window.py" line="907" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="917" />
+        <location filename="../../app/ui/main_window.py" line="910" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="917" />
+        <location filename="../../app/ui/main_window.py" line="910" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="924" />
+        <location filename="../../app/ui/main_window.py" line="917" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="931" />
+        <location filename="../../app/ui/main_window.py" line="924" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="952" />
+        <location filename="../../app/ui/main_window.py" line="945" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="958" />
+        <location filename="../../app/ui/main_window.py" line="951" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1023" />
+        <location filename="../../app/ui/main_window.py" line="1016" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1030" />
+        <location filename="../../app/ui/main_window.py" line="1023" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1035" />
+        <location filename="../../app/ui/main_window.py" line="1028" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1050" />
+        <location filename="../../app/ui/main_window.py" line="1043" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1065" />
+        <location filename="../../app/ui/main_window.py" line="1058" />
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1066" />
+        <location filename="../../app/ui/main_window.py" line="1059" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1072" />
+        <location filename="../../app/ui/main_window.py" line="1157" />
         <source>{engine}: {model}</source>
         <translation>{engine}：{model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1081" />
+        <location filename="../../app/ui/main_window.py" line="1072" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1084" />
+        <location filename="../../app/ui/main_window.py" line="1080" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1088" />
+        <location filename="../../app/ui/main_window.py" line="1084" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1096" />
+        <location filename="../../app/ui/main_window.py" line="1104" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1103" />
+        <location filename="../../app/ui/main_window.py" line="1110" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1103" />
+        <location filename="../../app/ui/main_window.py" line="1110" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1117" />
+        <location filename="../../app/ui/main_window.py" line="1124" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1118" />
+        <location filename="../../app/ui/main_window.py" line="1125" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1119" />
+        <location filename="../../app/ui/main_window.py" line="1126" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1120" />
+        <location filename="../../app/ui/main_window.py" line="1127" />
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1135" />
+        <location filename="../../app/ui/main_window.py" line="1142" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1137" />
+        <location filename="../../app/ui/main_window.py" line="1144" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1138" />
+        <location filename="../../app/ui/main_window.py" line="1145" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1143" />
+        <location filename="../../app/ui/main_window.py" line="1150" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1150" />
+        <location filename="../../app/ui/main_window.py" line="1163" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1152" />
+        <location filename="../../app/ui/main_window.py" line="1165" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1154" />
+        <location filename="../../app/ui/main_window.py" line="1167" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -1463,322 +1459,324 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
+        <location filename="../../app/ui/models_page.py" line="450" />
         <source>Part {part} of {parts}: {progress}</source>
         <translation>第 {part} 部分，共 {parts} 部分：{progress}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="151" />
+        <location filename="../../app/ui/models_page.py" line="97" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="158" />
+        <location filename="../../app/ui/models_page.py" line="104" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="163" />
+        <location filename="../../app/ui/models_page.py" line="109" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="163" />
+        <location filename="../../app/ui/models_page.py" line="109" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="110" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="110" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="165" />
+        <location filename="../../app/ui/models_page.py" line="111" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="165" />
+        <location filename="../../app/ui/models_page.py" line="111" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="166" />
+        <location filename="../../app/ui/models_page.py" line="112" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="166" />
+        <location filename="../../app/ui/models_page.py" line="112" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="167" />
+        <location filename="../../app/ui/models_page.py" line="113" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="167" />
+        <location filename="../../app/ui/models_page.py" line="113" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="168" />
+        <location filename="../../app/ui/models_page.py" line="114" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="168" />
+        <location filename="../../app/ui/models_page.py" line="114" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="115" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="115" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="177" />
+        <location filename="../../app/ui/models_page.py" line="123" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="184" />
+        <location filename="../../app/ui/models_page.py" line="130" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="185" />
-        <location filename="../../app/ui/models_page.py" line="204" />
+        <location filename="../../app/ui/models_page.py" line="131" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="185" />
+        <location filename="../../app/ui/models_page.py" line="131" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="188" />
+        <location filename="../../app/ui/models_page.py" line="134" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="189" />
+        <location filename="../../app/ui/models_page.py" line="135" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="190" />
+        <location filename="../../app/ui/models_page.py" line="136" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="190" />
+        <location filename="../../app/ui/models_page.py" line="136" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="191" />
+        <location filename="../../app/ui/models_page.py" line="137" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="192" />
+        <location filename="../../app/ui/models_page.py" line="138" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="192" />
+        <location filename="../../app/ui/models_page.py" line="138" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="195" />
+        <location filename="../../app/ui/models_page.py" line="141" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="199" />
+        <location filename="../../app/ui/models_page.py" line="145" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="199" />
+        <location filename="../../app/ui/models_page.py" line="145" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="206" />
+        <location filename="../../app/ui/models_page.py" line="152" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="278" />
+        <location filename="../../app/ui/models_page.py" line="222" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="281" />
+        <location filename="../../app/ui/models_page.py" line="225" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="282" />
+        <location filename="../../app/ui/models_page.py" line="226" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="299" />
+        <location filename="../../app/ui/models_page.py" line="243" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="318" />
+        <location filename="../../app/ui/models_page.py" line="262" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="323" />
+        <location filename="../../app/ui/models_page.py" line="267" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="327" />
+        <location filename="../../app/ui/models_page.py" line="271" />
+        <location filename="../../app/ui/models_page.py" line="395" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="328" />
+        <location filename="../../app/ui/models_page.py" line="272" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="328" />
+        <location filename="../../app/ui/models_page.py" line="272" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="331" />
+        <location filename="../../app/ui/models_page.py" line="275" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="333" />
+        <location filename="../../app/ui/models_page.py" line="277" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="335" />
+        <location filename="../../app/ui/models_page.py" line="279" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="336" />
+        <location filename="../../app/ui/models_page.py" line="280" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="362" />
+        <location filename="../../app/ui/models_page.py" line="312" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="363" />
+        <location filename="../../app/ui/models_page.py" line="313" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="372" />
+        <location filename="../../app/ui/models_page.py" line="322" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="374" />
+        <location filename="../../app/ui/models_page.py" line="324" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="383" />
+        <location filename="../../app/ui/models_page.py" line="333" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="388" />
+        <location filename="../../app/ui/models_page.py" line="338" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="388" />
+        <location filename="../../app/ui/models_page.py" line="338" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="407" />
+        <location filename="../../app/ui/models_page.py" line="357" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="421" />
+        <location filename="../../app/ui/models_page.py" line="377" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="437" />
+        <location filename="../../app/ui/models_page.py" line="398" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="438" />
+        <location filename="../../app/ui/models_page.py" line="399" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="445" />
+        <location filename="../../app/ui/models_page.py" line="406" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="450" />
+        <location filename="../../app/ui/models_page.py" line="415" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="453" />
+        <location filename="../../app/ui/models_page.py" line="418" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="463" />
+        <location filename="../../app/ui/models_page.py" line="430" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="473" />
+        <location filename="../../app/ui/models_page.py" line="444" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="476" />
+        <location filename="../../app/ui/models_page.py" line="446" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="482" />
+        <location filename="../../app/ui/models_page.py" line="455" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="486" />
+        <location filename="../../app/ui/models_page.py" line="460" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
@@ -2272,62 +2270,62 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>无法连接 {url}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="103" />
+        <location filename="../../app/engine/remote.py" line="109" />
         <source>{url} answered with something that is not JSON; is this an OpenAI-compatible server?</source>
         <translation>{url} 返回的内容不是 JSON；这是兼容 OpenAI 的服务器吗？</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="126" />
+        <location filename="../../app/engine/remote.py" line="132" />
         <source>{url} serves no model yet. Load one on the server, then try again.</source>
         <translation>{url} 尚未提供任何模型。请先在服务器上加载一个模型，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="131" />
+        <location filename="../../app/engine/remote.py" line="137" />
         <source>{url} has no model named '{model}'. It serves: {models}.</source>
         <translation>{url} 上没有名为“{model}”的模型。它提供：{models}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="134" />
+        <location filename="../../app/engine/remote.py" line="140" />
         <source>your setting</source>
         <translation>你的设置</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="137" />
+        <location filename="../../app/engine/remote.py" line="143" />
         <source>the server's model list</source>
         <translation>服务器的模型列表</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="140" />
+        <location filename="../../app/engine/remote.py" line="146" />
         <source>from the server</source>
         <translation>来自服务器</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="142" />
+        <location filename="../../app/engine/remote.py" line="148" />
         <source>assumed: the server does not say</source>
         <translation>推测值：服务器未提供</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="158" />
+        <location filename="../../app/engine/remote.py" line="164" />
         <source>Served by {url}; context {context} tokens ({source}).</source>
         <translation>由 {url} 提供；上下文 {context} 个词元（{source}）。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="217" />
+        <location filename="../../app/engine/remote.py" line="223" />
         <source>Not connected to {url}. Connect to the engine first.</source>
         <translation>未连接到 {url}。请先连接引擎。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="309" />
+        <location filename="../../app/engine/remote.py" line="315" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it, or set a larger context for the engine if the server has one.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息；如果服务器支持，也可以为引擎设置更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="355" />
+        <location filename="../../app/engine/remote.py" line="361" />
         <source>{url}: {error}</source>
         <translation>{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="380" />
+        <location filename="../../app/engine/remote.py" line="386" />
         <source>The connection to {url} closed before the reply ended.</source>
         <translation>与 {url} 的连接在回复结束前断开了。</translation>
     </message>
@@ -2335,152 +2333,152 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RemoteEngineDialog</name>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="58" />
+        <location filename="../../app/ui/remote_engines.py" line="40" />
         <source>Remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="58" />
+        <location filename="../../app/ui/remote_engines.py" line="40" />
         <source>Edit remote engine</source>
         <translation>编辑远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="67" />
+        <location filename="../../app/ui/remote_engines.py" line="49" />
         <source>Engine name</source>
         <translation>引擎名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="67" />
+        <location filename="../../app/ui/remote_engines.py" line="49" />
         <source>e.g. Team GPU server</source>
         <translation>例如：团队 GPU 服务器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="68" />
+        <location filename="../../app/ui/remote_engines.py" line="50" />
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="69" />
+        <location filename="../../app/ui/remote_engines.py" line="51" />
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="69" />
+        <location filename="../../app/ui/remote_engines.py" line="51" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="73" />
+        <location filename="../../app/ui/remote_engines.py" line="55" />
         <source>Model on the server</source>
         <translation>服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="75" />
+        <location filename="../../app/ui/remote_engines.py" line="57" />
         <source>the first model the server lists</source>
         <translation>服务器列出的第一个模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="76" />
+        <location filename="../../app/ui/remote_engines.py" line="58" />
         <source>Fetch models</source>
         <translation>获取模型列表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="77" />
+        <location filename="../../app/ui/remote_engines.py" line="59" />
         <source>Ask the server which models it serves</source>
         <translation>询问服务器提供哪些模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="80" />
+        <location filename="../../app/ui/remote_engines.py" line="62" />
         <source>Timeout in seconds</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="82" />
+        <location filename="../../app/ui/remote_engines.py" line="64" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="85" />
+        <location filename="../../app/ui/remote_engines.py" line="67" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="88" />
+        <location filename="../../app/ui/remote_engines.py" line="70" />
         <source>As the server says</source>
         <translation>按服务器所报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="93" />
+        <location filename="../../app/ui/remote_engines.py" line="75" />
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="94" />
+        <location filename="../../app/ui/remote_engines.py" line="76" />
         <source>No system keychain was found: the key is kept only until Inkwell closes.</source>
         <translation>未找到系统钥匙串：密钥只保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="101" />
+        <location filename="../../app/ui/remote_engines.py" line="83" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="102" />
+        <location filename="../../app/ui/remote_engines.py" line="84" />
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="103" />
+        <location filename="../../app/ui/remote_engines.py" line="85" />
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="105" />
+        <location filename="../../app/ui/remote_engines.py" line="87" />
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="106" />
+        <location filename="../../app/ui/remote_engines.py" line="88" />
         <source>Timeout:</source>
         <translation>超时：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="107" />
+        <location filename="../../app/ui/remote_engines.py" line="89" />
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="111" />
+        <location filename="../../app/ui/remote_engines.py" line="93" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="112" />
+        <location filename="../../app/ui/remote_engines.py" line="94" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="116" />
+        <location filename="../../app/ui/remote_engines.py" line="98" />
         <source>Use a llama.cpp server, vLLM, Ollama, LM Studio or any OpenAI-compatible server. Inkwell connects to it only when you use this engine.</source>
         <translation>可使用 llama.cpp 服务器、vLLM、Ollama、LM Studio 或任何兼容 OpenAI 的服务器。只有在你使用此引擎时，Inkwell 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="161" />
+        <location filename="../../app/ui/remote_engines.py" line="143" />
         <source>Asking {url} for its models…</source>
         <translation>正在向 {url} 查询模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="172" />
+        <location filename="../../app/ui/remote_engines.py" line="153" />
         <source>The server serves {count} model(s).</source>
         <translation>服务器提供 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="173" />
+        <location filename="../../app/ui/remote_engines.py" line="154" />
         <source>The server answered but serves no model yet.</source>
         <translation>服务器已响应，但尚未提供任何模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="188" />
+        <location filename="../../app/ui/remote_engines.py" line="168" />
         <source>Another engine is already called '{name}'.</source>
         <translation>已有另一个引擎名为“{name}”。</translation>
     </message>
@@ -2488,97 +2486,98 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RemoteEnginesBox</name>
     <message>
+        <location filename="../../app/ui/remote_engines.py" line="231" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="203" />
-        <location filename="../../app/ui/remote_engines.py" line="210" />
+        <location filename="../../app/ui/remote_engines.py" line="183" />
+        <location filename="../../app/ui/remote_engines.py" line="191" />
         <source>Remote engines</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <location filename="../../app/ui/remote_engines.py" line="192" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="211" />
+        <location filename="../../app/ui/remote_engines.py" line="192" />
         <source>Add an OpenAI-compatible server</source>
         <translation>添加一个兼容 OpenAI 的服务器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="212" />
+        <location filename="../../app/ui/remote_engines.py" line="193" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="212" />
+        <location filename="../../app/ui/remote_engines.py" line="193" />
         <source>Change the chosen engine</source>
         <translation>修改所选引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="213" />
+        <location filename="../../app/ui/remote_engines.py" line="194" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="213" />
+        <location filename="../../app/ui/remote_engines.py" line="194" />
         <source>Forget the chosen engine and its key</source>
         <translation>删除所选引擎及其密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="214" />
+        <location filename="../../app/ui/remote_engines.py" line="195" />
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="215" />
+        <location filename="../../app/ui/remote_engines.py" line="196" />
         <source>Use the chosen engine instead of a local model</source>
         <translation>使用所选引擎代替本地模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="216" />
+        <location filename="../../app/ui/remote_engines.py" line="197" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="217" />
+        <location filename="../../app/ui/remote_engines.py" line="198" />
         <source>Connect to this engine when Inkwell starts</source>
         <translation>Inkwell 启动时连接此引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="222" />
+        <location filename="../../app/ui/remote_engines.py" line="203" />
         <source>A server on your network or a GPU box runs bigger models; chat, continuation and rewriting work the same.</source>
         <translation>网络中的服务器或 GPU 主机可以运行更大的模型；聊天、续写和改写的用法完全相同。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="244" />
+        <location filename="../../app/ui/remote_engines.py" line="225" />
         <source>first model</source>
         <translation>第一个模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="248" />
+        <location filename="../../app/ui/remote_engines.py" line="229" />
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="282" />
+        <location filename="../../app/ui/remote_engines.py" line="270" />
         <source>The engine could not be saved: {error}</source>
         <translation>无法保存引擎：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="297" />
+        <location filename="../../app/ui/remote_engines.py" line="285" />
         <source>Remove engine</source>
         <translation>移除引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="298" />
+        <location filename="../../app/ui/remote_engines.py" line="286" />
         <source>Forget the engine '{name}' and its API key?</source>
         <translation>删除引擎“{name}”及其 API 密钥？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="304" />
+        <location filename="../../app/ui/remote_engines.py" line="292" />
         <source>The engine could not be removed: {error}</source>
         <translation>无法移除引擎：{error}</translation>
     </message>
@@ -2586,28 +2585,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="590" />
-        <location filename="../../app/ui/writing_desk.py" line="596" />
+        <location filename="../../app/ui/writing_desk.py" line="586" />
+        <location filename="../../app/ui/writing_desk.py" line="592" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="599" />
+        <location filename="../../app/ui/writing_desk.py" line="595" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="605" />
+        <location filename="../../app/ui/writing_desk.py" line="601" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="608" />
+        <location filename="../../app/ui/writing_desk.py" line="604" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="619" />
+        <location filename="../../app/ui/writing_desk.py" line="615" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -2628,127 +2627,127 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RewritePanel</name>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="64" />
-        <location filename="../../app/ui/rewrite_panel.py" line="82" />
-        <location filename="../../app/ui/rewrite_panel.py" line="171" />
+        <location filename="../../app/ui/rewrite_panel.py" line="69" />
+        <location filename="../../app/ui/rewrite_panel.py" line="87" />
+        <location filename="../../app/ui/rewrite_panel.py" line="173" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="68" />
-        <location filename="../../app/ui/rewrite_panel.py" line="94" />
+        <location filename="../../app/ui/rewrite_panel.py" line="73" />
+        <location filename="../../app/ui/rewrite_panel.py" line="99" />
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="71" />
+        <location filename="../../app/ui/rewrite_panel.py" line="76" />
         <source>Extra instruction</source>
         <translation>附加指示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="72" />
+        <location filename="../../app/ui/rewrite_panel.py" line="77" />
         <source>Optional: “make it sadder”, “shorter, keep the names”…</source>
         <translation>可选：“写得更悲伤些”、“更简短，保留人名”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="75" />
+        <location filename="../../app/ui/rewrite_panel.py" line="80" />
         <source>Passage to rewrite</source>
         <translation>要改写的段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="76" />
+        <location filename="../../app/ui/rewrite_panel.py" line="81" />
         <source>Select a passage and press Ctrl+Shift+R, or paste text here.</source>
         <translation>选中一段文字后按 Ctrl+Shift+R，或将文本粘贴到这里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="80" />
+        <location filename="../../app/ui/rewrite_panel.py" line="85" />
         <source>Rewrite and changes</source>
         <translation>改写结果与改动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="81" />
+        <location filename="../../app/ui/rewrite_panel.py" line="86" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="81" />
+        <location filename="../../app/ui/rewrite_panel.py" line="86" />
         <source>Rewrite the passage in the chosen style</source>
         <translation>按所选风格改写该段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="82" />
+        <location filename="../../app/ui/rewrite_panel.py" line="87" />
         <source>Replace the passage with this rewrite</source>
         <translation>用此改写替换原段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="83" />
+        <location filename="../../app/ui/rewrite_panel.py" line="88" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="83" />
+        <location filename="../../app/ui/rewrite_panel.py" line="88" />
         <source>Another rewrite; flip between them with ◀ ▶</source>
         <translation>再改写一版；用 ◀ ▶ 在各版本间切换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="84" />
+        <location filename="../../app/ui/rewrite_panel.py" line="89" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="84" />
+        <location filename="../../app/ui/rewrite_panel.py" line="89" />
         <source>Close without changing anything</source>
         <translation>关闭，不做任何更改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="85" />
-        <location filename="../../app/ui/rewrite_panel.py" line="87" />
+        <location filename="../../app/ui/rewrite_panel.py" line="90" />
+        <location filename="../../app/ui/rewrite_panel.py" line="92" />
         <source>Previous rewrite</source>
         <translation>上一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="86" />
-        <location filename="../../app/ui/rewrite_panel.py" line="88" />
+        <location filename="../../app/ui/rewrite_panel.py" line="91" />
+        <location filename="../../app/ui/rewrite_panel.py" line="93" />
         <source>Next rewrite</source>
         <translation>下一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="91" />
+        <location filename="../../app/ui/rewrite_panel.py" line="96" />
         <source>Save as style…</source>
         <translation>保存为风格…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="91" />
+        <location filename="../../app/ui/rewrite_panel.py" line="96" />
         <source>Keep the instruction as a style of your own</source>
         <translation>将此指示保存为自定义风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="149" />
+        <location filename="../../app/ui/rewrite_panel.py" line="151" />
         <source>Write an instruction first, e.g. “shorter, keep the names”.</source>
         <translation>请先写一条指示，例如“更简短，保留人名”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="151" />
+        <location filename="../../app/ui/rewrite_panel.py" line="153" />
         <source>Save as style</source>
         <translation>保存为风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="151" />
+        <location filename="../../app/ui/rewrite_panel.py" line="153" />
         <source>Name of the style:</source>
         <translation>风格名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="157" />
+        <location filename="../../app/ui/rewrite_panel.py" line="159" />
         <source>The style could not be saved: {error}</source>
         <translation>无法保存风格：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="162" />
+        <location filename="../../app/ui/rewrite_panel.py" line="164" />
         <source>Saved the style “{name}”.</source>
         <translation>已保存风格“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="182" />
+        <location filename="../../app/ui/rewrite_panel.py" line="186" />
         <source>There is nothing to rewrite: select a passage or paste one here.</source>
         <translation>没有可改写的内容：请选中一段文字或粘贴到这里。</translation>
     </message>
@@ -2763,17 +2762,17 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>该段落太长，超出了此模型的上下文（{tokens} 个 token），无法改写。请选择较短的段落，或以更大的上下文加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="269" />
+        <location filename="../../app/ui/rewrite_panel.py" line="280" />
         <source>{reason} Retry asks again.</source>
         <translation>{reason} 点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="277" />
+        <location filename="../../app/ui/rewrite_panel.py" line="288" />
         <source>The model returned nothing usable; try Retry or another style.</source>
         <translation>模型没有返回可用的内容；请重试或换一种风格。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="313" />
+        <location filename="../../app/ui/rewrite_panel.py" line="322" />
         <source>{shown}/{count}</source>
         <translation>{shown}/{count}</translation>
     </message>
@@ -2882,8 +2881,8 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="213" />
-        <source>Flash attention is faster and uses less memory where the hardware supports it. Auto lets llama.cpp decide.</source>
-        <translation>在硬件支持时，闪电注意力更快且更省内存。“自动”由 llama.cpp 决定。</translation>
+        <source>Flash attention is faster and uses less memory where the hardware supports it. Auto turns it on where it pays: when layers run on the GPU, or when the KV cache is quantized, which needs it.</source>
+        <translation>在硬件支持时，闪电注意力更快且更省内存。“自动”在值得时开启它：有层在 GPU 上运行时，或 KV 缓存为量化类型时（量化类型需要它）。</translation>
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="215" />
@@ -3203,383 +3202,385 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Store</name>
     <message>
-        <location filename="../../app/core/store.py" line="339" />
+        <location filename="../../app/core/store/schema.py" line="173" />
         <source>The disk is full, so Inkwell could not {action}; nothing was saved for that change. Free some disk space and try again.</source>
         <translation>磁盘已满，Inkwell 无法{action}；此次更改未保存。请释放一些磁盘空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="343" />
+        <location filename="../../app/core/store/schema.py" line="177" />
         <source>Inkwell could not {action}: its database {path} is read-only. Check that you may write to that file and its folder.</source>
         <translation>Inkwell 无法{action}：其数据库 {path} 是只读的。请检查你是否有权写入该文件及其所在文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="347" />
+        <location filename="../../app/core/store/schema.py" line="181" />
         <source>Inkwell could not {action}: it cannot open its database {path}. Check that the folder exists and that you may write to it.</source>
         <translation>Inkwell 无法{action}：无法打开其数据库 {path}。请检查文件夹是否存在，以及你是否有权写入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="351" />
+        <location filename="../../app/core/store/schema.py" line="185" />
         <source>Inkwell could not {action}: its database is in use by another program. Is Inkwell already running?</source>
         <translation>Inkwell 无法{action}：其数据库正被另一个程序使用。Inkwell 是否已在运行？</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="355" />
+        <location filename="../../app/core/store/schema.py" line="189" />
         <source>Inkwell could not {action}: its database {path} is damaged. Restart Inkwell to repair it (a copy of the damaged file is kept).</source>
         <translation>Inkwell 无法{action}：其数据库 {path} 已损坏。请重新启动 Inkwell 进行修复（会保留损坏文件的副本）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="359" />
+        <location filename="../../app/core/store/schema.py" line="193" />
         <source>Inkwell could not {action} because of a disk error ({error}). Check the disk.</source>
         <translation>由于磁盘错误（{error}），Inkwell 无法{action}。请检查磁盘。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="361" />
+        <location filename="../../app/core/store/schema.py" line="195" />
         <source>Inkwell could not {action} ({error}).</source>
         <translation>Inkwell 无法{action}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="499" />
+        <location filename="../../app/core/store/records.py" line="230" />
         <source>conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="500" />
+        <location filename="../../app/core/store/records.py" line="231" />
         <source>document</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="504" />
+        <location filename="../../app/core/store/records.py" line="235" />
         <source>Conversation {id} does not exist (it may have been emptied from the trash).</source>
         <translation>对话 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="505" />
+        <location filename="../../app/core/store/records.py" line="236" />
         <source>Document {id} does not exist (it may have been emptied from the trash).</source>
         <translation>草稿 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="510" />
+        <location filename="../../app/core/store/records.py" line="241" />
         <source>1 conversation</source>
         <translation>1 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="510" />
+        <location filename="../../app/core/store/records.py" line="241" />
         <source>{count} conversations</source>
         <translation>{count} 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="511" />
+        <location filename="../../app/core/store/records.py" line="242" />
         <source>1 message</source>
         <translation>1 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="511" />
+        <location filename="../../app/core/store/records.py" line="242" />
         <source>{count} messages</source>
         <translation>{count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="512" />
+        <location filename="../../app/core/store/records.py" line="243" />
         <source>1 document</source>
         <translation>1 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="512" />
+        <location filename="../../app/core/store/records.py" line="243" />
         <source>{count} documents</source>
         <translation>{count} 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="513" />
+        <location filename="../../app/core/store/records.py" line="244" />
         <source>1 revision</source>
         <translation>1 个修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="513" />
+        <location filename="../../app/core/store/records.py" line="244" />
         <source>{count} revisions</source>
         <translation>{count} 个修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="798" />
+        <location filename="../../app/core/store/exchange.py" line="30" />
         <source>text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="799" />
+        <location filename="../../app/core/store/exchange.py" line="31" />
         <source>a number</source>
         <translation>数字</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="800" />
+        <location filename="../../app/core/store/exchange.py" line="32" />
         <source>a whole number</source>
         <translation>整数</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="801" />
+        <location filename="../../app/core/store/exchange.py" line="33" />
         <source>a whole number or null</source>
         <translation>整数或 null</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="802" />
+        <location filename="../../app/core/store/exchange.py" line="34" />
         <source>an object or null</source>
         <translation>对象或 null</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="803" />
+        <location filename="../../app/core/store/exchange.py" line="35" />
         <source>a list</source>
         <translation>列表</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="807" />
+        <location filename="../../app/core/store/exchange.py" line="39" />
         <source>This Inkwell conversation export is damaged or incomplete: {detail}.</source>
         <translation>此 Inkwell 对话导出文件已损坏或不完整：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="813" />
+        <location filename="../../app/core/store/exchange.py" line="45" />
         <source>the field "{field}" is missing</source>
         <translation>缺少字段“{field}”</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="816" />
+        <location filename="../../app/core/store/exchange.py" line="48" />
         <source>the field "{field}" should be {kind}</source>
         <translation>字段“{field}”应为 {kind}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="821" />
+        <location filename="../../app/core/store/exchange.py" line="53" />
         <source>"{field}" refers to message {id}, which is not in the file</source>
         <translation>“{field}”引用了消息 {id}，但文件中没有这条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="828" />
+        <location filename="../../app/core/store/exchange.py" line="60" />
         <source>This is not an Inkwell conversation export (it is not a JSON object).</source>
         <translation>这不是 Inkwell 对话导出文件（它不是 JSON 对象）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="830" />
+        <location filename="../../app/core/store/exchange.py" line="62" />
         <source>This is not an Inkwell conversation export (its "format" is not "{format}").</source>
         <translation>这不是 Inkwell 对话导出文件（其“format”不是“{format}”）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="835" />
+        <location filename="../../app/core/store/exchange.py" line="67" />
         <source>This conversation was exported by a newer Inkwell. Update Inkwell to import it.</source>
         <translation>此对话由较新版本的 Inkwell 导出。请更新 Inkwell 后再导入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="838" />
+        <location filename="../../app/core/store/exchange.py" line="70" />
         <source>its "version" {version} is not a known version</source>
         <translation>其“version”为 {version}，不是已知的版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="849" />
+        <location filename="../../app/core/store/exchange.py" line="81" />
         <source>"{field}" should be an object</source>
         <translation>“{field}”应为对象</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="861" />
+        <location filename="../../app/core/store/exchange.py" line="93" />
         <source>the field "{field}" should be one of {choices}</source>
         <translation>字段“{field}”应为以下之一：{choices}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="864" />
+        <location filename="../../app/core/store/exchange.py" line="96" />
         <source>two messages have the id {id}</source>
         <translation>有两条消息的 id 都是 {id}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="893" />
+        <location filename="../../app/core/store/exchange.py" line="125" />
         <source>the messages' parent links form a loop</source>
         <translation>消息的父级链接形成了循环</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="935" />
+        <location filename="../../app/core/store/base.py" line="47" />
         <source>Inkwell cannot create the folder {folder} for its database ({error}). Check that you may write there.</source>
         <translation>Inkwell 无法为其数据库创建文件夹 {folder}（{error}）。请检查你是否有权写入该位置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="948" />
-        <location filename="../../app/core/store.py" line="957" />
-        <location filename="../../app/core/store.py" line="985" />
+        <location filename="../../app/core/store/base.py" line="57" />
+        <location filename="../../app/core/store/base.py" line="61" />
+        <location filename="../../app/core/store/base.py" line="71" />
+        <location filename="../../app/core/store/schema.py" line="207" />
         <source>open its database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1011" />
+        <location filename="../../app/core/store/schema.py" line="103" />
         <source>The database {path} was written by a newer version of Inkwell. Update Inkwell to open it (the file was left as it is).</source>
         <translation>数据库 {path} 由较新版本的 Inkwell 写入。请更新 Inkwell 后再打开（该文件保持原样）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1018" />
+        <location filename="../../app/core/store/base.py" line="64" />
         <source>upgrade its database</source>
         <translation>升级数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1042" />
+        <location filename="../../app/core/store/recovery.py" line="233" />
         <source>Inkwell's database {path} is damaged, and Inkwell could not move it aside to start a new one ({error}). Check that you may write to its folder.</source>
         <translation>Inkwell 的数据库 {path} 已损坏，且 Inkwell 无法将其移到一旁以新建数据库（{error}）。请检查你是否有权写入其所在文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1065" />
+        <location filename="../../app/core/store/recovery.py" line="262" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; nothing could be recovered from it, so Inkwell started with an empty database.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；其中的内容都无法恢复，因此 Inkwell 以空数据库启动。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1070" />
+        <location filename="../../app/core/store/recovery.py" line="267" />
         <source>save what was recovered</source>
         <translation>保存恢复的内容</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1073" />
+        <location filename="../../app/core/store/recovery.py" line="270" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; its contents could not be copied into a new database: {error}</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；无法将其内容复制到新数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1080" />
+        <location filename="../../app/core/store/recovery.py" line="277" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered, as were {documents} and {revisions}.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}，以及 {documents}和 {revisions}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1085" />
+        <location filename="../../app/core/store/recovery.py" line="282" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1094" />
+        <location filename="../../app/core/store/base.py" line="116" />
         <source>The conversation store is closed.</source>
         <translation>对话存储已关闭。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1186" />
+        <location filename="../../app/core/store/base.py" line="178" />
         <source>read the trash</source>
         <translation>读取回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1188" />
+        <location filename="../../app/core/store/base.py" line="180" />
         <source>read the {noun}s</source>
         <translation>读取{noun}列表</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1200" />
+        <location filename="../../app/core/store/base.py" line="192" />
         <source>move the {noun} to the trash</source>
         <translation>将{noun}移到回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1207" />
+        <location filename="../../app/core/store/base.py" line="199" />
         <source>restore the {noun}</source>
         <translation>恢复{noun}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1214" />
+        <location filename="../../app/core/store/base.py" line="207" />
         <source>empty the trash</source>
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1230" />
+        <location filename="../../app/core/store/conversations.py" line="132" />
         <source>save the new conversation</source>
         <translation>保存新对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1242" />
-        <location filename="../../app/core/store.py" line="1570" />
+        <location filename="../../app/core/store/conversations.py" line="145" />
+        <location filename="../../app/core/store/conversations.py" line="307" />
+        <location filename="../../app/core/store/conversations.py" line="329" />
         <source>read the conversation</source>
         <translation>读取对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1255" />
+        <location filename="../../app/core/store/conversations.py" line="158" />
         <source>search the conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1269" />
+        <location filename="../../app/core/store/conversations.py" line="172" />
         <source>rename the conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1275" />
+        <location filename="../../app/core/store/conversations.py" line="178" />
         <source>save the system prompt</source>
         <translation>保存系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1298" />
+        <location filename="../../app/core/store/documents.py" line="103" />
         <source>save the new document</source>
         <translation>保存新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1310" />
+        <location filename="../../app/core/store/documents.py" line="116" />
         <source>read the document</source>
         <translation>读取草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1351" />
+        <location filename="../../app/core/store/documents.py" line="157" />
         <source>save the document</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1404" />
+        <location filename="../../app/core/store/documents.py" line="217" />
         <source>save a revision</source>
         <translation>保存修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1427" />
+        <location filename="../../app/core/store/documents.py" line="257" />
         <source>read the revisions</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1437" />
+        <location filename="../../app/core/store/documents.py" line="267" />
         <source>read the revision</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1443" />
+        <location filename="../../app/core/store/documents.py" line="274" />
         <source>restore the revision</source>
         <translation>恢复修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1454" />
+        <location filename="../../app/core/store/documents.py" line="285" />
         <source>prune the revisions</source>
         <translation>清理修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1479" />
-        <location filename="../../app/core/store.py" line="1520" />
+        <location filename="../../app/core/store/conversations.py" line="212" />
+        <location filename="../../app/core/store/conversations.py" line="254" />
         <source>save the message</source>
         <translation>保存消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1534" />
-        <location filename="../../app/core/store.py" line="1580" />
+        <location filename="../../app/core/store/conversations.py" line="269" />
+        <location filename="../../app/core/store/conversations.py" line="317" />
         <source>read the message</source>
         <translation>读取消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1542" />
+        <location filename="../../app/core/store/conversations.py" line="277" />
         <source>delete the message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1557" />
+        <location filename="../../app/core/store/conversations.py" line="293" />
         <source>restore the message</source>
         <translation>恢复消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1592" />
-        <location filename="../../app/core/store.py" line="1598" />
+        <location filename="../../app/core/store/conversations.py" line="344" />
+        <location filename="../../app/core/store/conversations.py" line="351" />
         <source>switch branches</source>
         <translation>切换分支</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1607" />
+        <location filename="../../app/core/store/base.py" line="225" />
         <source>read the app state</source>
         <translation>读取应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1612" />
+        <location filename="../../app/core/store/base.py" line="230" />
         <source>save the app state</source>
         <translation>保存应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1623" />
+        <location filename="../../app/core/store/conversations.py" line="362" />
         <source>export the conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store.py" line="1659" />
+        <location filename="../../app/core/store/conversations.py" line="398" />
         <source>import the conversation</source>
         <translation>导入对话</translation>
     </message>
@@ -3635,216 +3636,216 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="43" />
+        <location filename="../../app/ui/writing_desk.py" line="44" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="45" />
+        <location filename="../../app/ui/writing_desk.py" line="46" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="46" />
+        <location filename="../../app/ui/writing_desk.py" line="47" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="47" />
+        <location filename="../../app/ui/writing_desk.py" line="48" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="111" />
+        <location filename="../../app/ui/writing_desk.py" line="116" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="116" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="116" />
+        <location filename="../../app/ui/writing_desk.py" line="121" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="124" />
+        <location filename="../../app/ui/writing_desk.py" line="129" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="124" />
+        <location filename="../../app/ui/writing_desk.py" line="129" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="125" />
+        <location filename="../../app/ui/writing_desk.py" line="130" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="125" />
+        <location filename="../../app/ui/writing_desk.py" line="130" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="126" />
+        <location filename="../../app/ui/writing_desk.py" line="131" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="126" />
+        <location filename="../../app/ui/writing_desk.py" line="131" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="127" />
+        <location filename="../../app/ui/writing_desk.py" line="132" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="127" />
+        <location filename="../../app/ui/writing_desk.py" line="132" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="130" />
+        <location filename="../../app/ui/writing_desk.py" line="135" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="136" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="139" />
+        <location filename="../../app/ui/writing_desk.py" line="144" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="148" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="148" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="153" />
-        <location filename="../../app/ui/writing_desk.py" line="386" />
+        <location filename="../../app/ui/writing_desk.py" line="158" />
+        <location filename="../../app/ui/writing_desk.py" line="388" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="169" />
-        <location filename="../../app/ui/writing_desk.py" line="180" />
+        <location filename="../../app/ui/writing_desk.py" line="174" />
+        <location filename="../../app/ui/writing_desk.py" line="185" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="169" />
+        <location filename="../../app/ui/writing_desk.py" line="174" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="170" />
-        <location filename="../../app/ui/writing_desk.py" line="182" />
+        <location filename="../../app/ui/writing_desk.py" line="175" />
+        <location filename="../../app/ui/writing_desk.py" line="187" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="170" />
+        <location filename="../../app/ui/writing_desk.py" line="175" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="173" />
-        <location filename="../../app/ui/writing_desk.py" line="185" />
+        <location filename="../../app/ui/writing_desk.py" line="178" />
+        <location filename="../../app/ui/writing_desk.py" line="190" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="176" />
+        <location filename="../../app/ui/writing_desk.py" line="181" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="330" />
+        <location filename="../../app/ui/writing_desk.py" line="332" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="387" />
+        <location filename="../../app/ui/writing_desk.py" line="389" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="429" />
+        <location filename="../../app/ui/writing_desk.py" line="431" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="432" />
+        <location filename="../../app/ui/writing_desk.py" line="434" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="472" />
+        <location filename="../../app/ui/writing_desk.py" line="470" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="480" />
+        <location filename="../../app/ui/writing_desk.py" line="478" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="524" />
+        <location filename="../../app/ui/writing_desk.py" line="520" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="536" />
+        <location filename="../../app/ui/writing_desk.py" line="532" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="554" />
+        <location filename="../../app/ui/writing_desk.py" line="550" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="572" />
+        <location filename="../../app/ui/writing_desk.py" line="568" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
