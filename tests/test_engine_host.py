@@ -120,3 +120,13 @@ def test_a_job_on_the_engine_thread_answers_whoever_asked(qtbot, host):
 def test_the_host_broadcasts_no_results():
     for name in ("chunk", "finished", "failed", "job_done", "job_failed", "busy", "cancel"):
         assert not hasattr(EngineHost, name), name
+
+
+def test_the_local_and_the_remote_backend_share_one_protocol():
+    from app.core.remote import RemoteEngine
+    from app.engine.backend import LlamaBackend
+    from app.engine.protocol import Backend
+    from app.engine.remote import RemoteBackend
+
+    assert isinstance(LlamaBackend(), Backend)
+    assert isinstance(RemoteBackend(RemoteEngine(name="s", base_url="http://127.0.0.1:9/v1"), ""), Backend)

@@ -15,6 +15,7 @@ from app.core.translatable import QT_TRANSLATE_NOOP, message_of
 from app.core.remote import RemoteEngine, RemoteError
 from app.engine import llama_build
 from app.engine.backend import EngineError, LlamaBackend
+from app.engine.protocol import Backend
 from app.engine.remote import RemoteBackend
 
 # One queued signal per interval keeps the GUI event loop free however fast the model is.
@@ -47,7 +48,7 @@ class EngineWorker(QObject):
         return getattr(self._backend, "info", None)
 
     @property
-    def backend(self) -> LlamaBackend | RemoteBackend:
+    def backend(self) -> Backend:
         if self._remote is not None:
             return self._remote
         # Created lazily so that llama.cpp is first touched on the engine thread.
@@ -132,7 +133,7 @@ class EngineWorker(QObject):
             note_activity(activity="idle")
 
     @Slot(int, object)
-    def run_job(self, job_id: int, job: Callable[[LlamaBackend], object]) -> None:
+    def run_job(self, job_id: int, job: Callable[[Backend], object]) -> None:
         """Runs ``job(backend)`` on the engine thread (benchmarks, model facts)."""
         try:
             result = job(self.backend)
