@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QT_TRANSLATE_NOOP, QTimer
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.core.crash import take_crash_reports
-from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, LoadParams, ModelInfo, SamplerSettings
+from app.core.generation import GenerationStats, LoadParams, ModelInfo, SamplerSettings
 from app.core.markup import code_blocks
 from app.core.rewrite import all_styles, context_around
 from app.core.samplers import SamplerPreset
@@ -43,9 +41,9 @@ from app.core.personas import Persona, all_personas, save_user_persona
 from app.core.remote import EngineList
 from app.core.resources import resource_path
 from app.core.store import Message, Store, StoreError
-from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
+from app.ui.chat_session import LAST_CONVERSATION_KEY, SAVE_INTERVAL_S, ChatSession, StreamingReply  # noqa: F401 - re-exported
 from app.ui.chat_view import ChatView, MessageItem
 from app.ui.i18n import translated
 from app.ui.sidebar import Sidebar
@@ -59,27 +57,8 @@ from app.ui.rewrite_panel import RewritePanel
 from app.ui.settings_dialog import SettingsDialog
 from app.ui.writing_desk import WritingDesk
 
-SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
 TRASH_KEPT_S = 30 * 24 * 3600
 UNDO_SHOWN_MS = 15_000
-LAST_CONVERSATION_KEY = "last_conversation_id"
-FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled", "interrupted": "interrupted"}
-
-
-@dataclass
-class StreamingReply:
-    """The reply being generated: its request, where it is saved and what has arrived so far."""
-
-    generation: Generation
-    conversation_id: int
-    message_id: int
-    prefix: str = ""  # the text a "Continue" started from
-    chunks: list[str] = field(default_factory=list)
-    last_save: float = field(default_factory=time.monotonic)
-
-    @property
-    def text(self) -> str:
-        return self.prefix + "".join(self.chunks)
 
 
 class MainWindow(QMainWindow):
@@ -101,16 +80,11 @@ class MainWindow(QMainWindow):
         self.max_tokens: int | None = None  # when set, overrides the chat preset's reply length
         self.backend_text = self.tr("Asking llama.cpp what it can use…")
         self._model_path: str | None = None
-        self.conversation_id: int | None = None
-        self.streaming: StreamingReply | None = None
-        self.editing: Message | None = None
         self._undo = None
-        self._reply_saver = QTimer(self)
-        self._reply_saver.setSingleShot(True)
-        self._reply_saver.timeout.connect(self._save_streaming_reply)
         self.store = Store(paths.data_dir / "inkwell.db")
         self.store.empty_trash(TRASH_KEPT_S)
-        self._loads_pending = 0  # loads asked for and not yet ended: Send waits for them
+        # The chat's flow: sending, replies and their saving; the window shows what it says.
+        self.session = ChatSession(self.store, host, lambda: (self.preset_for("sampler.chat"), self.max_tokens), self)
         # Said once the view exists: the widgets read these files while they are built,
         # before anything listens to their messages.
         startup_problems = [*notices, *_read_user_files(paths.config_dir)]
@@ -352,10 +326,38 @@ class MainWindow(QMainWindow):
         self.host.loading.connect(self._on_loading)
         self.host.loaded.connect(self._on_loaded)
         self.host.load_failed.connect(self._on_load_failed)
-        # Every load the host starts ends with one loaded or one load_failed.
-        self.host.loading.connect(lambda _path: self._count_load(1))
-        self.host.loaded.connect(lambda _info: self._count_load(-1))
-        self.host.load_failed.connect(lambda _message: self._count_load(-1))
+
+        session = self.session
+        session.reply_text.connect(self.chat_view.append_reply)
+        session.conversation_changed.connect(lambda _id: self.render_conversation())
+        session.conversations_changed.connect(self.refresh_list)
+        session.notice.connect(lambda message: self.chat_view.add_notice(translated(message)))
+        session.problem.connect(self._report)
+        session.status.connect(lambda text, ms: self.statusBar().showMessage(text, ms))
+        session.generating_changed.connect(self._set_generating)
+        session.loading_changed.connect(lambda _loading: self._update_send_button())
+        session.editing_changed.connect(self._show_editing)
+        session.reply_finished.connect(lambda stats: self.speed_label.setText(
+            self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}")))
+        session.undo_offered.connect(self._offer_undo)
+
+    # The session owns the open conversation, the reply being written and the edit.
+
+    @property
+    def conversation_id(self) -> int | None:
+        return self.session.conversation_id
+
+    @conversation_id.setter
+    def conversation_id(self, value: int | None) -> None:
+        self.session.conversation_id = value
+
+    @property
+    def streaming(self) -> StreamingReply | None:
+        return self.session.streaming
+
+    @property
+    def editing(self) -> Message | None:
+        return self.session.editing
 
     # -- models --------------------------------------------------------------------------
 
@@ -538,137 +540,51 @@ class MainWindow(QMainWindow):
     # -- sending and replies -------------------------------------------------------------
 
     def send(self) -> None:
-        text = self.chat_input.toPlainText().strip()
-        if not text:
-            return
-        if self.streaming is not None:
-            self.statusBar().showMessage(self.tr("A reply is still being written; press Esc to stop it."), 4000)
-            return
-        if self._loads_pending:
-            self.statusBar().showMessage(self.tr("The model is still loading; send when it is ready."), 4000)
-            return
-        if self.host.model_info is None:
-            self.statusBar().showMessage(self.tr("No model is loaded yet. Use File → Open model…"), 5000)
-            return
-        if self.conversation_id is None:
-            conversation = self._write(lambda: self.store.create_conversation(
-                system_prompt=self.system_prompt_edit.toPlainText(), persona=self._chosen_persona()))
-            if conversation is None:
-                return
-            self.conversation_id = conversation.id
-            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation.id))
-        if self.editing is not None:
-            parent_id = self.editing.parent_id
-        else:
-            path = self.store.path(self.conversation_id)
-            parent_id = path[-1].id if path else None
-        # The message is on disk before the model sees it.
-        user_message = self._write(lambda: self.store.add_message(self.conversation_id, "user", text, parent_id))
-        if user_message is None:
-            return  # the text stays in the box
-        self.chat_input.clear()
-        self.cancel_edit()
-        self._start_reply(user_message.id)
-        self.refresh_list()
-
-    def _start_reply(self, parent_id: int, continue_from: Message | None = None) -> None:
-        conversation = self.store.get_conversation(self.conversation_id)
-        self.store.set_current_leaf(conversation.id, parent_id)
-        history = [ChatMessage(m.role, m.content) for m in self.store.path(conversation.id) if m.role != "system"]
-        if conversation.system_prompt.strip():
-            history.insert(0, ChatMessage("system", conversation.system_prompt))
-        if continue_from is not None:
-            reply = continue_from
-            self.store.update_message(reply.id, status="streaming")
-            self.store.set_current_leaf(conversation.id, reply.id)
-        else:
-            reply = self._write(lambda: self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming"))
-            if reply is None:
-                return
-        preset = self.preset_for("sampler.chat")
-        request = GenerationRequest(
-            messages=tuple(history),
-            max_tokens=self.max_tokens or preset.max_tokens,
-            sampler=preset.to_sampler(),
-            stop=preset.stop,
-            assistant_prefix=continue_from.content if continue_from else "",
-        )
-        generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
-        self.streaming = StreamingReply(generation, conversation.id, reply.id, request.assistant_prefix)
-        self.render_conversation()
-        self._set_generating(True)
+        if self.session.send(self.chat_input.toPlainText(), self.system_prompt_edit.toPlainText(), self._chosen_persona()):
+            self.chat_input.clear()
 
     def stop(self) -> None:
-        if self.streaming is not None:
-            self.streaming.generation.cancel()
+        self.session.stop()
 
     def regenerate_last(self) -> None:
-        last = self._last_message("assistant")
-        if last is not None:
-            self.regenerate(last.id)
+        self.session.regenerate_last()
 
     def regenerate(self, message_id: int) -> None:
-        """A new alternative of a reply; the earlier ones stay reachable with ◀ ▶."""
-        if self._busy():
-            return
-        message = self.store.get_message(message_id)
-        if message.parent_id is not None:
-            self._start_reply(message.parent_id)
+        self.session.regenerate(message_id)
 
     def continue_last(self) -> None:
-        last = self._last_message("assistant")
-        if last is not None and last.status in ("length", "cancelled", "interrupted"):
-            self.continue_reply(last.id)
+        self.session.continue_last()
 
     def continue_reply(self, message_id: int) -> None:
-        if self._busy():
-            return
-        message = self.store.get_message(message_id)
-        self._start_reply(message.parent_id, continue_from=message)
+        self.session.continue_reply(message_id)
 
     def flip_last(self, step: int) -> None:
-        last = self._last_message("assistant")
-        if last is not None:
-            self.flip(last.id, step)
+        self.session.flip_last(step)
 
     def flip(self, message_id: int, step: int) -> None:
-        if self._busy():
-            return
-        siblings = self.store.siblings(message_id)
-        index = next((i for i, m in enumerate(siblings) if m.id == message_id), 0)
-        target = index + step
-        if 0 <= target < len(siblings):
-            self.store.select_branch(siblings[target].id)
-            self.render_conversation()
+        self.session.flip(message_id, step)
 
     def edit_message(self, message_id: int) -> None:
-        if self._busy():
+        self.session.edit_message(message_id)
+
+    def cancel_edit(self) -> None:
+        self.session.cancel_edit()
+        self.edit_banner.hide()
+        self.cancel_edit_button.hide()
+
+    def _show_editing(self, message: Message | None) -> None:
+        if message is None:
+            self.chat_input.clear()
+            self.edit_banner.hide()
+            self.cancel_edit_button.hide()
             return
-        self.editing = self.store.get_message(message_id)
-        self.chat_input.setPlainText(self.editing.content)
+        self.chat_input.setPlainText(message.content)
         self.edit_banner.show()
         self.cancel_edit_button.show()
         self.chat_input.setFocus()
 
-    def cancel_edit(self) -> None:
-        if self.editing is not None:
-            self.editing = None
-            self.chat_input.clear()
-        self.edit_banner.hide()
-        self.cancel_edit_button.hide()
-
     def delete_message(self, message_id: int) -> None:
-        if self._busy():
-            return
-        if not self._write(lambda: self.store.delete_message(message_id)):
-            return
-        self.render_conversation()
-
-        def undo() -> None:
-            self._write(lambda: self.store.restore_message(message_id))
-            self.render_conversation()
-
-        self._offer_undo(self.tr("Message deleted."), undo)
+        self.session.delete_message(message_id)
 
     def copy_last_reply(self) -> None:
         last = self._last_message("assistant")
@@ -697,60 +613,15 @@ class MainWindow(QMainWindow):
         elif action in ("previous", "next"):
             self.flip(message_id, -1 if action == "previous" else 1)
 
-    # -- engine results ------------------------------------------------------------------
-
-    def _on_chunk(self, text: str) -> None:
-        reply = self.streaming
-        reply.chunks.append(text)
-        if reply.conversation_id == self.conversation_id:
-            self.chat_view.append_reply(text)
-        waited = time.monotonic() - reply.last_save
-        if waited >= SAVE_INTERVAL_S:
-            self._save_streaming_reply()
-        elif not self._reply_saver.isActive():
-            # A stream that stalls must not leave what already arrived unsaved for longer.
-            self._reply_saver.start(int((SAVE_INTERVAL_S - waited) * 1000) + 1)
-
-    def _save_streaming_reply(self) -> None:
-        self._reply_saver.stop()
-        reply = self.streaming
-        if reply is None:
-            return
-        reply.last_save = time.monotonic()
-        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
-
-    def _on_finished(self, stats: GenerationStats) -> None:
-        reply = self.streaming
-        self._write(lambda: self.store.update_message(
-            reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
-        self.speed_label.setText(self.tr("{speed} tok/s").format(speed=f"{stats.tokens_per_second:.1f}"))
-        self._end_reply()
-        if stats.finish_reason == "interrupted":
-            self.chat_view.add_notice(self.tr("{reason} What arrived is kept: Continue or Regenerate tries again.").format(
-                reason=translated(stats.error)))
-
-    def _on_failed(self, message: object) -> None:
-        reply = self.streaming
-        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="error"))
-        self._end_reply()
-        self.chat_view.add_notice(translated(message))
-
-    def _end_reply(self) -> None:
-        self._reply_saver.stop()
-        self.streaming = None
-        self._set_generating(False)
-        self.render_conversation()
-        self.refresh_list()
-        self.chat_input.setFocus()
-
     def _set_generating(self, generating: bool) -> None:
         self.stop_button.setEnabled(generating)
-        self.send_button.setEnabled(not generating and not self._loads_pending)
+        self._update_send_button()
+        if not generating:
+            self.chat_input.setFocus()
 
-    def _count_load(self, step: int) -> None:
-        """Send waits while a model loads (it would only say that none is loaded)."""
-        self._loads_pending = max(0, self._loads_pending + step)
-        self.send_button.setEnabled(self.streaming is None and not self._loads_pending)
+    def _update_send_button(self) -> None:
+        """Send waits while a reply is written or a model loads (it would only say that none is loaded)."""
+        self.send_button.setEnabled(self.streaming is None and not self.session.loads_pending)
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -819,10 +690,7 @@ class MainWindow(QMainWindow):
         self.context_meter.setToolTip(tip)
 
     def _last_message(self, role: str) -> Message | None:
-        if self.conversation_id is None:
-            return None
-        path = self.store.path(self.conversation_id)
-        return path[-1] if path and path[-1].role == role else None
+        return self.session.last_message(role)
 
     # -- system prompt and personas ------------------------------------------------------
 
@@ -939,12 +807,6 @@ class MainWindow(QMainWindow):
     def _report(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
         self.chat_view.add_notice(message)
-
-    def _busy(self) -> bool:
-        if self.streaming is not None:
-            self.statusBar().showMessage(self.tr("Wait for the reply to finish, or press Esc to stop it."), 4000)
-            return True
-        return False
 
     def _offer_undo(self, text: str, undo) -> None:
         self._undo = undo
@@ -1110,10 +972,7 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About Inkwell"), self.tr("Inkwell {version}\nA private chat and writing assistant that runs language models on this computer.").format(version=__version__))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        reply = self.streaming
-        if reply is not None:
-            reply.generation.abandon()  # its last words come after the window is gone
-            self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="cancelled"), quiet=True)
+        self.session.abandon()
         self.writing_desk.close_desk()
         self.host.shutdown()
         self.store.close()

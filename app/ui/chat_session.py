@@ -1,0 +1,299 @@
+"""The chat flow, without widgets: sending, regenerating, continuing, editing, deleting and
+flipping between alternatives, and the streaming reply with its saving. The main window
+connects its widgets to a ChatSession; tests drive one with no window at all."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from app.core.generation import ChatMessage, GenerationRequest, GenerationStats
+from app.core.samplers import SamplerPreset
+from app.core.store import Message, Store, StoreError
+from app.engine.generation import Generation
+from app.engine.host import EngineHost
+from app.ui.i18n import translated
+
+SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
+LAST_CONVERSATION_KEY = "last_conversation_id"
+FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled", "interrupted": "interrupted"}
+
+
+@dataclass
+class StreamingReply:
+    """The reply being generated: its request, where it is saved and what has arrived so far."""
+
+    generation: Generation
+    conversation_id: int
+    message_id: int
+    prefix: str = ""  # the text a "Continue" started from
+    chunks: list[str] = field(default_factory=list)
+    last_save: float = field(default_factory=time.monotonic)
+
+    @property
+    def text(self) -> str:
+        return self.prefix + "".join(self.chunks)
+
+
+class ChatSession(QObject):
+    """Owns the open conversation's flow and the reply being written.
+
+    ``chat_settings`` returns the chat's sampler preset and the reply length that overrides
+    the preset's (or None). What to show is said through the signals; strings are in the
+    "MainWindow" translation context, where they were written first."""
+
+    reply_text = Signal(str)  # streamed text of the open conversation's reply
+    conversation_changed = Signal(int)  # the open conversation's messages changed: redraw
+    conversations_changed = Signal()  # the list of conversations may have changed
+    notice = Signal(object)  # a lasting notice in the conversation (str or Translatable)
+    problem = Signal(str)  # a failure worth a notice and a status message
+    status = Signal(str, int)  # a passing status message and how long to show it (ms)
+    generating_changed = Signal(bool)
+    loading_changed = Signal(bool)  # a model load is under way: sending waits
+    editing_changed = Signal(object)  # the Message being edited, or None
+    reply_finished = Signal(object)  # GenerationStats of a reply that ended normally
+    undo_offered = Signal(str, object)  # what was done, and the callable that undoes it
+
+    def __init__(self, store: Store, host: EngineHost,
+                 chat_settings: Callable[[], tuple[SamplerPreset, int | None]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.host = host
+        self.chat_settings = chat_settings
+        self.conversation_id: int | None = None
+        self.streaming: StreamingReply | None = None
+        self.editing: Message | None = None
+        self.loads_pending = 0  # loads asked for and not yet ended: Send waits for them
+        self._reply_saver = QTimer(self)
+        self._reply_saver.setSingleShot(True)
+        self._reply_saver.timeout.connect(self._save_streaming_reply)
+        # Every load the host starts ends with one loaded or one load_failed.
+        host.loading.connect(lambda _path: self._count_load(1))
+        host.loaded.connect(lambda _info: self._count_load(-1))
+        host.load_failed.connect(lambda _message: self._count_load(-1))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _write(self, change, quiet: bool = False):
+        """Runs a store change; a failure (a full disk, say) is reported and the app goes on."""
+        try:
+            return change() or True
+        except StoreError as error:
+            if not quiet:
+                self.problem.emit(translated(error))
+            else:
+                self.status.emit(translated(error), 8000)
+            return None
+
+    def busy(self) -> bool:
+        """True, and says so, while a reply is being written."""
+        if self.streaming is not None:
+            self.status.emit(QCoreApplication.translate("MainWindow", "Wait for the reply to finish, or press Esc to stop it."), 4000)
+            return True
+        return False
+
+    def last_message(self, role: str) -> Message | None:
+        if self.conversation_id is None:
+            return None
+        path = self.store.path(self.conversation_id)
+        return path[-1] if path and path[-1].role == role else None
+
+    def _changed(self) -> None:
+        if self.conversation_id is not None:
+            self.conversation_changed.emit(self.conversation_id)
+        else:
+            self.conversation_changed.emit(-1)
+
+    def _count_load(self, step: int) -> None:
+        """Send waits while a model loads (it would only say that none is loaded)."""
+        self.loads_pending = max(0, self.loads_pending + step)
+        self.loading_changed.emit(bool(self.loads_pending))
+
+    # -- sending and replies -------------------------------------------------------------
+
+    def send(self, text: str, system_prompt: str = "", persona: str = "") -> bool:
+        """Saves the user's message and starts the reply; True when the message was saved
+        (the message box may then be cleared). A new conversation gets ``system_prompt``."""
+        text = text.strip()
+        if not text:
+            return False
+        if self.streaming is not None:
+            self.status.emit(QCoreApplication.translate("MainWindow", "A reply is still being written; press Esc to stop it."), 4000)
+            return False
+        if self.loads_pending:
+            self.status.emit(QCoreApplication.translate("MainWindow", "The model is still loading; send when it is ready."), 4000)
+            return False
+        if self.host.model_info is None:
+            self.status.emit(QCoreApplication.translate("MainWindow", "No model is loaded yet. Use File → Open model…"), 5000)
+            return False
+        if self.conversation_id is None:
+            conversation = self._write(lambda: self.store.create_conversation(system_prompt=system_prompt, persona=persona))
+            if conversation is None:
+                return False
+            self.conversation_id = conversation.id
+            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation.id))
+        if self.editing is not None:
+            parent_id = self.editing.parent_id
+        else:
+            path = self.store.path(self.conversation_id)
+            parent_id = path[-1].id if path else None
+        # The message is on disk before the model sees it.
+        user_message = self._write(lambda: self.store.add_message(self.conversation_id, "user", text, parent_id))
+        if user_message is None:
+            return False  # the text stays in the box
+        self.cancel_edit()
+        self._start_reply(user_message.id)
+        self.conversations_changed.emit()
+        return True
+
+    def _start_reply(self, parent_id: int, continue_from: Message | None = None) -> None:
+        conversation = self.store.get_conversation(self.conversation_id)
+        self.store.set_current_leaf(conversation.id, parent_id)
+        history = [ChatMessage(m.role, m.content) for m in self.store.path(conversation.id) if m.role != "system"]
+        if conversation.system_prompt.strip():
+            history.insert(0, ChatMessage("system", conversation.system_prompt))
+        if continue_from is not None:
+            reply = continue_from
+            self.store.update_message(reply.id, status="streaming")
+            self.store.set_current_leaf(conversation.id, reply.id)
+        else:
+            reply = self._write(lambda: self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming"))
+            if reply is None:
+                return
+        preset, max_tokens = self.chat_settings()
+        request = GenerationRequest(
+            messages=tuple(history),
+            max_tokens=max_tokens or preset.max_tokens,
+            sampler=preset.to_sampler(),
+            stop=preset.stop,
+            assistant_prefix=continue_from.content if continue_from else "",
+        )
+        generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
+        self.streaming = StreamingReply(generation, conversation.id, reply.id, request.assistant_prefix)
+        self._changed()
+        self.generating_changed.emit(True)
+
+    def stop(self) -> None:
+        if self.streaming is not None:
+            self.streaming.generation.cancel()
+
+    def regenerate_last(self) -> None:
+        last = self.last_message("assistant")
+        if last is not None:
+            self.regenerate(last.id)
+
+    def regenerate(self, message_id: int) -> None:
+        """A new alternative of a reply; the earlier ones stay reachable with ◀ ▶."""
+        if self.busy():
+            return
+        message = self.store.get_message(message_id)
+        if message.parent_id is not None:
+            self._start_reply(message.parent_id)
+
+    def continue_last(self) -> None:
+        last = self.last_message("assistant")
+        if last is not None and last.status in ("length", "cancelled", "interrupted"):
+            self.continue_reply(last.id)
+
+    def continue_reply(self, message_id: int) -> None:
+        if self.busy():
+            return
+        message = self.store.get_message(message_id)
+        self._start_reply(message.parent_id, continue_from=message)
+
+    def flip_last(self, step: int) -> None:
+        last = self.last_message("assistant")
+        if last is not None:
+            self.flip(last.id, step)
+
+    def flip(self, message_id: int, step: int) -> None:
+        if self.busy():
+            return
+        siblings = self.store.siblings(message_id)
+        index = next((i for i, m in enumerate(siblings) if m.id == message_id), 0)
+        target = index + step
+        if 0 <= target < len(siblings):
+            self.store.select_branch(siblings[target].id)
+            self._changed()
+
+    def edit_message(self, message_id: int) -> None:
+        """Sending next keeps this message's earlier version as another branch."""
+        if self.busy():
+            return
+        self.editing = self.store.get_message(message_id)
+        self.editing_changed.emit(self.editing)
+
+    def cancel_edit(self) -> None:
+        if self.editing is not None:
+            self.editing = None
+            self.editing_changed.emit(None)
+
+    def delete_message(self, message_id: int) -> None:
+        if self.busy():
+            return
+        if not self._write(lambda: self.store.delete_message(message_id)):
+            return
+        self._changed()
+
+        def undo() -> None:
+            self._write(lambda: self.store.restore_message(message_id))
+            self._changed()
+
+        self.undo_offered.emit(QCoreApplication.translate("MainWindow", "Message deleted."), undo)
+
+    # -- engine results ------------------------------------------------------------------
+
+    def _on_chunk(self, text: str) -> None:
+        reply = self.streaming
+        reply.chunks.append(text)
+        if reply.conversation_id == self.conversation_id:
+            self.reply_text.emit(text)
+        waited = time.monotonic() - reply.last_save
+        if waited >= SAVE_INTERVAL_S:
+            self._save_streaming_reply()
+        elif not self._reply_saver.isActive():
+            # A stream that stalls must not leave what already arrived unsaved for longer.
+            self._reply_saver.start(int((SAVE_INTERVAL_S - waited) * 1000) + 1)
+
+    def _save_streaming_reply(self) -> None:
+        self._reply_saver.stop()
+        reply = self.streaming
+        if reply is None:
+            return
+        reply.last_save = time.monotonic()
+        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text), quiet=True)
+
+    def _on_finished(self, stats: GenerationStats) -> None:
+        reply = self.streaming
+        self._write(lambda: self.store.update_message(
+            reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
+        self.reply_finished.emit(stats)
+        self._end_reply()
+        if stats.finish_reason == "interrupted":
+            self.notice.emit(QCoreApplication.translate("MainWindow", "{reason} What arrived is kept: Continue or Regenerate tries again.").format(
+                reason=translated(stats.error)))
+
+    def _on_failed(self, message: object) -> None:
+        reply = self.streaming
+        self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="error"))
+        self._end_reply()
+        self.notice.emit(message)
+
+    def _end_reply(self) -> None:
+        self._reply_saver.stop()
+        self.streaming = None
+        self.generating_changed.emit(False)
+        self._changed()
+        self.conversations_changed.emit()
+
+    def abandon(self) -> None:
+        """The window closes: the reply stops where it is, saved as cancelled, and nothing
+        more of it arrives."""
+        reply = self.streaming
+        if reply is not None:
+            self._reply_saver.stop()
+            reply.generation.abandon()  # its last words come after the window is gone
+            self._write(lambda: self.store.update_message(reply.message_id, content=reply.text, status="cancelled"), quiet=True)
