@@ -92,8 +92,12 @@ def make_window(qtbot, starter_model):
 
     windows = []
 
-    def make(paths: AppPaths, load: bool = True, n_ctx: int = 2048) -> MainWindow:
-        host = EngineHost()
+    def make(paths: AppPaths, load: bool = True, n_ctx: int = 2048, backend=None) -> MainWindow:
+        """``backend``: a LlamaBackend subclass standing in for the engine's (it still loads
+        the real model)."""
+        from app.engine.worker import EngineWorker
+
+        host = EngineHost(worker=EngineWorker(backend) if backend else None)
         window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
         qtbot.addWidget(window)
         window.show()

@@ -7,11 +7,9 @@ import sqlite3
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QPushButton
 
-from app.core.generation import GenerationStats, LoadParams
+from app.core.generation import GenerationStats
 from app.engine.backend import LlamaBackend
-from app.engine.host import EngineHost
-from app.engine.worker import EngineWorker
-from app.ui.main_window import SAVE_INTERVAL_S, MainWindow
+from app.ui.chat_session import SAVE_INTERVAL_S
 from tests.engine_watch import watch
 
 
@@ -31,13 +29,9 @@ def saved_reply(database) -> str:
     return row[0] if row else ""
 
 
-def test_what_arrived_is_saved_while_the_stream_stalls(qtbot, app_paths, starter_model):
-    host = EngineHost(worker=EngineWorker(StallingBackend))
-    window = MainWindow(host, app_paths, LoadParams(n_ctx=1024))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(host.loaded, timeout=60_000):
-        window.load_model(starter_model)
+def test_what_arrived_is_saved_while_the_stream_stalls(qtbot, make_window, app_paths):
+    window = make_window(app_paths, n_ctx=1024, backend=StallingBackend)
+    host = window.host
     qtbot.keyClicks(window.findChild(QPlainTextEdit, "chatInput"), "Hello")
     events = watch(host)
     with qtbot.waitSignal(events.chunk, timeout=10_000):

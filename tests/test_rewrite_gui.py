@@ -7,11 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QComboBox, QDockWidget, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser
 
-from app.core.generation import GenerationStats, LoadParams
+from app.core.generation import GenerationStats
 from app.engine.backend import LlamaBackend
-from app.engine.host import EngineHost
-from app.engine.worker import EngineWorker
-from app.ui.main_window import MainWindow
 from tests.engine_watch import watch
 
 
@@ -146,13 +143,9 @@ class SomeRewritesStall(LlamaBackend):
         return GenerationStats(request.request_id, "cancelled" if cancel.is_set() else "length")
 
 
-def test_enter_in_the_instruction_box_replaces_the_running_rewrite(qtbot, app_paths, starter_model):
-    host = EngineHost(worker=EngineWorker(SomeRewritesStall))
-    window = MainWindow(host, app_paths, LoadParams(n_ctx=1024))
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(host.loaded, timeout=60_000):
-        window.load_model(starter_model)
+def test_enter_in_the_instruction_box_replaces_the_running_rewrite(qtbot, make_window, app_paths):
+    window = make_window(app_paths, n_ctx=1024, backend=SomeRewritesStall)
+    host = window.host
     panel = window.rewrite_panel
     events = watch(host)
     ends = []

@@ -132,25 +132,21 @@ class EngineHost(QObject):
             generation.chunk.emit(text)
 
     def _on_finished(self, request_id: int, stats) -> None:
-        generation = self._generations.pop(request_id, None)
-        if generation is not None:
-            generation.ended = True
-            generation.finished.emit(stats)
+        self._end(self._generations, request_id, "finished", stats)
 
     def _on_failed(self, request_id: int, message: object) -> None:
-        generation = self._generations.pop(request_id, None)
-        if generation is not None:
-            generation.ended = True
-            generation.failed.emit(message)
+        self._end(self._generations, request_id, "failed", message)
 
     def _on_job_done(self, job_id: int, result: object) -> None:
-        job = self._jobs.pop(job_id, None)
-        if job is not None:
-            job.ended = True
-            job.done.emit(result)
+        self._end(self._jobs, job_id, "done", result)
 
     def _on_job_failed(self, job_id: int, message: object) -> None:
-        job = self._jobs.pop(job_id, None)
-        if job is not None:
-            job.ended = True
-            job.failed.emit(message)
+        self._end(self._jobs, job_id, "failed", message)
+
+    @staticmethod
+    def _end(handles: dict, key: int, signal: str, value: object) -> None:
+        """The one end of a request or job: its handle is forgotten, then told."""
+        handle = handles.pop(key, None)
+        if handle is not None:
+            handle.ended = True
+            getattr(handle, signal).emit(value)

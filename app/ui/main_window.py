@@ -43,7 +43,7 @@ from app.core.resources import resource_path
 from app.core.store import Message, Store, StoreError
 from app.engine.host import EngineHost
 from app.ui.chat_input import ChatInput
-from app.ui.chat_session import LAST_CONVERSATION_KEY, SAVE_INTERVAL_S, ChatSession, StreamingReply  # noqa: F401 - re-exported
+from app.ui.chat_session import LAST_CONVERSATION_KEY, ChatSession, StreamingReply
 from app.ui.chat_view import ChatView, MessageItem
 from app.ui.i18n import translated
 from app.ui.sidebar import Sidebar
