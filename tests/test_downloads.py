@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from app.core import downloads
 from app.core.downloads import (
     DEFAULT_ENDPOINT,
     Download,
@@ -27,6 +26,7 @@ from app.core.downloads import (
     parse_repo_ref,
     quant_of,
     remote_models,
+    transfer,
 )
 from tests.fake_hub import GATED_REPO, REPO, SPLIT_PARTS, SPLIT_REPO, TOKEN, FakeHub, sha256
 
@@ -380,14 +380,14 @@ def test_server_error_says_try_again_and_keeps_nothing_bad(hub, tmp_path):
 
 
 def test_full_disk_before_starting(hub, tmp_path, monkeypatch):
-    monkeypatch.setattr(downloads, "_free_bytes", lambda folder: 100_000)
+    monkeypatch.setattr(transfer, "_free_bytes", lambda folder: 100_000)
     with pytest.raises(DownloadError, match=r"The disk is full: 1 MB more are needed"):
         make_download(hub, tmp_path).run()
     assert hub.logged("cdn") == []
 
 
 def test_full_disk_midway_keeps_the_part(hub, tmp_path, monkeypatch):
-    real_write_all = downloads._write_all
+    real_write_all = transfer._write_all
     written = [0]
 
     def fill_up(file, data):
@@ -396,13 +396,13 @@ def test_full_disk_midway_keeps_the_part(hub, tmp_path, monkeypatch):
         real_write_all(file, data)
         written[0] += len(data)
 
-    monkeypatch.setattr(downloads, "_write_all", fill_up)
+    monkeypatch.setattr(transfer, "_write_all", fill_up)
     download = make_download(hub, tmp_path)
     with pytest.raises(DownloadError, match="The disk is full: .* MB more are needed.*kept"):
         download.run()
     assert download.partial_path.stat().st_size == written[0] > 0
 
-    monkeypatch.setattr(downloads, "_write_all", real_write_all)
+    monkeypatch.setattr(transfer, "_write_all", real_write_all)
     assert make_download(hub, tmp_path).run().read_bytes() == hub.data(MAIN_FILE)
     assert hub.blob_ranges()[-1] == f"bytes={written[0]}-"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import gguf
+from app.core.gguf import reader as gguf_reader
 from app.core.gguf import GGUFArraySummary, GGUFError, GGUFInfo, read_gguf
 from tests.gguf_fixtures import (
     BF16,
@@ -350,10 +350,9 @@ def test_tensor_data_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     with open(path, "wb") as f:
         f.write(header)
         f.truncate(len(header) + tensor_nbytes(*tensors[0][1:]))
-    import app.core.gguf as gguf_module
 
     CountingFile.opened.clear()
-    monkeypatch.setattr(gguf_module, "open", CountingFile, raising=False)
+    monkeypatch.setattr(gguf_reader, "open", CountingFile, raising=False)
     info = read_gguf(path)
     (reader,) = CountingFile.opened
     assert reader.bytes_read <= len(header) + (2 << 20)  # at most one read-ahead chunk more
@@ -401,7 +400,7 @@ def test_permission_denied(full_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(gguf, "open", refuse, raising=False)
+    monkeypatch.setattr(gguf_reader, "open", refuse, raising=False)
     assert "permission denied" in _error(full_file)
 
 
@@ -418,7 +417,7 @@ def test_other_os_error(full_file: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(gguf, "open", broken, raising=False)
+    monkeypatch.setattr(gguf_reader, "open", broken, raising=False)
     assert "Input/output error" in _error(full_file)
 
 

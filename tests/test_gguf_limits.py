@@ -185,7 +185,7 @@ def test_listing_a_folder_of_hostile_files_is_quick(tmp_path):
 def test_a_scan_stops_between_files_when_cancelled(tmp_path, monkeypatch):
     for i in range(10):
         write_gguf(tmp_path / f"m{i}.gguf", META, TENSORS)
-    import app.core.library as library
+    from app.core.library import discovery
 
     cancel = threading.Event()
     read = []
@@ -196,7 +196,7 @@ def test_a_scan_stops_between_files_when_cancelled(tmp_path, monkeypatch):
             cancel.set()  # a newer scan, or the page closed
         return read_gguf(path)
 
-    monkeypatch.setattr(library, "read_gguf", reading)
+    monkeypatch.setattr(discovery, "read_gguf", reading)
     models = discover([("added", tmp_path)], cancelled=cancel.is_set)
     assert len(read) == 3 and len(models) == 3
 

@@ -3,52 +3,52 @@
 <context>
     <name>Catalog</name>
     <message>
-        <location filename="../../app/core/library.py" line="109" />
+        <location filename="../../app/core/library/catalog.py" line="24" />
         <source>very fast chat on any computer; simple tasks</source>
         <translation>在任何电脑上都能快速聊天；适合简单任务</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="110" />
+        <location filename="../../app/core/library/catalog.py" line="25" />
         <source>everyday chat, many languages, Chinese</source>
         <translation>日常聊天，多种语言，中文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="111" />
+        <location filename="../../app/core/library/catalog.py" line="26" />
         <source>chat and writing, many languages, Chinese; research licence</source>
         <translation>聊天和写作，多种语言，中文；仅限研究用途的许可</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="112" />
+        <location filename="../../app/core/library/catalog.py" line="27" />
         <source>best quality here: writing, reasoning, coding, Chinese; needs 8 GB+</source>
         <translation>这里质量最好：写作、推理、编程、中文；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="113" />
+        <location filename="../../app/core/library/catalog.py" line="28" />
         <source>fast everyday chat, summaries</source>
         <translation>快速的日常聊天、摘要</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="114" />
+        <location filename="../../app/core/library/catalog.py" line="29" />
         <source>chat and writing, following instructions</source>
         <translation>聊天和写作，善于遵循指令</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="115" />
+        <location filename="../../app/core/library/catalog.py" line="30" />
         <source>natural English writing and chat</source>
         <translation>自然流畅的英文写作和聊天</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="116" />
+        <location filename="../../app/core/library/catalog.py" line="31" />
         <source>reasoning, maths and code; long documents (large KV cache)</source>
         <translation>推理、数学和代码；长文档（KV 缓存较大）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="117" />
+        <location filename="../../app/core/library/catalog.py" line="32" />
         <source>writing and chat in English and European languages; needs 8 GB+</source>
         <translation>英语及欧洲语言的写作和聊天；需要 8 GB 以上内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="118" />
+        <location filename="../../app/core/library/catalog.py" line="33" />
         <source>light English chat on older laptops</source>
         <translation>在旧笔记本电脑上进行轻量的英文聊天</translation>
     </message>
@@ -233,217 +233,217 @@
 <context>
     <name>Downloads</name>
     <message>
-        <location filename="../../app/core/downloads.py" line="1127" />
+        <location filename="../../app/core/downloads/transfer.py" line="622" />
         <source>'{name}' is split into {count} files, but the repository '{repo}' lacks part(s) {missing}: it cannot be downloaded complete.</source>
         <translation>“{name}”分为 {count} 个文件，但仓库“{repo}”缺少第 {missing} 部分：无法下载完整的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="203" />
+        <location filename="../../app/core/downloads/references.py" line="32" />
         <source>'{repo}' is not a Hugging Face model repository: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
         <translation>“{repo}”不是 Hugging Face 模型仓库：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="220" />
+        <location filename="../../app/core/downloads/references.py" line="49" />
         <source>'{text}' is not a Hugging Face model: give it as owner/name (e.g. {example}) or paste its address from the Hub.</source>
         <translation>“{text}”不是 Hugging Face 模型：请按 owner/name 的格式填写（例如 {example}），或粘贴它在 Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="225" />
+        <location filename="../../app/core/downloads/references.py" line="54" />
         <source>Give a model repository as owner/name, e.g. {example}.</source>
         <translation>请按 owner/name 的格式填写模型仓库，例如 {example}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="238" />
+        <location filename="../../app/core/downloads/references.py" line="67" />
         <source>'{text}' is not an address on the Hugging Face Hub.</source>
         <translation>“{text}”不是 Hugging Face Hub 上的地址。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="245" />
+        <location filename="../../app/core/downloads/references.py" line="74" />
         <source>'{text}' is a dataset, not a model: Inkwell downloads GGUF models.</source>
         <translation>“{text}”是数据集，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="248" />
+        <location filename="../../app/core/downloads/references.py" line="77" />
         <source>'{text}' is a Space, not a model: Inkwell downloads GGUF models.</source>
         <translation>“{text}”是 Space，不是模型：Inkwell 下载的是 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="268" />
+        <location filename="../../app/core/downloads/references.py" line="97" />
         <source>'{file}' is not a GGUF model file: Inkwell runs .gguf files.</source>
         <translation>“{file}”不是 GGUF 模型文件：Inkwell 运行的是 .gguf 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="361" />
+        <location filename="../../app/core/downloads/hub.py" line="132" />
         <source>{host} sent a redirect without a target: try again later.</source>
         <translation>{host} 发来的重定向没有目标地址：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="364" />
+        <location filename="../../app/core/downloads/hub.py" line="135" />
         <source>{host} redirected too many times: try again later.</source>
         <translation>{host} 重定向次数过多：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="372" />
+        <location filename="../../app/core/downloads/hub.py" line="143" />
         <source>Could not make a secure connection to {host} ({error}): a proxy or antivirus program may be intercepting HTTPS.</source>
         <translation>无法与 {host} 建立安全连接（{error}）：可能有代理或杀毒软件在拦截 HTTPS。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="377" />
+        <location filename="../../app/core/downloads/hub.py" line="148" />
         <source>it did not answer in time</source>
         <translation>服务器没有及时响应</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="380" />
+        <location filename="../../app/core/downloads/hub.py" line="151" />
         <source>Could not reach {host}: check the network connection ({detail}).</source>
         <translation>无法连接到 {host}：请检查网络连接（{detail}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="387" />
+        <location filename="../../app/core/downloads/hub.py" line="158" />
         <source>The download server is busy (HTTP {status}): try again in a few minutes.</source>
         <translation>下载服务器繁忙（HTTP {status}）：请过几分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="390" />
+        <location filename="../../app/core/downloads/hub.py" line="161" />
         <source>The download server refused the file (HTTP {status}): try again; if it keeps failing, the file may have changed on the Hub.</source>
         <translation>下载服务器拒绝提供该文件（HTTP {status}）：请重试；如果一直失败，可能是该文件在 Hub 上已更改。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="414" />
+        <location filename="../../app/core/downloads/hub.py" line="185" />
         <source>The model repository '{repo}' is gated and the account of HF_TOKEN has no access yet: accept its license on the Hub ({page}) with that account, then try again.</source>
         <translation>模型仓库“{repo}”需要申请访问，而 HF_TOKEN 对应的账号尚无权限：请用该账号在 Hub 上（{page}）接受其许可协议，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="418" />
+        <location filename="../../app/core/downloads/hub.py" line="189" />
         <source>The model repository '{repo}' is gated: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
         <translation>模型仓库“{repo}”需要申请访问：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="425" />
+        <location filename="../../app/core/downloads/hub.py" line="196" />
         <source>There is no model repository '{repo}' on the Hub (or it is private).</source>
         <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="428" />
+        <location filename="../../app/core/downloads/hub.py" line="199" />
         <source>There is no model repository '{repo}' on the Hub (or it is private: set HF_TOKEN to reach your private repositories).</source>
         <translation>Hub 上没有模型仓库“{repo}”（或者它是私有的：设置 HF_TOKEN 即可访问你的私有仓库）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="433" />
+        <location filename="../../app/core/downloads/hub.py" line="204" />
         <source>'{file}' is not in the model repository '{repo}': it may have been renamed or removed; reload the list of files.</source>
         <translation>模型仓库“{repo}”中没有“{file}”：它可能已被重命名或删除；请重新加载文件列表。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="438" />
+        <location filename="../../app/core/downloads/hub.py" line="209" />
         <source>The model repository '{repo}' has no '{revision}' branch.</source>
         <translation>模型仓库“{repo}”没有“{revision}”分支。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="445" />
+        <location filename="../../app/core/downloads/hub.py" line="216" />
         <source>The Hub refused the access token in HF_TOKEN ({detail}): it is invalid or expired; create a new one at {address}.</source>
         <translation>Hub 拒绝了 HF_TOKEN 中的访问令牌（{detail}）：它无效或已过期；请在 {address} 创建新的令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="449" />
+        <location filename="../../app/core/downloads/hub.py" line="220" />
         <source>The model repository '{repo}' is gated or private: accept its license on the Hub ({page}) and set HF_TOKEN to an access token of your account.</source>
         <translation>模型仓库“{repo}”需要申请访问或是私有的：请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为你账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="454" />
+        <location filename="../../app/core/downloads/hub.py" line="225" />
         <source>The Hub refused access to '{repo}' ({detail}). If it is gated, accept its license on the Hub ({page}) and set HF_TOKEN to an access token of that account.</source>
         <translation>Hub 拒绝访问“{repo}”（{detail}）。如果它需要申请访问，请在 Hub 上（{page}）接受其许可协议，并将 HF_TOKEN 设为该账号的访问令牌。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="459" />
+        <location filename="../../app/core/downloads/hub.py" line="230" />
         <source>The Hub is limiting requests from this network: wait a few minutes and try again.</source>
         <translation>Hub 正在限制来自此网络的请求：请等几分钟后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="462" />
+        <location filename="../../app/core/downloads/hub.py" line="233" />
         <source>The Hub has a problem right now (HTTP {status}): try again in a few minutes.</source>
         <translation>Hub 目前出现问题（HTTP {status}）：请过几分钟再试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="466" />
+        <location filename="../../app/core/downloads/hub.py" line="237" />
         <source>The Hub answered HTTP {status}: {detail}.</source>
         <translation>Hub 返回了 HTTP {status}：{detail}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="468" />
+        <location filename="../../app/core/downloads/hub.py" line="239" />
         <source>The Hub answered HTTP {status}.</source>
         <translation>Hub 返回了 HTTP {status}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="475" />
+        <location filename="../../app/core/downloads/hub.py" line="246" />
         <source>{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?</source>
         <translation>{host} 发来的文件列表 Inkwell 无法识别：HF_ENDPOINT 设置正确吗？</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="680" />
+        <location filename="../../app/core/downloads/transfer.py" line="175" />
         <source>'{path}' cannot be saved as a model file name.</source>
         <translation>“{path}”不能用作模型文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="724" />
+        <location filename="../../app/core/downloads/transfer.py" line="219" />
         <source>'{name}' is already being downloaded.</source>
         <translation>“{name}”已在下载中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="739" />
+        <location filename="../../app/core/downloads/transfer.py" line="234" />
         <source>Could not create the folder {folder}: {error}.</source>
         <translation>无法创建文件夹 {folder}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="823" />
+        <location filename="../../app/core/downloads/transfer.py" line="318" />
         <source>Could not read {path}: {error}.</source>
         <translation>无法读取 {path}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="872" />
+        <location filename="../../app/core/downloads/transfer.py" line="367" />
         <source>The download server keeps sending the wrong part of '{name}': try again later.</source>
         <translation>下载服务器一直发送“{name}”的错误部分：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="925" />
+        <location filename="../../app/core/downloads/transfer.py" line="420" />
         <source>The server sent {received} bytes for '{name}' instead of {expected}: if this network has a sign-in page, sign in; otherwise reload the list of files and try again.</source>
         <translation>服务器为“{name}”发送了 {received} 字节，而不是 {expected} 字节：如果此网络有登录页面，请先登录；否则请重新加载文件列表后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="972" />
+        <location filename="../../app/core/downloads/transfer.py" line="467" />
         <source>the server closed the connection</source>
         <translation>服务器关闭了连接</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1008" />
+        <location filename="../../app/core/downloads/transfer.py" line="503" />
         <source>'{name}' did not match the Hub's SHA-256; the file was removed, download it again.</source>
         <translation>“{name}”与 Hub 提供的 SHA-256 不符；文件已删除，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1014" />
+        <location filename="../../app/core/downloads/transfer.py" line="509" />
         <source>Could not save {path} ({error}): if that model is open, close it and try again; the download is kept.</source>
         <translation>无法保存 {path}（{error}）：如果该模型已打开，请关闭后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1068" />
+        <location filename="../../app/core/downloads/transfer.py" line="563" />
         <source>The download of '{name}' was cancelled; it will resume where it stopped.</source>
         <translation>“{name}”的下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1073" />
+        <location filename="../../app/core/downloads/transfer.py" line="568" />
         <source>The download of '{name}' was interrupted ({reason}); it will resume where it stopped when you try again.</source>
         <translation>“{name}”的下载中断了（{reason}）；重试时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1079" />
+        <location filename="../../app/core/downloads/transfer.py" line="574" />
         <source>'{path}' has changed on the Hub since its list was loaded: reload the list of files and download it again.</source>
         <translation>加载文件列表后，“{path}”在 Hub 上已更改：请重新加载文件列表并重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1089" />
+        <location filename="../../app/core/downloads/transfer.py" line="584" />
         <source>The disk is full: {megabytes} MB more are needed to download '{name}' into {folder}. Free some space and try again; what is downloaded so far is kept.</source>
         <translation>磁盘已满：要将“{name}”下载到 {folder}，还需要 {megabytes} MB 空间。请释放一些空间后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads.py" line="1098" />
+        <location filename="../../app/core/downloads/transfer.py" line="593" />
         <source>Could not write {path}: {error}.</source>
         <translation>无法写入 {path}：{error}。</translation>
     </message>
@@ -531,13 +531,13 @@
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="68" />
-        <location filename="../../app/engine/worker.py" line="89" />
+        <location filename="../../app/engine/worker.py" line="69" />
+        <location filename="../../app/engine/worker.py" line="90" />
         <source>The model could not be loaded: {error}</source>
         <translation>无法加载模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="126" />
+        <location filename="../../app/engine/worker.py" line="127" />
         <source>Generation failed: {error}</source>
         <translation>生成失败：{error}</translation>
     </message>
@@ -545,197 +545,197 @@
 <context>
     <name>GGUF</name>
     <message>
-        <location filename="../../app/core/gguf.py" line="396" />
+        <location filename="../../app/core/gguf/reader.py" line="80" />
         <source>the download was probably interrupted; download it again.</source>
         <translation>下载可能被中断了，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="400" />
+        <location filename="../../app/core/gguf/reader.py" line="84" />
         <source>'{name}' is incomplete — {advice}</source>
         <translation>“{name}”不完整——{advice}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="404" />
+        <location filename="../../app/core/gguf/reader.py" line="88" />
         <source>'{name}' is corrupt ({detail}). Download it again; if that does not help, the file itself is broken.</source>
         <translation>“{name}”已损坏（{detail}）。请重新下载；如果仍然不行，说明文件本身已损坏。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="420" />
+        <location filename="../../app/core/gguf/reader.py" line="104" />
         <source>less than 0.1 MB</source>
         <translation>不到 0.1 MB</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="430" />
+        <location filename="../../app/core/gguf/reader.py" line="114" />
         <source>'{name}' is a model in the old GGML/GGJT format, which llama.cpp no longer loads. Download a GGUF (.gguf) version of this model, e.g. from Hugging Face, or convert it with llama.cpp's conversion scripts.</source>
         <translation>“{name}”是旧的 GGML/GGJT 格式模型，llama.cpp 已不再支持加载。请下载该模型的 GGUF（.gguf）版本（例如从 Hugging Face），或用 llama.cpp 的转换脚本进行转换。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="436" />
+        <location filename="../../app/core/gguf/reader.py" line="120" />
         <source>'{name}' is not a GGUF model file (it does not start with the GGUF signature). Inkwell runs GGUF models: download a .gguf file, e.g. from Hugging Face.</source>
         <translation>“{name}”不是 GGUF 模型文件（开头没有 GGUF 签名）。Inkwell 运行 GGUF 模型：请下载 .gguf 文件，例如从 Hugging Face 下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="443" />
+        <location filename="../../app/core/gguf/reader.py" line="127" />
         <source>It looks like a saved web page: use the file's download link, not the page that shows it.</source>
         <translation>它看起来是保存下来的网页：请使用文件的下载链接，而不是展示该文件的页面。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="446" />
+        <location filename="../../app/core/gguf/reader.py" line="130" />
         <source>It is a Git LFS pointer, not the model itself: download the file directly, or run `git lfs pull`.</source>
         <translation>它是 Git LFS 指针，而不是模型本身：请直接下载该文件，或运行 `git lfs pull`。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="450" />
+        <location filename="../../app/core/gguf/reader.py" line="134" />
         <source>It is a ZIP archive (e.g. a PyTorch checkpoint).</source>
         <translation>它是 ZIP 压缩包（例如 PyTorch 检查点）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="452" />
+        <location filename="../../app/core/gguf/reader.py" line="136" />
         <source>It looks like a safetensors file, which must be converted first.</source>
         <translation>它看起来是 safetensors 文件，需要先转换。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="455" />
+        <location filename="../../app/core/gguf/reader.py" line="139" />
         <source>{problem} {hint}</source>
         <translation>{problem}{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="572" />
+        <location filename="../../app/core/gguf/reader.py" line="256" />
         <source>it claims a text of {count} bytes</source>
         <translation>声明了一段 {count} 字节的文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="583" />
+        <location filename="../../app/core/gguf/reader.py" line="267" />
         <source>a metadata key is not valid text</source>
         <translation>某个元数据键不是有效文本</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="637" />
+        <location filename="../../app/core/gguf/reader.py" line="321" />
         <source>'{name}' is corrupt or was made by a newer tool: metadata '{key}' has an unknown value type ({type}). Download the file again, or look for a version made for current llama.cpp.</source>
         <translation>“{name}”已损坏或由较新的工具生成：元数据“{key}”的值类型未知（{type}）。请重新下载该文件，或寻找适用于当前 llama.cpp 的版本。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="648" />
+        <location filename="../../app/core/gguf/reader.py" line="332" />
         <source>'{name}' cannot be loaded: metadata '{key}' is an array of arrays, which llama.cpp does not support. Look for another GGUF file of this model.</source>
         <translation>无法加载“{name}”：元数据“{key}”是嵌套数组，llama.cpp 不支持。请寻找该模型的其他 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="659" />
+        <location filename="../../app/core/gguf/reader.py" line="343" />
         <source>metadata '{key}' claims {count} elements</source>
         <translation>元数据“{key}”声明了 {count} 个元素</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="698" />
+        <location filename="../../app/core/gguf/reader.py" line="382" />
         <source>'{name}' is a big-endian GGUF file, which Inkwell does not support. Download the standard (little-endian) GGUF file of this model.</source>
         <translation>“{name}”是大端序 GGUF 文件，Inkwell 不支持。请下载该模型的标准（小端序）GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="704" />
+        <location filename="../../app/core/gguf/reader.py" line="388" />
         <source>'{name}' uses GGUF version 1, which is too old to load. Download a newer GGUF file of this model.</source>
         <translation>“{name}”使用 GGUF 第 1 版，版本过旧，无法加载。请下载该模型较新的 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="708" />
+        <location filename="../../app/core/gguf/reader.py" line="392" />
         <source>'{name}' uses GGUF version {version}, which Inkwell does not support (it reads versions 2 and 3). The file may be corrupt or made by a newer tool: download it again or update Inkwell.</source>
         <translation>“{name}”使用 GGUF 第 {version} 版，Inkwell 不支持（只能读取第 2 和第 3 版）。该文件可能已损坏或由较新的工具生成：请重新下载或更新 Inkwell。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="719" />
+        <location filename="../../app/core/gguf/reader.py" line="403" />
         <source>it claims {count} tensors</source>
         <translation>声明了 {count} 个张量</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="721" />
+        <location filename="../../app/core/gguf/reader.py" line="405" />
         <source>it claims {count} metadata entries</source>
         <translation>声明了 {count} 个元数据条目</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="734" />
+        <location filename="../../app/core/gguf/reader.py" line="418" />
         <source>metadata '{key}' appears twice</source>
         <translation>元数据“{key}”出现了两次</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="742" />
+        <location filename="../../app/core/gguf/reader.py" line="426" />
         <source>'{key}' is not a UINT32</source>
         <translation>“{key}”不是 UINT32</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="744" />
+        <location filename="../../app/core/gguf/reader.py" line="428" />
         <source>alignment {value} is not a power of two</source>
         <translation>对齐值 {value} 不是 2 的幂</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="757" />
+        <location filename="../../app/core/gguf/reader.py" line="441" />
         <source>tensor '{tensor}' appears twice</source>
         <translation>张量“{tensor}”出现了两次</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="762" />
+        <location filename="../../app/core/gguf/reader.py" line="446" />
         <source>tensor '{tensor}' claims {count} dimensions</source>
         <translation>张量“{tensor}”声明了 {count} 个维度</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="770" />
+        <location filename="../../app/core/gguf/reader.py" line="454" />
         <source>'{name}' is corrupt or uses a tensor type Inkwell does not know (type {type} in tensor '{tensor}'), perhaps from a newer llama.cpp. Download it again, or look for a file with a common quantisation such as Q4_K_M.</source>
         <translation>“{name}”已损坏，或使用了 Inkwell 不认识的张量类型（张量“{tensor}”中的类型 {type}），可能来自较新的 llama.cpp。请重新下载，或寻找使用常见量化方式（如 Q4_K_M）的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="782" />
+        <location filename="../../app/core/gguf/reader.py" line="466" />
         <source>tensor '{tensor}' has impossible dimensions</source>
         <translation>张量“{tensor}”的维度不可能成立</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="788" />
+        <location filename="../../app/core/gguf/reader.py" line="472" />
         <source>tensor '{tensor}' has rows of {count} elements, not a multiple of {type}'s block of {block}</source>
         <translation>张量“{tensor}”每行有 {count} 个元素，不是 {type} 块大小 {block} 的倍数</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="793" />
+        <location filename="../../app/core/gguf/reader.py" line="477" />
         <source>tensor '{tensor}' is not aligned</source>
         <translation>张量“{tensor}”没有对齐</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="809" />
+        <location filename="../../app/core/gguf/reader.py" line="493" />
         <source>its tensor offsets point far beyond any real model</source>
         <translation>其张量偏移量远超任何真实模型的大小</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="812" />
+        <location filename="../../app/core/gguf/reader.py" line="496" />
         <source>'{name}' is incomplete — {size} of model data are missing; {advice}</source>
         <translation>“{name}”不完整——缺少 {size} 的模型数据；{advice}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="852" />
+        <location filename="../../app/core/gguf/reader.py" line="536" />
         <source>'{name}' is not a regular file. Choose a .gguf model file.</source>
         <translation>“{name}”不是普通文件。请选择一个 .gguf 模型文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="857" />
+        <location filename="../../app/core/gguf/reader.py" line="541" />
         <source>'{name}' is empty (0 bytes). The download probably failed; download it again.</source>
         <translation>“{name}”是空文件（0 字节）。下载可能失败了，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="864" />
+        <location filename="../../app/core/gguf/reader.py" line="548" />
         <source>'{name}' was not found. Check that the file still exists at {path} or choose the model again.</source>
         <translation>找不到“{name}”。请检查文件是否仍在 {path}，或重新选择模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="871" />
+        <location filename="../../app/core/gguf/reader.py" line="555" />
         <source>Inkwell is not allowed to read '{name}' (permission denied). Check the file's permissions, or move it to a folder you own.</source>
         <translation>Inkwell 无权读取“{name}”（权限被拒绝）。请检查文件权限，或将其移到你拥有的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="877" />
+        <location filename="../../app/core/gguf/reader.py" line="561" />
         <source>'{name}' could not be read: {reason}.</source>
         <translation>无法读取“{name}”：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="882" />
+        <location filename="../../app/core/gguf/reader.py" line="566" />
         <source>unreadable header: {error}</source>
         <translation>文件头无法读取：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/core/gguf.py" line="887" />
+        <location filename="../../app/core/gguf/reader.py" line="571" />
         <source>'{name}' is a folder, not a model file. Choose the .gguf file inside it.</source>
         <translation>“{name}”是文件夹，不是模型文件。请选择其中的 .gguf 文件。</translation>
     </message>
@@ -756,107 +756,107 @@
 <context>
     <name>Library</name>
     <message>
-        <location filename="../../app/core/library.py" line="533" />
+        <location filename="../../app/core/library/discovery.py" line="248" />
         <source>'{name}' is the image part (projector) of a vision model, not a model to chat with.</source>
         <translation>“{name}”是视觉模型的图像部分（投影器），不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="537" />
+        <location filename="../../app/core/library/discovery.py" line="252" />
         <source>'{name}' is a LoRA adapter for another model, not a model on its own.</source>
         <translation>“{name}”是用于其他模型的 LoRA 适配器，本身不是独立的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="556" />
+        <location filename="../../app/core/library/discovery.py" line="271" />
         <source>'{name}' holds no weights (it has no tensors), so it is not a model to chat with.</source>
         <translation>“{name}”不含权重（没有张量），因此不是可以对话的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="565" />
+        <location filename="../../app/core/library/discovery.py" line="280" />
         <source>missing part {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="567" />
+        <location filename="../../app/core/library/discovery.py" line="282" />
         <source>missing parts {numbers} of {count}</source>
         <translation>共 {count} 个部分，缺少第 {numbers} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="568" />
+        <location filename="../../app/core/library/discovery.py" line="283" />
         <source>'{name}' is incomplete: {missing}. A model split into {count} files needs all of them in one folder; download the missing ones.</source>
         <translation>“{name}”不完整：{missing}。拆分为 {count} 个文件的模型需要所有文件都在同一文件夹中；请下载缺少的部分。</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="682" />
+        <location filename="../../app/core/library/fit.py" line="53" />
         <source>fits</source>
         <translation>可运行</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="683" />
+        <location filename="../../app/core/library/fit.py" line="54" />
         <source>tight</source>
         <translation>较紧张</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="684" />
+        <location filename="../../app/core/library/fit.py" line="55" />
         <source>won't fit</source>
         <translation>内存不足</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="685" />
+        <location filename="../../app/core/library/fit.py" line="56" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="694" />
+        <location filename="../../app/core/library/fit.py" line="65" />
         <source>needs about {size} at {context} tokens of context</source>
         <translation>在 {context} 个词元的上下文下约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="697" />
+        <location filename="../../app/core/library/fit.py" line="68" />
         <source>needs about {size}</source>
         <translation>约需 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="699" />
+        <location filename="../../app/core/library/fit.py" line="70" />
         <source>{need}; Inkwell could not read this computer's free memory</source>
         <translation>{need}；Inkwell 无法读取这台电脑的可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="706" />
+        <location filename="../../app/core/library/fit.py" line="77" />
         <source>{free} free ({ram} RAM + {vram} GPU)</source>
         <translation>可用 {free}（内存 {ram} + GPU {vram}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="709" />
+        <location filename="../../app/core/library/fit.py" line="80" />
         <source>{free} free on the GPU</source>
         <translation>GPU 可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="711" />
+        <location filename="../../app/core/library/fit.py" line="82" />
         <source>{free} free</source>
         <translation>可用 {free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="714" />
+        <location filename="../../app/core/library/fit.py" line="85" />
         <source>{need}; {free}</source>
         <translation>{need}；{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="716" />
+        <location filename="../../app/core/library/fit.py" line="87" />
         <source>{need}, close to the {free}; close other programs or use a shorter context</source>
         <translation>{need}，接近{free}；请关闭其他程序或使用更短的上下文</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="721" />
+        <location filename="../../app/core/library/fit.py" line="92" />
         <source>{need}; {free}, and Inkwell could not read the free RAM</source>
         <translation>{need}；{free}，且 Inkwell 无法读取可用内存</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="723" />
+        <location filename="../../app/core/library/fit.py" line="94" />
         <source>{need}, but only {free}</source>
         <translation>{need}，但只有{free}</translation>
     </message>
     <message>
-        <location filename="../../app/core/library.py" line="771" />
+        <location filename="../../app/core/library/fit.py" line="142" />
         <source>the model file could not be read</source>
         <translation>无法读取模型文件</translation>
     </message>
@@ -864,594 +864,594 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="475" />
+        <location filename="../../app/ui/main_window.py" line="477" />
         <source>llama.cpp could not say what it can use: {error}</source>
         <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1096" />
+        <location filename="../../app/ui/main_window.py" line="958" />
         <source>The model could not be loaded; {name} is still in use.</source>
         <translation>无法加载该模型；仍在使用 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="92" />
+        <location filename="../../app/ui/main_window.py" line="71" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102" />
+        <location filename="../../app/ui/main_window.py" line="81" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="146" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147" />
+        <location filename="../../app/ui/main_window.py" line="121" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="147" />
+        <location filename="../../app/ui/main_window.py" line="121" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="152" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>Persona</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="153" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>A persona sets the conversation's system prompt</source>
         <translation>角色用于设置对话的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
-        <location filename="../../app/ui/main_window.py" line="159" />
+        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="154" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>Show or hide the system prompt</source>
         <translation>显示或隐藏系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>Save as persona…</source>
         <translation>保存为角色…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="156" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>Keep this system prompt as a persona</source>
         <translation>将此系统提示词保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="160" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>Instructions the model follows in this conversation</source>
         <translation>模型在此对话中遵循的指令</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="167" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Persona:</source>
         <translation>角色：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="173" />
+        <location filename="../../app/ui/main_window.py" line="147" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="149" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="175" />
+        <location filename="../../app/ui/main_window.py" line="149" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="213" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="214" />
+        <location filename="../../app/ui/main_window.py" line="188" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="215" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="217" />
+        <location filename="../../app/ui/main_window.py" line="191" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="224" />
+        <location filename="../../app/ui/main_window.py" line="198" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233" />
-        <location filename="../../app/ui/main_window.py" line="416" />
-        <location filename="../../app/ui/main_window.py" line="1101" />
+        <location filename="../../app/ui/main_window.py" line="207" />
+        <location filename="../../app/ui/main_window.py" line="418" />
+        <location filename="../../app/ui/main_window.py" line="963" />
         <source>No model</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="241" />
+        <location filename="../../app/ui/main_window.py" line="215" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="243" />
+        <location filename="../../app/ui/main_window.py" line="217" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="247" />
+        <location filename="../../app/ui/main_window.py" line="221" />
         <source>Model loading</source>
         <translation>模型加载中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253" />
+        <location filename="../../app/ui/main_window.py" line="227" />
         <source>Reload the model</source>
         <translation>重新加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="253" />
+        <location filename="../../app/ui/main_window.py" line="227" />
         <source>Load the model again: after changing engine settings, or to try again after a failure</source>
         <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="229" />
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="229" />
         <source>Undo the deletion</source>
         <translation>撤销删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="274" />
+        <location filename="../../app/ui/main_window.py" line="248" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="249" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="250" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="251" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="255" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="256" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="283" />
+        <location filename="../../app/ui/main_window.py" line="257" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="285" />
+        <location filename="../../app/ui/main_window.py" line="259" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="287" />
+        <location filename="../../app/ui/main_window.py" line="261" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="289" />
-        <location filename="../../app/ui/main_window.py" line="302" />
+        <location filename="../../app/ui/main_window.py" line="263" />
+        <location filename="../../app/ui/main_window.py" line="276" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="290" />
+        <location filename="../../app/ui/main_window.py" line="264" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="291" />
+        <location filename="../../app/ui/main_window.py" line="265" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="292" />
+        <location filename="../../app/ui/main_window.py" line="266" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="293" />
+        <location filename="../../app/ui/main_window.py" line="267" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="294" />
+        <location filename="../../app/ui/main_window.py" line="268" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="295" />
+        <location filename="../../app/ui/main_window.py" line="269" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="297" />
+        <location filename="../../app/ui/main_window.py" line="271" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="298" />
+        <location filename="../../app/ui/main_window.py" line="272" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="299" />
+        <location filename="../../app/ui/main_window.py" line="273" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="301" />
+        <location filename="../../app/ui/main_window.py" line="275" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="303" />
+        <location filename="../../app/ui/main_window.py" line="277" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="304" />
+        <location filename="../../app/ui/main_window.py" line="278" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="306" />
+        <location filename="../../app/ui/main_window.py" line="280" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="307" />
+        <location filename="../../app/ui/main_window.py" line="281" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="308" />
+        <location filename="../../app/ui/main_window.py" line="282" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="386" />
+        <location filename="../../app/ui/main_window.py" line="388" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="393" />
+        <location filename="../../app/ui/main_window.py" line="395" />
         <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
         <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="421" />
+        <location filename="../../app/ui/main_window.py" line="423" />
         <source>The model was unloaded; its memory is free.</source>
         <translation>模型已卸载，其占用的内存已释放。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="428" />
+        <location filename="../../app/ui/main_window.py" line="430" />
         <source>{name} opens when Inkwell starts.</source>
         <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="456" />
+        <location filename="../../app/ui/main_window.py" line="458" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="465" />
+        <location filename="../../app/ui/main_window.py" line="467" />
         <source>Some engine settings apply when the model is loaded again.</source>
         <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478" />
+        <location filename="../../app/ui/main_window.py" line="480" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="478" />
+        <location filename="../../app/ui/main_window.py" line="480" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="525" />
+        <location filename="../../app/ui/main_window.py" line="527" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="531" />
+        <location filename="../../app/ui/main_window.py" line="533" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="545" />
+        <location filename="../../app/ui/chat_session.py" line="124" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="548" />
+        <location filename="../../app/ui/chat_session.py" line="127" />
         <source>The model is still loading; send when it is ready.</source>
         <translation>模型仍在加载；请在加载完成后发送。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="551" />
+        <location filename="../../app/ui/chat_session.py" line="130" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="671" />
+        <location filename="../../app/ui/chat_session.py" line="245" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="683" />
+        <location filename="../../app/ui/main_window.py" line="599" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="688" />
+        <location filename="../../app/ui/main_window.py" line="604" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="726" />
-        <location filename="../../app/ui/main_window.py" line="1143" />
+        <location filename="../../app/ui/main_window.py" line="341" />
+        <location filename="../../app/ui/main_window.py" line="1002" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="729" />
+        <location filename="../../app/ui/chat_session.py" line="276" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="810" />
+        <location filename="../../app/ui/main_window.py" line="681" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="815" />
+        <location filename="../../app/ui/main_window.py" line="686" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="818" />
+        <location filename="../../app/ui/main_window.py" line="689" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="874" />
+        <location filename="../../app/ui/main_window.py" line="742" />
         <source>Save as persona</source>
         <translation>保存为角色</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="874" />
+        <location filename="../../app/ui/main_window.py" line="742" />
         <source>Name of the persona:</source>
         <translation>角色名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="880" />
+        <location filename="../../app/ui/main_window.py" line="748" />
         <source>The persona could not be saved: {error}</source>
         <translation>无法保存角色：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="890" />
+        <location filename="../../app/ui/main_window.py" line="758" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="893" />
+        <location filename="../../app/ui/main_window.py" line="761" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="893" />
+        <location filename="../../app/ui/main_window.py" line="761" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="895" />
+        <location filename="../../app/ui/main_window.py" line="763" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="905" />
+        <location filename="../../app/ui/main_window.py" line="773" />
         <source>The conversation could not be exported to {path}: {error}</source>
         <translation>无法将对话导出到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="907" />
+        <location filename="../../app/ui/main_window.py" line="775" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="910" />
+        <location filename="../../app/ui/main_window.py" line="778" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="910" />
+        <location filename="../../app/ui/main_window.py" line="778" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="917" />
+        <location filename="../../app/ui/main_window.py" line="785" />
         <source>{name} could not be read as a conversation: {error}</source>
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="924" />
+        <location filename="../../app/ui/main_window.py" line="792" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="945" />
+        <location filename="../../app/ui/chat_session.py" line="94" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="951" />
+        <location filename="../../app/ui/main_window.py" line="813" />
         <source>{text} Undo</source>
         <translation>{text} 撤销</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1016" />
+        <location filename="../../app/ui/main_window.py" line="878" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1023" />
+        <location filename="../../app/ui/main_window.py" line="885" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1028" />
+        <location filename="../../app/ui/main_window.py" line="890" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1043" />
+        <location filename="../../app/ui/main_window.py" line="905" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1058" />
+        <location filename="../../app/ui/main_window.py" line="920" />
         <source>Connecting to {name}…</source>
         <translation>正在连接 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1059" />
+        <location filename="../../app/ui/main_window.py" line="921" />
         <source>Loading {name}…</source>
         <translation>正在加载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1157" />
+        <location filename="../../app/ui/main_window.py" line="1016" />
         <source>{engine}: {model}</source>
         <translation>{engine}：{model}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1072" />
+        <location filename="../../app/ui/main_window.py" line="934" />
         <source>context {size}</source>
         <translation>上下文 {size}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1080" />
+        <location filename="../../app/ui/main_window.py" line="942" />
         <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
         <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1084" />
+        <location filename="../../app/ui/main_window.py" line="946" />
         <source>Loaded {name}</source>
         <translation>已加载 {name}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1104" />
+        <location filename="../../app/ui/main_window.py" line="966" />
         <source>The model could not be loaded.</source>
         <translation>无法加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1110" />
+        <location filename="../../app/ui/main_window.py" line="972" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1110" />
+        <location filename="../../app/ui/main_window.py" line="972" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1124" />
+        <location filename="../../app/ui/main_window.py" line="983" />
         <source>complete</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1125" />
+        <location filename="../../app/ui/main_window.py" line="984" />
         <source>stopped at the length limit</source>
         <translation>已达长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1126" />
+        <location filename="../../app/ui/main_window.py" line="985" />
         <source>stopped by you</source>
         <translation>已由你停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1127" />
+        <location filename="../../app/ui/main_window.py" line="986" />
         <source>interrupted</source>
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1142" />
+        <location filename="../../app/ui/main_window.py" line="1001" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1144" />
+        <location filename="../../app/ui/main_window.py" line="1003" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1145" />
+        <location filename="../../app/ui/main_window.py" line="1004" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1150" />
+        <location filename="../../app/ui/main_window.py" line="1009" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1163" />
+        <location filename="../../app/ui/main_window.py" line="1022" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1165" />
+        <location filename="../../app/ui/main_window.py" line="1024" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1167" />
+        <location filename="../../app/ui/main_window.py" line="1026" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>

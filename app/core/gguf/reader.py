@@ -1,23 +1,11 @@
-"""Read a GGUF model file's header and metadata, without llama.cpp.
+"""Reading a GGUF file's header: the key/value metadata and the tensor
+descriptions, checked, with every problem as a :class:`GGUFError`.
 
-Inkwell checks a model file with this module *before* handing it to
-llama.cpp. llama.cpp reports a bad file with a terse log line (or, for a few
-malformed values, aborts the whole process), which tells a person nothing.
-Here every problem becomes a :class:`GGUFError` whose message says what is
-wrong with the file and what to do about it.
-
-Only the header is read: the key/value metadata and the tensor descriptions.
 Tensor data is never read; its expected end is computed from the tensor
 descriptions, which is enough to notice an interrupted download. Large
 metadata arrays (tokenizer vocabularies, merges) are skipped, not loaded:
 fixed-size elements by seeking over them, string elements by reading only
 their length prefixes out of an in-memory chunk.
-
-Pure standard library on purpose: this is the core layer (no Qt, no numpy,
-no llama_cpp), so it can run and be tested anywhere.
-
-Format reference: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md
-(little-endian; versions 2 and 3 share one layout).
 """
 
 from __future__ import annotations
@@ -25,67 +13,26 @@ from __future__ import annotations
 import os
 import stat
 import struct
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Final
 
+from app.core.gguf.format import (
+    ALIGNMENT_KEY,
+    DEFAULT_ALIGNMENT,
+    GGML_TYPES,
+    MAGIC,
+    MAX_DIMS,
+    SCALAR_CODES,
+    SCALARS,
+    SUPPORTED_VERSIONS,
+    T_ARRAY,
+    T_BOOL,
+    T_STRING,
+    T_UINT32,
+    VALUE_TYPE_NAMES,
+)
+from app.core.gguf.info import GGUFArraySummary, GGUFError, GGUFInfo, GGUFTextSummary
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
-
-__all__ = [
-    "GGML_TYPES",
-    "GGUFArraySummary",
-    "GGUFError",
-    "GGUFInfo",
-    "GGUFTextSummary",
-    "LLAMA_FTYPE_NAMES",
-    "read_gguf",
-]
-
-
-class GGUFError(ValueError):
-    """A model file Inkwell cannot use.
-
-    The message is meant for a person: it names the file, says what is
-    wrong and what to do, e.g. "'foo.bin' is not a GGUF model file (it does
-    not start with the GGUF signature). Inkwell runs GGUF models: download a
-    .gguf file, e.g. from Hugging Face."
-    """
-
-
-@dataclass(frozen=True)
-class GGUFArraySummary:
-    """Stands in for a metadata array too long to be worth loading.
-
-    ``type_name`` is the GGUF element type ("STRING", "INT32", ...).
-    """
-
-    type_name: str
-    length: int
-
-    def __str__(self) -> str:
-        return f"[{self.length:,} × {self.type_name}]"
-
-
-@dataclass(frozen=True)
-class GGUFTextSummary:
-    """Stands in for a metadata text too long to be worth loading (an old
-    file's whole ``tokenizer.huggingface.json``, say): ``length`` bytes."""
-
-    length: int
-
-    def __str__(self) -> str:
-        return f"[text of {self.length:,} bytes]"
-
-
-# --------------------------------------------------------------------------
-# Format constants
-# --------------------------------------------------------------------------
-
-_MAGIC: Final = b"GGUF"
-_SUPPORTED_VERSIONS: Final = (2, 3)
-_DEFAULT_ALIGNMENT: Final = 32
-_ALIGNMENT_KEY: Final = "general.alignment"
-_MAX_DIMS: Final = 4  # GGML_MAX_DIMS; llama.cpp rejects tensors with more.
 
 # Sanity limits. Real files are far below them; above them a number can only
 # be garbage (or hostile), and trusting it would mean looping or allocating
@@ -122,271 +69,8 @@ _MAX_INLINE_ARRAY: Final = 64
 
 _CHUNK_SIZE: Final = 1 << 20
 
-# Metadata value types (enum gguf_type).
-_T_UINT8: Final = 0
-_T_INT8: Final = 1
-_T_UINT16: Final = 2
-_T_INT16: Final = 3
-_T_UINT32: Final = 4
-_T_INT32: Final = 5
-_T_FLOAT32: Final = 6
-_T_BOOL: Final = 7
-_T_STRING: Final = 8
-_T_ARRAY: Final = 9
-_T_UINT64: Final = 10
-_T_INT64: Final = 11
-_T_FLOAT64: Final = 12
-
-_VALUE_TYPE_NAMES: Final[dict[int, str]] = {
-    _T_UINT8: "UINT8",
-    _T_INT8: "INT8",
-    _T_UINT16: "UINT16",
-    _T_INT16: "INT16",
-    _T_UINT32: "UINT32",
-    _T_INT32: "INT32",
-    _T_FLOAT32: "FLOAT32",
-    _T_BOOL: "BOOL",
-    _T_STRING: "STRING",
-    _T_ARRAY: "ARRAY",
-    _T_UINT64: "UINT64",
-    _T_INT64: "INT64",
-    _T_FLOAT64: "FLOAT64",
-}
-
-# struct format character of each fixed-size value type. BOOL is one byte,
-# read as an integer so that any non-zero byte means True.
-_SCALAR_CODES: Final[dict[int, str]] = {
-    _T_UINT8: "B",
-    _T_INT8: "b",
-    _T_UINT16: "H",
-    _T_INT16: "h",
-    _T_UINT32: "I",
-    _T_INT32: "i",
-    _T_FLOAT32: "f",
-    _T_BOOL: "B",
-    _T_UINT64: "Q",
-    _T_INT64: "q",
-    _T_FLOAT64: "d",
-}
-_SCALARS: Final[dict[int, struct.Struct]] = {
-    t: struct.Struct("<" + code) for t, code in _SCALAR_CODES.items()
-}
-
 _U32: Final = struct.Struct("<I")
 _U64: Final = struct.Struct("<Q")
-
-# ggml tensor types: id -> (name, elements per block, bytes per block).
-# Ids checked against `enum ggml_type` in ggml/include/ggml.h (llama.cpp
-# master): 4 and 5 (Q4_2, Q4_3), 31-33 (Q4_0_4_4, Q4_0_4_8, Q4_0_8_8) and
-# 36-38 (IQ4_NL_4_4, ...) were removed and are rejected like unknown ids, as
-# llama.cpp does. Block sizes match gguf-py's GGML_QUANT_SIZES.
-# Less certain: 40-42 (NVFP4, Q1_0, Q2_0) are recent additions, taken from
-# secondary sources (gguf-py constants of forks, downstream headers); an
-# older llama.cpp build will refuse files that use them anyway.
-GGML_TYPES: Final[dict[int, tuple[str, int, int]]] = {
-    0: ("F32", 1, 4),
-    1: ("F16", 1, 2),
-    2: ("Q4_0", 32, 18),
-    3: ("Q4_1", 32, 20),
-    6: ("Q5_0", 32, 22),
-    7: ("Q5_1", 32, 24),
-    8: ("Q8_0", 32, 34),
-    9: ("Q8_1", 32, 36),
-    10: ("Q2_K", 256, 84),
-    11: ("Q3_K", 256, 110),
-    12: ("Q4_K", 256, 144),
-    13: ("Q5_K", 256, 176),
-    14: ("Q6_K", 256, 210),
-    15: ("Q8_K", 256, 292),
-    16: ("IQ2_XXS", 256, 66),
-    17: ("IQ2_XS", 256, 74),
-    18: ("IQ3_XXS", 256, 98),
-    19: ("IQ1_S", 256, 50),
-    20: ("IQ4_NL", 32, 18),
-    21: ("IQ3_S", 256, 110),
-    22: ("IQ2_S", 256, 82),
-    23: ("IQ4_XS", 256, 136),
-    24: ("I8", 1, 1),
-    25: ("I16", 1, 2),
-    26: ("I32", 1, 4),
-    27: ("I64", 1, 8),
-    28: ("F64", 1, 8),
-    29: ("IQ1_M", 256, 56),
-    30: ("BF16", 1, 2),
-    34: ("TQ1_0", 256, 54),
-    35: ("TQ2_0", 256, 66),
-    39: ("MXFP4", 32, 17),
-    40: ("NVFP4", 64, 36),
-    41: ("Q1_0", 128, 18),
-    42: ("Q2_0", 64, 18),
-}
-
-# `general.file_type` values: `enum llama_ftype` in llama.cpp's include/llama.h
-# (not ggml's own ggml_ftype, which numbers differently). 5 and 6 (Q4_2,
-# Q4_3) were removed long ago; 33-35 (Q4_0_4_4, ...) were removed but old
-# files may still carry them, so they keep their names here. 39-41 are
-# recent; see the note on GGML_TYPES.
-LLAMA_FTYPE_NAMES: Final[dict[int, str]] = {
-    0: "F32",
-    1: "F16",
-    2: "Q4_0",
-    3: "Q4_1",
-    4: "Q4_1_SOME_F16",
-    7: "Q8_0",
-    8: "Q5_0",
-    9: "Q5_1",
-    10: "Q2_K",
-    11: "Q3_K_S",
-    12: "Q3_K_M",
-    13: "Q3_K_L",
-    14: "Q4_K_S",
-    15: "Q4_K_M",
-    16: "Q5_K_S",
-    17: "Q5_K_M",
-    18: "Q6_K",
-    19: "IQ2_XXS",
-    20: "IQ2_XS",
-    21: "Q2_K_S",
-    22: "IQ3_XS",
-    23: "IQ3_XXS",
-    24: "IQ1_S",
-    25: "IQ4_NL",
-    26: "IQ3_S",
-    27: "IQ3_M",
-    28: "IQ2_S",
-    29: "IQ2_M",
-    30: "IQ4_XS",
-    31: "IQ1_M",
-    32: "BF16",
-    33: "Q4_0_4_4",
-    34: "Q4_0_4_8",
-    35: "Q4_0_8_8",
-    36: "TQ1_0",
-    37: "TQ2_0",
-    38: "MXFP4_MOE",
-    39: "NVFP4",
-    40: "Q1_0",
-    41: "Q2_0",
-}
-
-
-# --------------------------------------------------------------------------
-# Result
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GGUFInfo:
-    """What the header of a GGUF file says.
-
-    ``metadata`` holds every key/value pair; arrays longer than 64 elements
-    are replaced by a :class:`GGUFArraySummary`. ``data_end`` is the byte
-    offset where the last tensor's data ends (for a file without tensors:
-    where the header ends); a complete file is at least that long.
-    """
-
-    path: Path
-    version: int
-    file_size: int
-    tensor_count: int
-    metadata: dict[str, object]
-    data_end: int
-    # Sum over tensors of the product of their dimensions. Has a default so
-    # that code building a GGUFInfo by hand (tests, fakes) need not care.
-    parameter_count: int = field(default=0)
-    # Bytes of tensor data per repeating block: layer_bytes[N] sums the
-    # tensors named "blk.N.*" (0 for an index without tensors); its length is
-    # the highest block index + 1. other_bytes is every other tensor: token
-    # embeddings, output, final norm. Together they are what the GPU offload
-    # planner (app.core.offload) needs; padding between tensors is not
-    # counted, so their sum can fall short of the data section by less than
-    # the alignment per tensor.
-    layer_bytes: tuple[int, ...] = field(default=())
-    other_bytes: int = field(default=0)
-    # Where the tensor data section starts (the header end, padded to the
-    # alignment); data_end - data_offset is the size of the data section.
-    # 0 when unknown (hand-built infos).
-    data_offset: int = field(default=0)
-
-    # -- typed access -------------------------------------------------------
-
-    def _str(self, key: str) -> str | None:
-        value = self.metadata.get(key)
-        return value if isinstance(value, str) else None
-
-    def _int(self, key: str) -> int | None:
-        value = self.metadata.get(key)
-        # bool is an int subclass; a BOOL where a number belongs is not one.
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        return None
-
-    def _arch_int(self, suffix: str) -> int | None:
-        arch = self.architecture
-        return None if arch is None else self._int(f"{arch}.{suffix}")
-
-    # -- convenience properties --------------------------------------------
-
-    @property
-    def architecture(self) -> str | None:
-        return self._str("general.architecture")
-
-    @property
-    def name(self) -> str:
-        """``general.name``, else the file name without ``.gguf``."""
-        name = self._str("general.name")
-        if name and name.strip():
-            return name.strip()
-        file_name = self.path.name
-        if file_name.lower().endswith(".gguf") and len(file_name) > 5:
-            return file_name[:-5]
-        return file_name
-
-    @property
-    def context_length(self) -> int | None:
-        return self._arch_int("context_length")
-
-    @property
-    def block_count(self) -> int | None:
-        return self._arch_int("block_count")
-
-    @property
-    def embedding_length(self) -> int | None:
-        return self._arch_int("embedding_length")
-
-    @property
-    def head_count(self) -> int | None:
-        return self._arch_int("attention.head_count")
-
-    @property
-    def head_count_kv(self) -> int | None:
-        # Models without grouped-query attention omit the key; llama.cpp then
-        # uses head_count, and so do we.
-        kv = self._arch_int("attention.head_count_kv")
-        return kv if kv is not None else self.head_count
-
-    @property
-    def chat_template(self) -> str | None:
-        return self._str("tokenizer.chat_template")
-
-    @property
-    def bos_token_id(self) -> int | None:
-        return self._int("tokenizer.ggml.bos_token_id")
-
-    @property
-    def eos_token_id(self) -> int | None:
-        return self._int("tokenizer.ggml.eos_token_id")
-
-    @property
-    def add_bos_token(self) -> bool | None:
-        value = self.metadata.get("tokenizer.ggml.add_bos_token")
-        return value if isinstance(value, bool) else None
-
-    @property
-    def file_type(self) -> str | None:
-        """Quantisation name ("Q4_K_M", "Q8_0", ...); None if absent or unknown."""
-        ftype = self._int("general.file_type")
-        return None if ftype is None else LLAMA_FTYPE_NAMES.get(ftype)
 
 
 # --------------------------------------------------------------------------
@@ -623,13 +307,13 @@ class _Parser:
                 remaining -= 1
 
     def value(self, key: str, vtype: int) -> object:
-        st = _SCALARS.get(vtype)
+        st = SCALARS.get(vtype)
         if st is not None:
             (value,) = st.unpack_from(self.read(st.size))
-            return bool(value) if vtype == _T_BOOL else value
-        if vtype == _T_STRING:
+            return bool(value) if vtype == T_BOOL else value
+        if vtype == T_STRING:
             return self.string_value()
-        if vtype == _T_ARRAY:
+        if vtype == T_ARRAY:
             return self.array(key)
         raise self.unknown_value_type(key, vtype)
 
@@ -643,15 +327,15 @@ class _Parser:
     def array(self, key: str) -> object:
         elem_type = self.u32()
         count = self.u64()
-        if elem_type == _T_ARRAY:
+        if elem_type == T_ARRAY:
             # Valid per the spec, but llama.cpp refuses nested arrays.
             raise GGUFError(QT_TRANSLATE_NOOP(
                 "GGUF", "'{name}' cannot be loaded: metadata '{key}' is an "
                 "array of arrays, which llama.cpp does not support. Look for "
                 "another GGUF file of this model."
             ).format(name=self._name, key=_show(key)))
-        st = _SCALARS.get(elem_type)
-        if st is None and elem_type != _T_STRING:
+        st = SCALARS.get(elem_type)
+        if st is None and elem_type != T_STRING:
             raise self.unknown_value_type(key, elem_type)
         if st is None:
             self._string_elements += count
@@ -664,7 +348,7 @@ class _Parser:
         if count * min_size > self.remaining():
             raise self.truncated()
 
-        type_name = _VALUE_TYPE_NAMES[elem_type]
+        type_name = VALUE_TYPE_NAMES[elem_type]
         if count > _MAX_INLINE_ARRAY:
             if st is None:
                 self.skip_strings(count)
@@ -674,9 +358,9 @@ class _Parser:
         if st is None:
             return [self.string_value() for _ in range(count)]
         values = struct.unpack_from(
-            f"<{count}{_SCALAR_CODES[elem_type]}", self.read(count * st.size)
+            f"<{count}{SCALAR_CODES[elem_type]}", self.read(count * st.size)
         )
-        if elem_type == _T_BOOL:
+        if elem_type == T_BOOL:
             return [bool(v) for v in values]
         return list(values)
 
@@ -685,14 +369,14 @@ class _Parser:
     def check_magic_and_version(self) -> int:
         head = self._f.read(64)
         self._f.seek(0)
-        if len(head) < 4 and _MAGIC.startswith(head):
+        if len(head) < 4 and MAGIC.startswith(head):
             raise self.truncated()
-        if head[:4] != _MAGIC:
+        if head[:4] != MAGIC:
             raise GGUFError(_not_gguf_message(self._name, head))
         self.skip(4)
         raw_version = self.read(4)
         version = int.from_bytes(raw_version, "little")
-        if version in _SUPPORTED_VERSIONS:
+        if version in SUPPORTED_VERSIONS:
             return version
         if int.from_bytes(raw_version, "big") in (1, 2, 3):
             raise GGUFError(QT_TRANSLATE_NOOP(
@@ -727,7 +411,7 @@ class _Parser:
             raise self.truncated()
 
         metadata: dict[str, object] = {}
-        alignment = _DEFAULT_ALIGNMENT
+        alignment = DEFAULT_ALIGNMENT
         for _ in range(kv_count):
             key = self.key()
             if key in metadata:
@@ -735,11 +419,11 @@ class _Parser:
             vtype = self.u32()
             value = self.value(key, vtype)
             metadata[key] = value
-            if key == _ALIGNMENT_KEY:
+            if key == ALIGNMENT_KEY:
                 # llama.cpp reads this with an assertion on the type, which
                 # aborts the whole program; catch it here instead.
-                if vtype != _T_UINT32 or not isinstance(value, int):
-                    raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "'{key}' is not a UINT32").format(key=_ALIGNMENT_KEY))
+                if vtype != T_UINT32 or not isinstance(value, int):
+                    raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "'{key}' is not a UINT32").format(key=ALIGNMENT_KEY))
                 if value <= 0 or value & (value - 1):
                     raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "alignment {value} is not a power of two").format(
                         value=value))
@@ -758,7 +442,7 @@ class _Parser:
                     tensor=_show(tensor_name)))
             seen_names.add(raw_name)
             n_dims = self.u32()
-            if n_dims > _MAX_DIMS:
+            if n_dims > MAX_DIMS:
                 raise self.corrupt(QT_TRANSLATE_NOOP("GGUF", "tensor '{tensor}' claims {count} dimensions").format(
                     tensor=_show(tensor_name), count=f"{n_dims:,}"))
             dims = [self.u64() for _ in range(n_dims)]

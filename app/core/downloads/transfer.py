@@ -1,25 +1,6 @@
-"""Download GGUF models from the Hugging Face Hub into Inkwell's models folder.
+"""Downloading a model's files from the Hub: resumed, verified, cancellable.
 
-What a person gets: the list of a repository's models (``.gguf`` files, the
-parts of a split model counted as one) with their size and quantization, a
-download that fetches every part, reports bytes, speed and time left over all
-of them, can be cancelled, resumes each part where it stopped (after a cancel,
-a dropped connection or an app restart), and checks each part against the
-Hub's SHA-256 before the model is offered. Every failure is a
-:class:`DownloadError` whose message says what happened and what to do.
-
-What huggingface_hub already does is left to it: the file list
-(``HfApi.model_info(files_metadata=True)``: one request, with a timeout and no
-retry loop, so an offline computer hears so at once), a file's metadata on
-the Hub and where its bytes are (``get_hf_file_metadata``: the ``resolve``
-request, its redirect, ``X-Linked-Etag`` / ``X-Linked-Size``), the Hub's
-errors (``hf_raise_for_status`` and ``huggingface_hub.errors``: gated,
-missing repository or file, refused token; turned into messages for a person
-here), the token (``get_token``: ``HF_TOKEN``, then ``hf auth login``'s).
-``HF_ENDPOINT`` (a mirror) is read when a request is made.
-
-What is ours is the transfer itself. In huggingface_hub 2.4
-``hf_hub_download`` downloads into a process-unique
+In huggingface_hub 2.4 ``hf_hub_download`` downloads into a process-unique
 ``<etag>.<random>.incomplete`` file and deletes that file whenever the
 download fails (``file_download._download_to_tmp_and_move``), so a cancel, a
 network drop or an app restart starts over from byte 0; it only retries
@@ -34,9 +15,6 @@ says which file they belong to (repo, path, size, sha256, etag). A part whose
 record does not match the file being downloaded is thrown away rather than
 trusted. The SHA-256 of the whole file is checked before the part is renamed
 into place, so a part damaged by, say, a power cut cannot become a model file.
-
-This is the core layer: no Qt, no llama_cpp. Calls block; the UI runs them on
-a worker thread and cancels through a :class:`threading.Event`.
 """
 
 from __future__ import annotations
@@ -49,51 +27,32 @@ import math
 import os
 import re
 import shutil
-import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, BinaryIO, ClassVar, Final
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, urljoin
 
 from app import __version__
-from app.core.library import split_part
+from app.core.downloads.hub import (
+    REVISION,
+    DownloadCancelled,
+    DownloadError,
+    http_get,
+    hub_endpoint,
+    hub_failure,
+    hub_token,
+    origin,
+    transfer_refused,
+)
+from app.core.downloads.listing import SHA256_RE, RemoteFile, RemoteModel
+from app.core.downloads.references import check_repo_id
 from app.core.translatable import QT_TRANSLATE_NOOP
 
-__all__ = [
-    "DEFAULT_ENDPOINT",
-    "Download",
-    "DownloadCancelled",
-    "DownloadError",
-    "ModelDownload",
-    "Progress",
-    "RemoteFile",
-    "RemoteModel",
-    "hub_endpoint",
-    "hub_token",
-    "list_gguf_files",
-    "list_gguf_models",
-    "parse_repo_ref",
-    "quant_of",
-    "remote_models",
-]
-
-DEFAULT_ENDPOINT: Final = "https://huggingface.co"
-# Inkwell lists and downloads the default branch only; a URL naming another
-# revision still gives its repository and file name (see parse_repo_ref).
-REVISION: Final = "main"
-USER_AGENT: Final = f"inkwell/{__version__}"
-
-# Host names that are the Hub whatever HF_ENDPOINT says (pasted addresses).
-HUB_HOSTS: Final = frozenset({"huggingface.co", "www.huggingface.co", "hf.co"})
-
-_MAX_REDIRECTS: Final = 10
 # Speed is measured over the last seconds, so that it follows the network
 # now rather than the average since the start.
 _SPEED_WINDOW_S: Final = 5.0
@@ -102,44 +61,6 @@ _MEGABYTE: Final = 1_000_000
 
 # "No space left" and "quota exceeded" read the same to a person.
 _DISK_FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
-_SHA256_RE: Final = re.compile(r"[0-9a-f]{64}")
-# The Hub's rules for an owner or a repository name.
-_NAME_RE: Final = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,94}[A-Za-z0-9_])?")
-_REPO_EXAMPLE: Final = "bartowski/Llama-3.2-1B-Instruct-GGUF"
-
-
-class DownloadError(Exception):
-    """A listing or download that failed; the message is meant for a person.
-
-    It says what went wrong and what to do, e.g. "Could not reach
-    huggingface.co: check the network connection." Where a partial file was
-    kept, the message says that the download will resume.
-    """
-
-
-class DownloadCancelled(DownloadError):
-    """The download was cancelled; the partial file is kept for resuming."""
-
-
-@dataclass(frozen=True)
-class RemoteFile:
-    """A ``.gguf`` file in a Hub repository.
-
-    ``path`` is relative to the repository root (it may be in a folder);
-    ``sha256`` is the Hub's checksum of the content (``None`` for a file not
-    stored with LFS, which is then checked by size only); ``quant`` is the
-    quantization read from the file name ("Q4_K_M", "IQ4_XS", "F16"...), or
-    ``None`` when the name does not say.
-    """
-
-    path: str
-    size: int
-    sha256: str | None
-    quant: str | None
-
-    @property
-    def name(self) -> str:
-        return PurePosixPath(self.path).name
 
 
 @dataclass(frozen=True)
@@ -165,432 +86,6 @@ class Progress:
     @property
     def fraction(self) -> float:
         return self.done / self.total if self.total else 1.0
-
-
-# ---------------------------------------------------------------------------
-# Configuration from the environment
-
-
-def hub_endpoint(env: Mapping[str, str] = os.environ) -> str:
-    """The Hub's address: ``HF_ENDPOINT`` if set (a mirror), else huggingface.co."""
-    value = env.get("HF_ENDPOINT", "").strip().rstrip("/")
-    return value or DEFAULT_ENDPOINT
-
-
-def hub_token() -> str | None:
-    """The access token to send, or ``None``: huggingface_hub's own lookup
-    (``HF_TOKEN``, then the token saved by ``hf auth login``)."""
-    from huggingface_hub import get_token
-
-    try:
-        return get_token() or None
-    except Exception:  # noqa: BLE001 - a broken login must not stop anonymous downloads
-        return None
-
-
-# ---------------------------------------------------------------------------
-# Names
-
-
-def _check_repo_id(repo_id: str) -> None:
-    owner, _, name = repo_id.partition("/")
-    if not (
-        _NAME_RE.fullmatch(owner)
-        and _NAME_RE.fullmatch(name)
-        and "--" not in repo_id
-        and ".." not in repo_id
-    ):
-        raise ValueError(QT_TRANSLATE_NOOP(
-            "Downloads", "'{repo}' is not a Hugging Face model repository: give it as owner/name "
-            "(e.g. {example}) or paste its address from the Hub."
-        ).format(repo=repo_id, example=_REPO_EXAMPLE))
-
-
-def parse_repo_ref(text: str, *, endpoint: str | None = None) -> tuple[str, str | None]:
-    """The repository id and, if the reference names one, the GGUF file in it.
-
-    Accepts ``owner/name``, ``owner/name/path/file.gguf``, and Hub addresses
-    (huggingface.co, hf.co or the ``HF_ENDPOINT`` host, with or without
-    ``https://``): ``.../owner/name``, ``.../owner/name/tree/main``,
-    ``.../owner/name/blob/main/file.gguf`` and ``.../resolve/main/file.gguf``.
-    The revision in an address is ignored: Inkwell downloads from ``main``.
-    Raises :class:`ValueError` with a message for a person otherwise.
-    """
-    ref = text.strip()
-    generic = QT_TRANSLATE_NOOP(
-        "Downloads", "'{text}' is not a Hugging Face model: give it as owner/name "
-        "(e.g. {example}) or paste its address from the Hub."
-    ).format(text=ref, example=_REPO_EXAMPLE)
-    if not ref:
-        raise ValueError(QT_TRANSLATE_NOOP(
-            "Downloads", "Give a model repository as owner/name, e.g. {example}.").format(example=_REPO_EXAMPLE))
-    hosts = set(HUB_HOSTS)
-    own_host = urlsplit(endpoint or hub_endpoint()).netloc.lower()
-    if own_host:
-        hosts.add(own_host)
-    if "://" not in ref and ref.split("/", 1)[0].lower() in hosts:
-        ref = "https://" + ref  # "huggingface.co/owner/name" as typed in a browser
-
-    is_url = "://" in ref
-    if is_url:
-        parts = urlsplit(ref)
-        if parts.scheme.lower() not in ("http", "https") or parts.netloc.lower() not in hosts:
-            raise ValueError(QT_TRANSLATE_NOOP(
-                "Downloads", "'{text}' is not an address on the Hugging Face Hub.").format(text=text.strip()))
-        segments = [unquote(s) for s in parts.path.split("/") if s]
-    else:
-        segments = [s for s in ref.split("/") if s]
-
-    if segments and segments[0] == "datasets":
-        raise ValueError(QT_TRANSLATE_NOOP(
-            "Downloads", "'{text}' is a dataset, not a model: Inkwell downloads GGUF models.").format(text=text.strip()))
-    if segments and segments[0] == "spaces":
-        raise ValueError(QT_TRANSLATE_NOOP(
-            "Downloads", "'{text}' is a Space, not a model: Inkwell downloads GGUF models.").format(text=text.strip()))
-    if len(segments) < 2:
-        raise ValueError(generic)
-    repo_id = f"{segments[0]}/{segments[1]}"
-    try:
-        _check_repo_id(repo_id)
-    except ValueError:
-        raise ValueError(generic) from None
-
-    rest = segments[2:]
-    file: str | None = None
-    if is_url:
-        # /blob/<rev>/<path> is the page of a file, /resolve/<rev>/<path> its
-        # content; anything else (/tree/main, /discussions...) names the repo.
-        if len(rest) >= 3 and rest[0] in ("blob", "resolve", "raw"):
-            file = "/".join(rest[2:])
-    elif rest:
-        file = "/".join(rest)
-    if file is not None and not file.lower().endswith(".gguf"):
-        raise ValueError(QT_TRANSLATE_NOOP(
-            "Downloads", "'{file}' is not a GGUF model file: Inkwell runs .gguf files.").format(file=file))
-    return repo_id, file
-
-
-# Quantization names as llama.cpp and the big GGUF publishers write them in
-# file names, longest alternatives first. Bounded by anything but a letter or
-# digit: "-", ".", "_" all occur ("model.Q4_K_M.gguf", "model-q8_0.gguf").
-_QUANT_RE: Final = re.compile(
-    r"(?<![A-Za-z0-9])("
-    r"IQ[1-4]_(?:XXS|XS|NL|S|M)"
-    r"|Q[2-8]_K(?:_(?:XL|S|M|L))?"
-    r"|Q[4-8]_[01](?:_[48]_[48])?"
-    r"|TQ[12]_0"
-    r"|MXFP4(?:_MOE)?"
-    r"|BF16|FP16|F16|FP32|F32"
-    r")(?![A-Za-z0-9])",
-    re.IGNORECASE,
-)
-_QUANT_ALIASES: Final = {"FP16": "F16", "FP32": "F32"}
-
-
-def quant_of(file_name: str) -> str | None:
-    """The quantization named in a GGUF file name ("Q4_K_M", "IQ4_XS", "BF16"...), or ``None``.
-
-    The last match wins: the quantization comes after the model's own name,
-    which may contain look-alikes.
-    """
-    stem = PurePosixPath(file_name).name
-    matches = _QUANT_RE.findall(stem)
-    if not matches:
-        return None
-    quant = matches[-1].upper()
-    return _QUANT_ALIASES.get(quant, quant)
-
-
-# ---------------------------------------------------------------------------
-# HTTP
-
-
-class _PassErrorsThrough(urllib.request.HTTPErrorProcessor):
-    """Hands every response back as it is, 3xx and 4xx included.
-
-    We follow redirects ourselves, because urllib would forward the
-    ``Authorization`` header to whatever host a redirect points at.
-    """
-
-    def http_response(self, request: urllib.request.Request, response: Any) -> Any:
-        return response
-
-    https_response = http_response
-
-
-_OPENER: Final = urllib.request.build_opener(_PassErrorsThrough)
-_REDIRECTS: Final = frozenset({301, 302, 303, 307, 308})
-
-
-def _origin(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
-
-
-def _host(url: str) -> str:
-    return urlsplit(url).hostname or url
-
-
-def _get(
-    url: str, *, token: str | None, timeout: float, headers: Mapping[str, str] | None = None
-) -> http.client.HTTPResponse:
-    """GET ``url`` following redirects; the token goes to ``url``'s origin only.
-
-    Returns the final (non-redirect) response, whatever its status. Raises
-    :class:`DownloadError` when the server cannot be reached.
-    """
-    first_origin = _origin(url)
-    for _ in range(_MAX_REDIRECTS + 1):
-        request = urllib.request.Request(url, method="GET")
-        request.add_header("User-Agent", USER_AGENT)
-        # A compressed body would make byte offsets (Range, Content-Length) meaningless.
-        request.add_header("Accept-Encoding", "identity")
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        if token and _origin(url) == first_origin:
-            request.add_header("Authorization", f"Bearer {token}")
-        try:
-            response = _OPENER.open(request, timeout=timeout)
-        except (OSError, http.client.HTTPException) as error:
-            raise _unreachable(url, error) from error
-        if response.status not in _REDIRECTS:
-            return response
-        location = response.headers.get("Location")
-        response.close()
-        if not location:
-            raise DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "{host} sent a redirect without a target: try again later.").format(host=_host(url)))
-        url = urljoin(url, location)
-    raise DownloadError(QT_TRANSLATE_NOOP(
-        "Downloads", "{host} redirected too many times: try again later.").format(host=_host(url)))
-
-
-def _unreachable(url: str, error: BaseException) -> DownloadError:
-    reason: object = error.reason if isinstance(error, urllib.error.URLError) else error
-    host = _host(url)
-    if isinstance(reason, ssl.SSLError):
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "Could not make a secure connection to {host} ({error}): "
-            "a proxy or antivirus program may be intercepting HTTPS."
-        ).format(host=host, error=str(reason)))
-    if isinstance(reason, TimeoutError):
-        detail: str = QT_TRANSLATE_NOOP("Downloads", "it did not answer in time")
-    else:
-        detail = str(reason) or type(reason).__name__
-    return DownloadError(QT_TRANSLATE_NOOP(
-        "Downloads", "Could not reach {host}: check the network connection ({detail}).").format(host=host, detail=detail))
-
-
-def _transfer_refused(status: int) -> DownloadError:
-    """A failed answer from the server that sends a file's bytes (the Hub's CDN, mostly)."""
-    if status >= 500 or status == 429:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The download server is busy (HTTP {status}): try again in a few minutes."
-        ).format(status=status))
-    return DownloadError(QT_TRANSLATE_NOOP(
-        "Downloads", "The download server refused the file (HTTP {status}): try again; "
-        "if it keeps failing, the file may have changed on the Hub."
-    ).format(status=status))
-
-
-def _hub_failure(
-    error: Exception, *, endpoint: str, repo_id: str, file: str | None, token: str | None
-) -> DownloadError:
-    """What huggingface_hub raised, as a message for a person: what went wrong and what to do.
-
-    huggingface_hub reads the Hub's ``X-Error-Code`` (``hf_raise_for_status``):
-    it raises :class:`~huggingface_hub.errors.GatedRepoError` for a license not
-    accepted, :class:`~huggingface_hub.errors.RepositoryNotFoundError` for a
-    missing repository (the Hub answers 401 for one when no token is sent, so
-    as not to reveal private ones), and so on. Network failures come from its
-    HTTP library (httpx2). Anything else is returned as it reads.
-    """
-    import httpx2
-    from huggingface_hub import errors
-
-    page = f"{endpoint}/{repo_id}"
-    if isinstance(error, errors.GatedRepoError):  # a RepositoryNotFoundError too: first
-        if token:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The model repository '{repo}' is gated and the account of HF_TOKEN has no access "
-                "yet: accept its license on the Hub ({page}) with that account, then try again."
-            ).format(repo=repo_id, page=page))
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The model repository '{repo}' is gated: accept its license on the Hub ({page}) "
-            "and set HF_TOKEN to an access token of your account."
-        ).format(repo=repo_id, page=page))
-    http_status = error.response.status_code if isinstance(error, errors.HfHubHTTPError) else None
-    if isinstance(error, errors.RepositoryNotFoundError) or (http_status == 404 and file is None):
-        if token:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "There is no model repository '{repo}' on the Hub (or it is private)."
-            ).format(repo=repo_id))
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "There is no model repository '{repo}' on the Hub (or it is private: "
-            "set HF_TOKEN to reach your private repositories)."
-        ).format(repo=repo_id))
-    if isinstance(error, errors.RemoteEntryNotFoundError) or http_status == 404:
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "'{file}' is not in the model repository '{repo}': it may have been renamed or "
-            "removed; reload the list of files."
-        ).format(file=file, repo=repo_id))
-    if isinstance(error, errors.RevisionNotFoundError):
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "The model repository '{repo}' has no '{revision}' branch.").format(repo=repo_id, revision=REVISION))
-    if isinstance(error, errors.HfHubHTTPError):
-        status = error.response.status_code
-        detail = error.server_message or error.response.headers.get("X-Error-Message", "")
-        if status == 401:
-            if token:
-                return DownloadError(QT_TRANSLATE_NOOP(
-                    "Downloads", "The Hub refused the access token in HF_TOKEN ({detail}): it is invalid "
-                    "or expired; create a new one at {address}."
-                ).format(detail=detail or "HTTP 401", address=f"{endpoint}/settings/tokens"))
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The model repository '{repo}' is gated or private: accept its license on the Hub "
-                "({page}) and set HF_TOKEN to an access token of your account."
-            ).format(repo=repo_id, page=page))
-        if status == 403:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The Hub refused access to '{repo}' ({detail}). If it is gated, accept "
-                "its license on the Hub ({page}) and set HF_TOKEN to an access token of that account."
-            ).format(repo=repo_id, detail=detail or "HTTP 403", page=page))
-        if status == 429:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The Hub is limiting requests from this network: wait a few minutes and try again."))
-        if status >= 500:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The Hub has a problem right now (HTTP {status}): try again in a few minutes."
-            ).format(status=status))
-        if detail:
-            return DownloadError(QT_TRANSLATE_NOOP(
-                "Downloads", "The Hub answered HTTP {status}: {detail}.").format(status=status, detail=detail))
-        return DownloadError(QT_TRANSLATE_NOOP("Downloads", "The Hub answered HTTP {status}.").format(status=status))
-    if isinstance(error, httpx2.TimeoutException):
-        return _unreachable(endpoint, TimeoutError(str(error)))
-    if isinstance(error, (httpx2.TransportError, errors.OfflineModeIsEnabled)):
-        cause = error.__cause__ or error.__context__
-        return _unreachable(endpoint, cause if isinstance(cause, ssl.SSLError) else error)
-    if isinstance(error, (ValueError, httpx2.DecodingError)):  # not JSON, or not what model_info expects
-        return DownloadError(QT_TRANSLATE_NOOP(
-            "Downloads", "{host} sent a list of files Inkwell does not understand: is HF_ENDPOINT right?"
-        ).format(host=_host(endpoint)))
-    return DownloadError(str(error) or type(error).__name__)
-
-
-def _hf_api(endpoint: str, token: str | None) -> Any:
-    from huggingface_hub import HfApi
-
-    # token=False: none at all (None would make huggingface_hub look for one again).
-    return HfApi(endpoint=endpoint, token=token or False, library_name="inkwell", library_version=__version__)
-
-
-# ---------------------------------------------------------------------------
-# Listing
-
-
-def list_gguf_files(
-    repo_id: str, *, endpoint: str | None = None, token: str | None = None, timeout: float = 15
-) -> list[RemoteFile]:
-    """The ``.gguf`` files of a model repository (all folders), sorted by path.
-
-    Asks ``HfApi.model_info(files_metadata=True)``: every file with its size,
-    and the SHA-256 of LFS files. ``token`` defaults to :func:`hub_token`
-    (``""``: none). Raises :class:`DownloadError`; :class:`ValueError` for a
-    malformed ``repo_id``.
-    """
-    _check_repo_id(repo_id)
-    base = (endpoint or hub_endpoint()).rstrip("/")
-    token = token if token is not None else hub_token()
-    try:
-        info = _hf_api(base, token).model_info(repo_id, revision=REVISION, files_metadata=True, timeout=timeout)
-    except Exception as error:  # noqa: BLE001 - every failure becomes a message (_hub_failure)
-        raise _hub_failure(error, endpoint=base, repo_id=repo_id, file=None, token=token) from error
-    files = []
-    for sibling in info.siblings or ():
-        path, size = sibling.rfilename, sibling.size
-        if not isinstance(path, str) or not path.lower().endswith(".gguf"):
-            continue
-        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
-            continue
-        oid = sibling.lfs.sha256 if sibling.lfs is not None else None
-        sha256 = oid.lower() if isinstance(oid, str) and _SHA256_RE.fullmatch(oid.lower()) else None
-        files.append(RemoteFile(path=path, size=size, sha256=sha256, quant=quant_of(path)))
-    return sorted(files, key=lambda f: f.path.lower())
-
-
-@dataclass(frozen=True)
-class RemoteModel:
-    """A model in a Hub repository: one ``.gguf`` file, or the parts of a split one.
-
-    ``parts`` are sorted by part number; ``count`` is how many parts the
-    names say there are (1 for a single file). A repository that lacks some
-    parts gives a model with ``missing`` part numbers, which cannot be
-    downloaded complete.
-    """
-
-    parts: tuple[RemoteFile, ...]
-    count: int = 1
-
-    @property
-    def path(self) -> str:
-        """The path of the first part (what a catalog entry names)."""
-        return self.parts[0].path
-
-    @property
-    def name(self) -> str:
-        """The file name without ``.gguf`` and without a ``-00001-of-00003`` suffix."""
-        split = split_part(self.parts[0].name)
-        if split is not None:
-            return split[0]
-        name = self.parts[0].name
-        return name[:-5] if name.lower().endswith(".gguf") else name
-
-    @property
-    def size(self) -> int:
-        return sum(part.size for part in self.parts)
-
-    @property
-    def quant(self) -> str | None:
-        return self.parts[0].quant
-
-    @property
-    def missing(self) -> tuple[int, ...]:
-        present = {split[1] for part in self.parts if (split := split_part(part.path)) is not None}
-        return tuple(i for i in range(1, self.count + 1) if i not in present) if self.count > 1 else ()
-
-    def has(self, path: str) -> bool:
-        """Whether ``path`` (a file in the repository) is this model or one of its parts."""
-        return any(part.path == path for part in self.parts)
-
-
-def remote_models(files: list[RemoteFile]) -> list[RemoteModel]:
-    """``files`` as models: the parts of a split model (llama.cpp's
-    ``-00001-of-00003`` naming, per folder) grouped into one, sorted by path."""
-    groups: dict[tuple[str, str, int], dict[int, RemoteFile]] = {}
-    models: list[RemoteModel] = []
-    for remote in files:
-        split = split_part(remote.path)
-        if split is None:
-            models.append(RemoteModel((remote,)))
-            continue
-        stem, index, count = split
-        folder = PurePosixPath(remote.path).parent.as_posix()
-        groups.setdefault((folder, stem.lower(), count), {})[index] = remote
-    for (_, _, count), by_index in groups.items():
-        models.append(RemoteModel(tuple(by_index[i] for i in sorted(by_index)), count))
-    return sorted(models, key=lambda m: m.path.lower())
-
-
-def list_gguf_models(
-    repo_id: str, *, endpoint: str | None = None, token: str | None = None, timeout: float = 15
-) -> list[RemoteModel]:
-    """The GGUF models of a repository: :func:`list_gguf_files`, split parts grouped."""
-    return remote_models(list_gguf_files(repo_id, endpoint=endpoint, token=token, timeout=timeout))
-
-
-# ---------------------------------------------------------------------------
-# Downloading
 
 
 def _free_bytes(folder: Path) -> int:
@@ -673,7 +168,7 @@ class Download:
         chunk_size: int = 1 << 20,
         timeout: float = 30,
     ) -> None:
-        _check_repo_id(repo_id)
+        check_repo_id(repo_id)
         name = remote.name
         # Files are flattened into the models folder: the name alone must be safe there.
         if not name or name.startswith(".") or "\\" in name or name != name.strip():
@@ -846,10 +341,10 @@ class Download:
             offset, hasher = 0, hashlib.sha256()
         url = urljoin(self.url, metadata.location)
         # The token goes to the Hub only (a small file's bytes come from the Hub itself).
-        token = self._token if _origin(url) == _origin(self.url) else None
+        token = self._token if origin(url) == origin(self.url) else None
         for _ in range(3):
             headers = {"Range": f"bytes={offset}-"} if offset else {}
-            response = _get(url, token=token, timeout=self.timeout, headers=headers)
+            response = http_get(url, token=token, timeout=self.timeout, headers=headers)
             try:
                 status = response.status
                 if status == 200:
@@ -862,7 +357,7 @@ class Download:
                     self._write_sidecar()  # with the etag just seen
                     return response, offset, hasher
                 if status not in (206, 416) or not offset:
-                    raise _transfer_refused(status)
+                    raise transfer_refused(status)
                 # A 206 for the wrong bytes, or a 416: start over.
             except BaseException:
                 response.close()
@@ -882,8 +377,8 @@ class Download:
                 self.url, token=self._token or False, timeout=self.timeout, endpoint=self.endpoint,
                 library_name="inkwell", library_version=__version__,
             )
-        except Exception as error:  # noqa: BLE001 - every failure becomes a message (_hub_failure)
-            raise _hub_failure(
+        except Exception as error:  # noqa: BLE001 - every failure becomes a message (hub_failure)
+            raise hub_failure(
                 error, endpoint=self.endpoint, repo_id=self.repo_id, file=self.remote.path, token=self._token
             ) from error
 
@@ -900,7 +395,7 @@ class Download:
         other_sha256 = (
             self.remote.sha256 is not None
             and etag is not None
-            and _SHA256_RE.fullmatch(etag) is not None
+            and SHA256_RE.fullmatch(etag) is not None
             and etag != self.remote.sha256
         )
         other_size = metadata.size is not None and metadata.size != self.remote.size
