@@ -75,3 +75,21 @@ def test_import_linter_sees_a_broken_contract(tmp_path):
     (copy / "app" / "core" / "bad.py").write_text("import app.ui.main_window\n")
     done = lint_imports(copy)
     assert done.returncode != 0 and "app.core.bad -> app.ui.main_window" in done.stdout
+
+
+def test_core_modules_stay_small():
+    sizes = {path.relative_to(APP).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
+             for path in (APP / "core").rglob("*.py")}
+    assert {name: lines for name, lines in sizes.items() if lines > 800} == {}
+
+
+def test_every_package_ships_in_the_wheel():
+    """pyproject.toml lists the packages one by one: a package missing there is missing from the wheel."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+
+    listed = set(tomllib.loads((APP.parent / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    packages = {".".join(init.parent.relative_to(APP.parent).parts) for init in APP.rglob("__init__.py")}
+    assert packages - listed == set()
