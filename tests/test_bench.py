@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 
+from app.cli import bench
 from app.cli.bench import _stop_latency, format_table, measure_remote
-from app.core.generation import GenerationStats
+from app.cli.main import build_parser
+from app.core.generation import GenerationStats, ModelInfo
 
 
 class PretendEngine:
@@ -49,3 +53,105 @@ def test_the_table_and_json_say_when_stop_was_not_measured():
     assert remote_row.split()[-1] == "n/a"
     assert "nothing was measured" in format_table(summary)
     assert json.loads(json.dumps(summary))["remote"]["remote"]["stop_s"] is None  # null in the JSON
+
+
+class PretendLlama:
+    """What the bare and create_completion jobs ask of llama_cpp.Llama."""
+
+    def reset(self) -> None:
+        pass
+
+    def set_seed(self, seed: int) -> None:
+        pass
+
+    def generate(self, tokens, **sampling):
+        while True:
+            yield 1
+
+    def create_completion(self, tokens, *, max_tokens, stream, **sampling):
+        for index in range(max_tokens):
+            yield {"choices": [{"text": "word ", "finish_reason": "length" if index == max_tokens - 1 else None}]}
+
+
+class PretendBackend:
+    llm = PretendLlama()
+
+    def tokenize_prompt(self, prompt: str) -> list[int]:
+        return [1] * len(prompt.split())
+
+    def sampling_kwargs(self, request) -> dict:
+        return {"temp": 0.8, "top_p": 0.95, "top_k": 40, "min_p": 0.05, "repeat_penalty": 1.1, "logits_processor": None}
+
+
+class PretendHeadlessEngine(PretendEngine):
+    """The whole of HeadlessEngine that `inkwell bench` uses: a model that loads at once,
+    replies of ``max_tokens`` pieces and jobs run on a pretend backend."""
+
+    def __init__(self) -> None:
+        super().__init__(chunks=0)
+
+    def load(self, path: str, params) -> ModelInfo:
+        return ModelInfo(path, "pretend", "llama", params.n_ctx, params.n_ctx, True, 0, 30, False, n_threads=2)
+
+    def generate(self, request, on_text=None) -> GenerationStats:
+        self.chunks = request.max_tokens
+        stats = super().generate(request, on_text)
+        return replace(stats, prompt_tokens=40, total_seconds=0.5)
+
+    def connect(self, engine, api_key: str = "") -> ModelInfo:
+        return ModelInfo(engine.api_base, "pretend remote", "", 4096, 4096, True, 0, 0, False)
+
+    def run(self, job):
+        return job(PretendBackend())
+
+    def close(self) -> None:
+        pass
+
+
+def run_pretend_bench(monkeypatch, capsys, tmp_path, *options: str) -> tuple[int, str, str]:
+    monkeypatch.setattr(bench, "HeadlessEngine", PretendHeadlessEngine)
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "bench", "--model", str(tmp_path / "pretend.gguf"),
+                                      "--lengths", "8,16", "--repeats", "2", "--turns", "2", "--draft-words", "100",
+                                      *options])
+    code = bench.run_bench(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bench_says_on_stderr_how_far_it_is_and_keeps_stdout_for_the_results(monkeypatch, capsys, tmp_path):
+    code, out, err = run_pretend_bench(monkeypatch, capsys, tmp_path, "--json")
+    assert code == 0, err
+    summary = json.loads(out)  # nothing but the JSON on stdout
+    assert set(summary["lengths"]) == {"8", "16"} and len(summary["conversation"]) == 2
+    steps = [re.fullmatch(r"\[(\d+)/(\d+)\] (.+)", line) for line in err.splitlines()]
+    assert all(steps), err
+    # loading, warm-up, 2 lengths x 2 repeats x 3 methods, 2 turns twice, the draft twice
+    assert [(int(s[1]), int(s[2])) for s in steps] == [(n, 20) for n in range(1, 21)]
+    said = [s[3] for s in steps]
+    assert said[0] == "loading pretend.gguf"
+    assert "16 tokens, bare, run 2 of 2" in said
+    assert "conversation, turn 2 of 2 again, from an empty cache" in said
+    assert said[-1] == "continuing the 100-word draft again at the same place"
+
+
+def test_the_table_goes_to_stdout_alone(monkeypatch, capsys, tmp_path):
+    code, out, err = run_pretend_bench(monkeypatch, capsys, tmp_path)
+    assert code == 0, err
+    assert out.startswith("Model: pretend, context 4096, threads: 2\n")
+    assert not re.search(r"^\[\d+/\d+\]", out, re.MULTILINE)
+    assert err.splitlines()[-1].startswith("[20/20] ")
+
+
+def test_the_remote_comparison_is_counted_too(monkeypatch, capsys, tmp_path):
+    code, out, err = run_pretend_bench(monkeypatch, capsys, tmp_path, "--turns", "0", "--draft-words", "0",
+                                       "--engine", "http://127.0.0.1:1/v1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["remote_engine"] == "http://127.0.0.1:1/v1"
+    # loading, warm-up, 2 x 2 x 3 runs, then the remote warm-up and 2 repeats x 2 engines
+    assert err.splitlines()[-5:] == [
+        "[15/19] remote engine, warm-up",
+        "[16/19] 8 tokens, local engine, run 1 of 2",
+        "[17/19] 8 tokens, remote engine, run 1 of 2",
+        "[18/19] 8 tokens, remote engine, run 2 of 2",
+        "[19/19] 8 tokens, local engine, run 2 of 2",
+    ]

@@ -9,17 +9,20 @@ settings (end-of-sequence suppressed, so every run has the exact length):
 
 Each run starts from an empty KV cache. Runs alternate between methods so that a noisy
 neighbour slows all of them alike; the median of each is reported.
+
+A whole bench takes minutes: stderr says which measurement is running and how far it is
+("[6/42] 128 tokens, bare, run 2 of 3"); stdout carries the results alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from app.cli.common import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, remote_engine_for, resolve_model
 from app.core.generation import (
@@ -39,6 +42,31 @@ PROMPT = (
 )
 SAMPLER = SamplerSettings(temperature=0.8, top_p=0.95, top_k=40, min_p=0.05, repeat_penalty=1.1, seed=1234)
 METHODS = ("engine", "bare", "create_completion")
+
+# What a measurement says when it starts ("128 tokens, bare, run 2 of 3"); by default nothing.
+Announce = Callable[[str], None]
+
+
+def _quiet(what: str) -> None:
+    pass
+
+
+class StepCounter:
+    """Numbers the measurements as they start, on stderr: "[6/42] 128 tokens, bare, run 2 of 3"."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.done = 0
+
+    def __call__(self, what: str) -> None:
+        self.done += 1
+        print(f"[{self.done}/{self.total}] {what}", file=sys.stderr, flush=True)
+
+
+def count_steps(lengths: list[int], repeats: int, turns: int, draft_words: int, remote: bool) -> int:
+    """How many measurements a bench announces, loading the model included."""
+    runs = 1 + len(lengths) * repeats * len(METHODS) if lengths else 0  # with the warm-up
+    return 1 + runs + 2 * turns + (2 if draft_words else 0) + (1 + 2 * repeats if remote else 0)
 
 
 @dataclass
@@ -138,13 +166,15 @@ def _engine_run(engine, length: int) -> Run:
     )
 
 
-def measure(engine, lengths: list[int], repeats: int) -> list[Run]:
+def measure(engine, lengths: list[int], repeats: int, announce: Announce = _quiet) -> list[Run]:
     runs: list[Run] = []
-    engine.generate(GenerationRequest(prompt=PROMPT, max_tokens=16, sampler=SAMPLER))  # warm-up
+    announce("warm-up")
+    engine.generate(GenerationRequest(prompt=PROMPT, max_tokens=16, sampler=SAMPLER))
     for length in lengths:
         for repeat in range(repeats):
             order = METHODS[repeat % 3 :] + METHODS[: repeat % 3]
             for method in order:
+                announce(f"{length} tokens, {method}, run {repeat + 1} of {repeats}")
                 if method == "engine":
                     runs.append(_engine_run(engine, length))
                 elif method == "bare":
@@ -170,13 +200,14 @@ QUESTIONS = (
 )
 
 
-def measure_conversation(engine, turns: int, reply_tokens: int = 48) -> list[dict]:
+def measure_conversation(engine, turns: int, reply_tokens: int = 48, announce: Announce = _quiet) -> list[dict]:
     """A conversation of ``turns`` turns, as the chat window sends it (the whole history
     every turn). Each turn is measured twice: as it happens, reusing the KV cache of the
     turn before, and again from an empty cache for comparison."""
     history = [ChatMessage("system", "You are a helpful writing assistant.")]
     rows = []
     for turn in range(turns):
+        announce(f"conversation, turn {turn + 1} of {turns}")
         history.append(ChatMessage("user", QUESTIONS[turn % len(QUESTIONS)]))
         chunks: list[str] = []
         request = GenerationRequest(messages=tuple(history), max_tokens=reply_tokens, sampler=SAMPLER, ignore_eos=True)
@@ -189,6 +220,7 @@ def measure_conversation(engine, turns: int, reply_tokens: int = 48) -> list[dic
             "ttft_s": stats.time_to_first_token,
         })
     for row, turn in zip(rows, range(turns)):
+        announce(f"conversation, turn {turn + 1} of {turns} again, from an empty cache")
         engine.run(_reset)
         messages = tuple(history[: 2 + 2 * turn])
         stats = engine.generate(GenerationRequest(messages=messages, max_tokens=1, sampler=SAMPLER))
@@ -208,13 +240,15 @@ def synthetic_draft(words: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def measure_long_draft(engine, words: int) -> dict:
+def measure_long_draft(engine, words: int, announce: Announce = _quiet) -> dict:
     """Continuing a long draft twice at the same place: the second time, the prompt is
     already in the KV cache."""
     engine.run(_reset)
     source = ContinuationSource(synthetic_draft(words), memory="A quiet story about a lighthouse keeper.")
     request = GenerationRequest(continuation=source, max_tokens=16, sampler=SAMPLER, ignore_eos=True)
+    announce(f"continuing a {words:,}-word draft")
     first = engine.generate(request)
+    announce(f"continuing the {words:,}-word draft again at the same place")
     second = engine.generate(request)
     return {
         "words": words,
@@ -249,14 +283,16 @@ def _median(values: list[float | None]) -> float | None:
     return statistics.median(measured) if measured else None
 
 
-def measure_remote(local, remote, length: int, repeats: int) -> dict:
+def measure_remote(local, remote, length: int, repeats: int, announce: Announce = _quiet) -> dict:
     """The same request through the local engine and a remote one, alternating: first token,
     generation speed and how fast Stop ends a reply. With the same model served on this
     computer, the ratios are the cost of the HTTP path."""
     rows: dict[str, dict[str, list[float]]] = {name: {"ttft_s": [], "gen_tps": [], "stop_s": []} for name in ("local", "remote")}
-    remote.generate(GenerationRequest(prompt=PROMPT, max_tokens=4, sampler=SAMPLER))  # warm-up
+    announce("remote engine, warm-up")
+    remote.generate(GenerationRequest(prompt=PROMPT, max_tokens=4, sampler=SAMPLER))
     for repeat in range(repeats):
         for name in (("local", "remote") if repeat % 2 == 0 else ("remote", "local")):
+            announce(f"{length} tokens, {name} engine, run {repeat + 1} of {repeats}")
             # Both keep the prompt in their cache from the previous run, as a server does.
             engine = local if name == "local" else remote
             stats = engine.generate(GenerationRequest(prompt=PROMPT, max_tokens=length, sampler=SAMPLER, ignore_eos=True))
@@ -356,11 +392,13 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
     if model is None:
         print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
+    announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine)))
     engine = HeadlessEngine()
     try:
         try:
             params = load_params_for(args)
             n_ctx = max(args.n_ctx or 4096, max(lengths, default=0) + 256)
+            announce(f"loading {model.name}")
             info = engine.load(str(model), replace(params, n_ctx=n_ctx))
         except EngineFailure as error:
             print(f"inkwell: {error}", file=sys.stderr)
@@ -368,13 +406,13 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
         if info.n_ctx < max(lengths, default=0) + 128:
             print(f"inkwell: {info.name} holds only {info.n_ctx} tokens; use shorter --lengths.", file=sys.stderr)
             return EXIT_USAGE
-        summary = summarize(measure(engine, lengths, args.repeats)) if lengths else {"lengths": {}}
+        summary = summarize(measure(engine, lengths, args.repeats, announce)) if lengths else {"lengths": {}}
         if args.turns:
-            summary["conversation"] = measure_conversation(engine, args.turns)
+            summary["conversation"] = measure_conversation(engine, args.turns, announce=announce)
         if args.draft_words:
-            summary["long_draft"] = measure_long_draft(engine, args.draft_words)
+            summary["long_draft"] = measure_long_draft(engine, args.draft_words, announce)
         if args.engine:
-            failure = _measure_remote_into(summary, args, engine, lengths[0] if lengths else 128)
+            failure = _measure_remote_into(summary, args, engine, lengths[0] if lengths else 128, announce)
             if failure:
                 print(f"inkwell: {failure}", file=sys.stderr)
                 return EXIT_USAGE
@@ -390,7 +428,7 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
         engine.close()
 
 
-def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length: int) -> str | None:
+def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length: int, announce: Announce) -> str | None:
     """Adds the remote comparison to ``summary``; returns a message when it cannot run."""
 
     try:
@@ -400,7 +438,7 @@ def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length:
     remote = HeadlessEngine()
     try:
         remote.connect(engine, key)
-        summary["remote"] = measure_remote(local, remote, length, args.repeats)
+        summary["remote"] = measure_remote(local, remote, length, args.repeats, announce)
         summary["remote_engine"] = engine.api_base
     except EngineFailure as error:
         return str(error)
