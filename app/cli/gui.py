@@ -11,6 +11,10 @@ from app.cli.common import EXIT_FAILED, EXIT_OK, load_params_for, settings_for
 from app.core.paths import AppPaths, find_starter_model
 
 def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
+    problem = _x11_libraries_problem()
+    if problem:
+        print(f"inkwell: {problem}", file=sys.stderr)
+        return EXIT_FAILED
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.ui.i18n import install_language
@@ -72,6 +76,22 @@ def open_window(args: argparse.Namespace, paths: AppPaths, host):
     problem = getattr(args, "_settings_problem", None)
     return MainWindow(host, paths, load_params_for(args) if (args.n_ctx or args.threads) else None,
                       notices=[problem] if problem else [])
+
+
+def _x11_libraries_problem() -> str | None:
+    """What to install when Qt's X11 plugin would abort the start for want of system
+    libraries (it says only that the plugin could not be loaded); None otherwise."""
+    import os
+    import shutil
+
+    from PySide6.QtCore import QLibraryInfo
+
+    from app.core.system_libraries import read_os_release, xcb_plugin_problem
+
+    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    libraries = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.LibrariesPath))
+    return xcb_plugin_problem([plugins / "platforms" / "libqxcb.so", libraries / "libQt6XcbQpa.so.6"], os.environ,
+                              ldd=shutil.which("ldd"), os_release=read_os_release())
 
 
 def _model_request(model: Path | None) -> str:
