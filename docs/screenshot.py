@@ -30,6 +30,7 @@ from app.core.store import Store  # noqa: E402
 from app.engine.host import EngineHost  # noqa: E402
 from app.ui.i18n import install_language  # noqa: E402
 from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.services import Services  # noqa: E402
 from app.ui.theme import apply_theme  # noqa: E402
 
 PROMPTS = {
@@ -77,17 +78,17 @@ def take(out_dir: Path, name: str, language: str, theme: str, quick: bool) -> li
         engines.put(RemoteEngine("Team GPU server", "http://gpu-box:8080/v1", model="qwen2.5-14b-instruct"))
         engines.put(RemoteEngine("Ollama", "http://localhost:11434/v1", model="llama3.2:3b"))
         host = EngineHost()
-        window = MainWindow(host, paths, LoadParams(n_ctx=4096))
+        window = MainWindow(Services.start(paths, host, LoadParams(n_ctx=4096)))
         apply_theme(theme)
-        window.render_conversation()
+        window.chat.render_conversation()
         window.resize(1100, 680)
         window.show()
         window.load_model(find_starter_model())
         wait_for(host.loaded)
         if not quick:
-            window.max_tokens = 160
+            window.preferences.max_tokens = 160
             window.chat_input.setPlainText(first)
-            window.send()
+            window.chat.send()
             wait_for(host.finished)
         window.chat_input.setPlainText(second)
         app.processEvents()

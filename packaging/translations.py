@@ -23,9 +23,23 @@ def sources(root: Path = ROOT) -> list[str]:
     return sorted(str(p.relative_to(root)) for folder in SOURCE_FOLDERS for p in (root / folder).rglob("*.py"))
 
 
+def known_translations(ts: Path = TS) -> dict[str, str]:
+    """Every finished translation in the file, by source text, whatever its context."""
+    known = {}
+    for message in ET.parse(ts).iter("message"):
+        translation = message.find("translation")
+        if translation is not None and (translation.text or "").strip() and translation.get("type") is None:
+            known[message.findtext("source") or ""] = translation.text
+    return known
+
+
 def update(ts: Path = TS) -> None:
+    """Refreshes the file from the code. A string that moved to another class keeps the
+    translation it had in its old one."""
+    known = known_translations(ts)
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
     subprocess.run([str(lupdate), "-silent", "-no-obsolete", *sources(), "-ts", str(ts)], check=True, cwd=ROOT)
+    fill(ts, {source: text for source, text in known.items() if source in untranslated(ts)})
 
 
 def untranslated(ts: Path = TS) -> list[str]:

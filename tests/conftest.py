@@ -89,6 +89,7 @@ def make_window(qtbot, starter_model):
     from app.core.generation import LoadParams
     from app.engine.host import EngineHost
     from app.ui.main_window import MainWindow
+    from app.ui.services import Services
 
     windows = []
 
@@ -98,7 +99,7 @@ def make_window(qtbot, starter_model):
         from app.engine.worker import EngineWorker
 
         host = EngineHost(worker=EngineWorker(backend) if backend else None)
-        window = MainWindow(host, paths, LoadParams(n_ctx=n_ctx))
+        window = MainWindow(Services.start(paths, host, LoadParams(n_ctx=n_ctx)))
         qtbot.addWidget(window)
         window.show()
         window.activateWindow()

@@ -120,8 +120,8 @@ def start_streaming():
         return QTimer.singleShot(100, start_streaming)
     shortcut(window, Qt.Key.Key_1, lambda: window.mode_tabs.currentIndex() == 0,
              lambda: window.mode_tabs.setCurrentIndex(0), "Ctrl+1")
-    window.max_tokens = 1000  # a long reply, so the kill usually lands while it streams
-    shortcut(window, Qt.Key.Key_N, lambda: window.conversation_id is None, window.new_conversation, "Ctrl+N")
+    window.preferences.max_tokens = 1000  # a long reply, so the kill usually lands while it streams
+    shortcut(window, Qt.Key.Key_N, lambda: window.chat.conversation_id is None, window.chat.new_conversation, "Ctrl+N")
     box = window.findChild(QPlainTextEdit, "chatInput")
     QTest.keyClicks(box, "Tell me a long story about a lighthouse keeper and a storm, in many chapters.")
     # The log sees each chunk just before or after the window does (the checks allow either way);
@@ -136,10 +136,10 @@ def start_streaming():
         window.host.chunk.connect(lambda _request, text: log("chunk", text=text))
         window.host.finished.connect(lambda *_: log("finished"))
     QTest.keyClick(box, Qt.Key.Key_Return)
-    if window.streaming is None:
+    if window.chat.streaming is None:
         log("error", text="the message was not sent")
     else:
-        log("start", message=window.streaming.message_id)
+        log("start", message=window.chat.streaming.message_id)
 
 
 application = QApplication(sys.argv[:1])  # the window's own, created first for the timers

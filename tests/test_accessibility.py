@@ -41,7 +41,7 @@ def tab_stops(root, start) -> list[str]:
 
 def test_tab_moves_through_the_chat_in_reading_order(qtbot, make_window, app_paths):
     window = make_window(app_paths, load=False)
-    qtbot.mouseClick(window.system_prompt_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.chat.persona_bar.prompt_button, Qt.MouseButton.LeftButton)
     chat = [name for name in tab_stops(window, window) if name in {
         "conversationSearch", "newConversationButton", "conversationList", "personaChooser",
         "systemPromptButton", "systemPromptEdit", "savePersonaButton", "chatView", "chatInput", "sendButton"}]
@@ -50,7 +50,7 @@ def test_tab_moves_through_the_chat_in_reading_order(qtbot, make_window, app_pat
     # And the real key: from the message box, Tab goes to Send.
     window.chat_input.setFocus()
     qtbot.keyClick(window.chat_input, Qt.Key.Key_Tab)
-    qtbot.waitUntil(lambda: window.focusWidget() is window.send_button, timeout=2000)
+    qtbot.waitUntil(lambda: window.focusWidget() is window.chat.send_button, timeout=2000)
 
 
 def test_tab_moves_through_the_models_page_and_settings_in_reading_order(make_window, app_paths):
@@ -62,7 +62,7 @@ def test_tab_moves_through_the_models_page_and_settings_in_reading_order(make_wi
     assert stops.index("modelList") < stops.index("loadModelButton") < stops.index("catalogList") \
         < stops.index("downloadButton") < stops.index("repoInput") < stops.index("listFilesButton") \
         < stops.index("remoteFileList") < stops.index("downloadFileButton")
-    dialog = SettingsDialog(window.settings, ["Chat (balanced)"], "", window)
+    dialog = SettingsDialog(window.preferences.settings, ["Chat (balanced)"], "", window)
     dialog.show()
     stops = tab_stops(dialog, dialog)
     assert stops[0] == "settingsTabs" and stops[-2:] == ["settingsOkButton", "settingsCancelButton"]

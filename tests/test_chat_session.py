@@ -130,3 +130,34 @@ def test_sending_waits_for_a_model(qtbot, tmp_path):
     assert said and chat.conversation_id is None
     host.shutdown()
     store.close()
+
+
+def test_deleting_the_open_conversation_starts_a_new_one_and_undo_reopens_it(qtbot, session):
+    with qtbot.waitSignal(session.reply_finished, timeout=60_000):
+        session.send("Remember the lighthouse.")
+    conversation_id = session.conversation_id
+    opened, offers = [], []
+    session.opened.connect(opened.append)
+    session.undo_offered.connect(lambda text, undo: offers.append((text, undo)))
+    session.delete_conversation(conversation_id)
+    assert session.conversation_id is None and opened == [None]
+    assert session.store.list_conversations() == []
+    text, undo = offers[0]
+    assert "Remember the lighthouse." in text
+    undo()
+    assert session.conversation_id == conversation_id
+    assert [c.id for c in session.store.list_conversations()] == [conversation_id]
+    assert opened[-1].id == conversation_id
+
+
+def test_open_last_reopens_the_conversation_open_at_the_end(qtbot, session, tmp_path):
+    with qtbot.waitSignal(session.reply_finished, timeout=60_000):
+        session.send("Where were we?")
+    kept = session.conversation_id
+    other = ChatSession(session.store, session.host, session.chat_settings)
+    other.open_last()
+    assert other.conversation_id == kept
+    session.store.delete_conversation(kept)
+    third = ChatSession(session.store, session.host, session.chat_settings)
+    third.open_last()  # a conversation in the trash is not reopened
+    assert third.conversation_id is None

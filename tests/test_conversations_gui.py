@@ -21,7 +21,7 @@ def data_dir(app_paths):
 def open_window(make_window):
     def make(paths, load=True, n_ctx=2048):
         window = make_window(paths, load, n_ctx)
-        window.max_tokens = 12  # short replies keep the tests quick
+        window.preferences.max_tokens = 12  # short replies keep the tests quick
         return window
 
     return make
@@ -59,9 +59,9 @@ def list_titles(window):
 def test_conversations_survive_a_restart(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     send(qtbot, window, "Tell me about owls")
-    first = window.conversation_id
+    first = window.chat.conversation_id
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.conversation_id is None
+    assert window.chat.conversation_id is None
     send(qtbot, window, "Tell me about rivers")
     assert list_titles(window) == ["Tell me about rivers", "Tell me about owls"]  # newest first
 
@@ -69,34 +69,34 @@ def test_conversations_survive_a_restart(qtbot, open_window, data_dir):
     owls = window.sidebar.item_for(first)
     qtbot.mouseClick(window.sidebar.list.viewport(), Qt.MouseButton.LeftButton,
                      pos=window.sidebar.list.visualItemRect(owls).center())
-    assert window.conversation_id == first
+    assert window.chat.conversation_id == first
     assert "Tell me about owls" in window.chat_view.toPlainText()
     window.close()
 
     again = open_window(data_dir, load=False)
     assert list_titles(again) == ["Tell me about rivers", "Tell me about owls"]
-    assert again.conversation_id == first  # the last open conversation
+    assert again.chat.conversation_id == first  # the last open conversation
     assert "Tell me about owls" in again.chat_view.toPlainText()
 
 
 def test_regenerate_keeps_alternatives_and_arrows_flip(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     send(qtbot, window, "Name a colour")
-    first_reply = window.store.path(window.conversation_id)[-1]
+    first_reply = window.store.path(window.chat.conversation_id)[-1]
     events = watch(window.host)
     with qtbot.waitSignal(events.finished, timeout=60_000):
         click_link(qtbot, window, action_href("regenerate", first_reply.id))
-    path = window.store.path(window.conversation_id)
+    path = window.store.path(window.chat.conversation_id)
     second_reply = path[-1]
     assert second_reply.id != first_reply.id and second_reply.parent_id == first_reply.parent_id
     assert "2/2" in window.chat_view.toPlainText()
 
     window.chat_view.setFocus()
     qtbot.keyClick(window.chat_view, Qt.Key.Key_Left)
-    assert window.store.path(window.conversation_id)[-1].id == first_reply.id
+    assert window.store.path(window.chat.conversation_id)[-1].id == first_reply.id
     assert "1/2" in window.chat_view.toPlainText()
     qtbot.keyClick(window.chat_view, Qt.Key.Key_Right)
-    assert window.store.path(window.conversation_id)[-1].id == second_reply.id
+    assert window.store.path(window.chat.conversation_id)[-1].id == second_reply.id
 
     # Ctrl+R regenerates the last reply as a third alternative.
     events = watch(window.host)
@@ -108,20 +108,20 @@ def test_regenerate_keeps_alternatives_and_arrows_flip(qtbot, open_window, data_
 def test_edit_and_resend_keeps_the_old_branch(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     send(qtbot, window, "Write about cats")
-    original = window.store.path(window.conversation_id)
+    original = window.store.path(window.chat.conversation_id)
     click_link(qtbot, window, action_href("edit", original[0].id))
     assert window.chat_input.toPlainText() == "Write about cats"
-    assert window.edit_banner.isVisible()
+    assert window.chat.edit_banner.isVisible()
     window.chat_input.selectAll()
     send(qtbot, window, "Write about dogs")
-    branch = window.store.path(window.conversation_id)
+    branch = window.store.path(window.chat.conversation_id)
     assert branch[0].content == "Write about dogs"
     assert branch[0].parent_id == original[0].parent_id
     assert "Write about cats" not in window.chat_view.toPlainText()
     assert "2/2" in window.chat_view.toPlainText()
 
     click_link(qtbot, window, action_href("previous", branch[0].id))
-    restored = window.store.path(window.conversation_id)
+    restored = window.store.path(window.chat.conversation_id)
     assert [m.id for m in restored] == [m.id for m in original]
     assert "Write about cats" in window.chat_view.toPlainText()
 
@@ -129,7 +129,7 @@ def test_edit_and_resend_keeps_the_old_branch(qtbot, open_window, data_dir):
 def test_delete_conversation_can_be_undone(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     send(qtbot, window, "Keep me safe")
-    conversation_id = window.conversation_id
+    conversation_id = window.chat.conversation_id
     window.sidebar.list.setFocus()
     window.sidebar.list.setCurrentItem(window.sidebar.item_for(conversation_id))
     qtbot.keyClick(window.sidebar.list, Qt.Key.Key_Delete)
@@ -137,7 +137,7 @@ def test_delete_conversation_can_be_undone(qtbot, open_window, data_dir):
     assert window.undo_button.isVisible()
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     assert list_titles(window) == ["Keep me safe"]
-    assert window.conversation_id == conversation_id
+    assert window.chat.conversation_id == conversation_id
     assert "Keep me safe" in window.chat_view.toPlainText()
 
 
@@ -155,7 +155,7 @@ def test_rename_and_search(qtbot, open_window, data_dir):
     qtbot.keyClicks(editor, "Spring poem")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: list_titles(window)[0] == "Spring poem", timeout=5000)
-    assert window.store.get_conversation(window.conversation_id).title == "Spring poem"
+    assert window.store.get_conversation(window.chat.conversation_id).title == "Spring poem"
 
     qtbot.keyClicks(window.sidebar.search, "bread")
     assert list_titles(window) == ["Recipe for bread"]
@@ -175,7 +175,7 @@ def test_interrupted_reply_is_shown_after_restart(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     text = window.chat_view.toPlainText()
     assert "Once upon a time" in text
-    assert "Interrupted" in text
+    assert "This reply was interrupted before it finished" in text
     reply = window.store.path(conversation.id)[-1]
     assert reply.status == "interrupted"
     events = watch(window.host)
@@ -187,27 +187,27 @@ def test_interrupted_reply_is_shown_after_restart(qtbot, open_window, data_dir):
 
 def test_persona_sets_the_system_prompt(qtbot, open_window, data_dir):
     window = open_window(data_dir)
-    chooser = window.persona_chooser
+    chooser = window.chat.persona_bar.chooser
     index = chooser.findText("Think step by step")
     assert index >= 0
     chooser.setFocus()
     chooser.setCurrentIndex(index)
     chooser.activated.emit(index)
-    assert "step by step" in window.system_prompt_edit.toPlainText()
+    assert "step by step" in window.chat.persona_bar.prompt_edit.toPlainText()
     send(qtbot, window, "What is 12 times 3?")
-    conversation = window.store.get_conversation(window.conversation_id)
+    conversation = window.store.get_conversation(window.chat.conversation_id)
     assert conversation.persona == "Think step by step"
     assert "step by step" in conversation.system_prompt
 
 
 def test_save_persona(qtbot, open_window, data_dir, monkeypatch):
     window = open_window(data_dir, load=False)
-    qtbot.mouseClick(window.system_prompt_button, Qt.MouseButton.LeftButton)
-    assert window.system_prompt_edit.isVisible()
-    qtbot.keyClicks(window.system_prompt_edit, "Answer like a sailor.")
+    qtbot.mouseClick(window.chat.persona_bar.prompt_button, Qt.MouseButton.LeftButton)
+    assert window.chat.persona_bar.prompt_edit.isVisible()
+    qtbot.keyClicks(window.chat.persona_bar.prompt_edit, "Answer like a sailor.")
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("Sailor", True))
-    qtbot.mouseClick(window.save_persona_button, Qt.MouseButton.LeftButton)
-    assert window.persona_chooser.currentText() == "Sailor"
+    qtbot.mouseClick(window.chat.persona_bar.save_button, Qt.MouseButton.LeftButton)
+    assert window.chat.persona_bar.chooser.currentText() == "Sailor"
     saved = json.loads((data_dir.config_dir / "personas.json").read_text())
     assert saved == [{"name": "Sailor", "system_prompt": "Answer like a sailor."}]
 
@@ -242,7 +242,7 @@ def test_import_export_copy_code_and_reasoning(qtbot, open_window, data_dir, tmp
     assert "ls -la" in text
     assert "Reasoning" in text and "The user wants ls." not in text  # folded
 
-    reply_id = window.store.path(window.conversation_id)[-1].id
+    reply_id = window.store.path(window.chat.conversation_id)[-1].id
     click_link(qtbot, window, action_href("copy-code", reply_id, 0))
     assert QGuiApplication.clipboard().text() == "ls -la"
     click_link(qtbot, window, action_href("reasoning", reply_id))
@@ -273,7 +273,7 @@ def test_bad_import_is_reported(qtbot, open_window, data_dir, tmp_path, monkeypa
 
 def test_context_meter_shows_use_after_a_reply(qtbot, open_window, data_dir):
     window = open_window(data_dir)
-    meter = window.context_meter
+    meter = window.chat.context_meter
     assert meter.objectName() == "contextMeter" and meter.accessibleName()
     send(qtbot, window, "Hello there")
     assert meter.maximum() == 2048
@@ -284,11 +284,11 @@ def test_context_meter_shows_use_after_a_reply(qtbot, open_window, data_dir):
 def test_delete_message_can_be_undone(qtbot, open_window, data_dir):
     window = open_window(data_dir)
     send(qtbot, window, "First question")
-    reply = window.store.path(window.conversation_id)[-1]
+    reply = window.store.path(window.chat.conversation_id)[-1]
     click_link(qtbot, window, action_href("delete", reply.id))
-    assert [m.role for m in window.store.path(window.conversation_id)] == ["user"]
+    assert [m.role for m in window.store.path(window.chat.conversation_id)] == ["user"]
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
-    assert [m.id for m in window.store.path(window.conversation_id)][-1] == reply.id
+    assert [m.id for m in window.store.path(window.chat.conversation_id)][-1] == reply.id
 
 
 def test_messages_left_out_of_the_context_are_marked(qtbot, open_window, data_dir):
@@ -309,4 +309,25 @@ def test_messages_left_out_of_the_context_are_marked(qtbot, open_window, data_di
     dropped = reply.stats["dropped_messages"]
     assert dropped > 0
     assert window.chat_view.toPlainText().count("not in the model's context") == dropped
-    assert "left out" in window.context_meter.toolTip()
+    assert "left out" in window.chat.context_meter.toolTip()
+
+
+def test_the_list_follows_the_store_and_a_saved_reply_leaves_it_alone(qtbot, open_window, data_dir):
+    """Conversations added, renamed or deleted anywhere (here straight in the store) show in the
+    list at once; a reply being saved does not rebuild it (a rename being typed survives)."""
+    window = open_window(data_dir)
+    send(qtbot, window, "First things first")
+    first = window.chat.conversation_id
+    other = window.store.create_conversation(title="Written elsewhere")
+    assert list_titles(window) == ["Written elsewhere", "First things first"]
+    window.store.rename_conversation(other.id, "Renamed elsewhere")
+    assert list_titles(window)[0] == "Renamed elsewhere"
+    window.store.delete_conversation(other.id)
+    assert list_titles(window) == ["First things first"]
+
+    item = window.sidebar.item_for(first)
+    rebuilt = []
+    window.sidebar.list.model().modelReset.connect(lambda: rebuilt.append(True))
+    window.sidebar.list.model().rowsRemoved.connect(lambda *_: rebuilt.append(True))
+    window.store.update_message(window.store.path(first)[-1].id, content="A reply saved again")
+    assert rebuilt == [] and window.sidebar.item_for(first) is item

@@ -26,12 +26,12 @@ def test_named_widgets_are_accessible(window):
         assert widget is not None
         assert widget.accessibleName()
     assert "SmolLM2" in window.model_label.text()
-    assert "2,048" in window.context_label.text()
+    assert "2,048" in window.model_status.context_label.text()
 
 
 def test_enter_sends_and_reply_streams_into_chat_view(qtbot, window):
     view, box, send, stop = widgets(window)
-    window.max_tokens = 24
+    window.preferences.max_tokens = 24
     qtbot.keyClicks(box, "What is the capital of France?")
     chunks = []
     events = watch(window.host)
@@ -47,8 +47,8 @@ def test_enter_sends_and_reply_streams_into_chat_view(qtbot, window):
     assert reply.split()[0] in text
     assert "tok/s" in text  # the statistics line under the reply
     assert not stop.isEnabled() and send.isEnabled()
-    assert "tok/s" in window.speed_label.text()
-    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
+    assert "tok/s" in window.chat.speed_label.text()
+    assert [m.role for m in window.store.path(window.chat.conversation_id)] == ["user", "assistant"]
 
 
 def test_shift_enter_adds_a_line_instead_of_sending(qtbot, window):
@@ -57,12 +57,12 @@ def test_shift_enter_adds_a_line_instead_of_sending(qtbot, window):
     qtbot.keyClick(box, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(box, "second line")
     assert box.toPlainText() == "first line\nsecond line"
-    assert window.conversation_id is None
+    assert window.chat.conversation_id is None
 
 
 def test_stop_button_stops_a_reply(qtbot, window):
     view, box, send, stop = widgets(window)
-    window.max_tokens = 1500
+    window.preferences.max_tokens = 1500
     qtbot.keyClicks(box, "Count from 1 to 1000, one number per line.")
     results = []
     events = watch(window.host)
@@ -76,16 +76,16 @@ def test_stop_button_stops_a_reply(qtbot, window):
     assert "stopped by you" in view.toPlainText()
     assert send.isEnabled() and not stop.isEnabled()
     # The conversation goes on after a stop.
-    window.max_tokens = 8
+    window.preferences.max_tokens = 8
     qtbot.keyClicks(box, "Thanks")
     with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant", "user", "assistant"]
+    assert [m.role for m in window.store.path(window.chat.conversation_id)] == ["user", "assistant", "user", "assistant"]
 
 
 def test_escape_stops_a_reply(qtbot, window):
     _, box, _, _ = widgets(window)
-    window.max_tokens = 1500
+    window.preferences.max_tokens = 1500
     qtbot.keyClicks(box, "Write a long poem about rain.")
     results = []
     events = watch(window.host)
@@ -119,29 +119,29 @@ def test_a_model_that_cannot_be_loaded_leaves_the_one_in_use(qtbot, window, bad_
     view, box, send, _ = widgets(window)
     shown = window.model_label.text()
     assert "SmolLM2" in shown
-    no_flash = replace(window.load_params, kv_cache_type="q8_0", flash_attention="off")
+    no_flash = replace(window.preferences.load_params, kv_cache_type="q8_0", flash_attention="off")
     attempts = [
-        (bad_model_files["truncated"], window.load_params, "incomplete"),
+        (bad_model_files["truncated"], window.preferences.load_params, "incomplete"),
         (starter_model, no_flash, "needs flash attention"),
-        (unknown_architecture_model, window.load_params, "could not load"),  # llama.cpp refuses it
+        (unknown_architecture_model, window.preferences.load_params, "could not load"),  # llama.cpp refuses it
     ]
     for path, params, said in attempts:
-        window.load_params = params
+        window.preferences.load_params = params
         with qtbot.waitSignal(window.host.load_failed, timeout=60_000):
             window.load_model(path)
         assert said in view.toPlainText()
         assert f"{shown} is still in use" in view.toPlainText()
-        assert window.model_label.text() == shown and "2,048" in window.context_label.text()
-        assert window.chat_stack.currentWidget() is window.chat_view
+        assert window.model_label.text() == shown and "2,048" in window.model_status.context_label.text()
+        assert window.chat.chat_stack.currentWidget() is window.chat_view
         assert window.host.model_info.path == str(starter_model)
         assert send.isEnabled() and not window.reload_button.isVisible()
-    window.max_tokens = 8
+    window.preferences.max_tokens = 8
     qtbot.keyClicks(box, "Hello?")
     events = watch(window.host)
     with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
     assert box.toPlainText() == ""
-    assert [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
+    assert [m.role for m in window.store.path(window.chat.conversation_id)] == ["user", "assistant"]
 
 
 def test_model_without_template_is_announced(qtbot, window, no_template_model):
@@ -156,19 +156,19 @@ def test_send_waits_while_the_model_loads(qtbot, make_window, app_paths, starter
     window = make_window(app_paths, load=False)
     view, box, send, _ = widgets(window)
     assert send.isEnabled()
-    window.max_tokens = 8
+    window.preferences.max_tokens = 8
     with qtbot.waitSignal(window.host.loaded, timeout=60_000):
         window.load_model(starter_model)
         assert not send.isEnabled()
         qtbot.keyClicks(box, "Hello?")
         qtbot.keyClick(box, Qt.Key.Key_Return)  # Enter does not send either
-        assert box.toPlainText() == "Hello?" and window.conversation_id is None
+        assert box.toPlainText() == "Hello?" and window.chat.conversation_id is None
         assert "No model is loaded" not in window.statusBar().currentMessage()
     assert send.isEnabled()
     events = watch(window.host)
     with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.mouseClick(send, Qt.MouseButton.LeftButton)
-    assert box.toPlainText() == "" and [m.role for m in window.store.path(window.conversation_id)] == ["user", "assistant"]
+    assert box.toPlainText() == "" and [m.role for m in window.store.path(window.chat.conversation_id)] == ["user", "assistant"]
     # A load that fails gives Send back too (the message says what went wrong).
     with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
         window.load_model(bad_model_files["truncated"])

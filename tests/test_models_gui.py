@@ -324,7 +324,7 @@ def test_only_one_default_local_or_remote(qtbot, models_window, app_paths):
     assert "default" in rows(page)[0] and "default" not in engines.item(0).text()
 
     qtbot.mouseClick(button(window, "defaultRemoteButton"), Qt.MouseButton.LeftButton)
-    assert window.settings.get("models.default_path") == "remote:Box"
+    assert window.preferences.settings.get("models.default_path") == "remote:Box"
     assert not any("default" in text for text in rows(page))
     assert "default" in engines.item(0).text()
 

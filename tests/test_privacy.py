@@ -48,13 +48,13 @@ def test_a_local_session_opens_no_connection(qtbot, no_network, make_window, app
     window = make_window(app_paths, n_ctx=1024)
 
     # Chat.
-    window.max_tokens = 12
+    window.preferences.max_tokens = 12
     box = window.findChild(QPlainTextEdit, "chatInput")
     qtbot.keyClicks(box, "Say hello.")
     events = watch(window.host)
     with qtbot.waitSignal(events.finished, timeout=60_000):
         qtbot.keyClick(box, Qt.Key.Key_Return)
-    assert window.store.path(window.conversation_id)[-1].content.strip()
+    assert window.store.path(window.chat.conversation_id)[-1].content.strip()
 
     # Story continuation.
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)

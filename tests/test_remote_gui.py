@@ -72,11 +72,11 @@ def test_add_an_engine_and_chat_through_it(qtbot, make_window, app_paths, server
     assert saved.model == MODEL_ALIAS and saved.base_url == server.url
     assert API_KEY not in (app_paths.config_dir / "remote_engines.json").read_text()
 
-    window.max_tokens = 12
+    window.preferences.max_tokens = 12
     events = watch(window.host)
     with qtbot.waitSignal(events.finished, timeout=60_000):
         send(qtbot, window, "Name a colour.")
-    reply = window.store.path(window.conversation_id)[-1]
+    reply = window.store.path(window.chat.conversation_id)[-1]
     assert reply.role == "assistant" and reply.content.strip() and reply.status in ("complete", "length")
     assert reply.content.strip().split()[0] in window.findChild(object, "chatView").toPlainText()
 
@@ -101,7 +101,7 @@ def test_add_an_engine_and_chat_through_it(qtbot, make_window, app_paths, server
 def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, server):
     window = make_window(app_paths, load=False)
     add_and_connect(qtbot, window, server)
-    window.max_tokens = 1500
+    window.preferences.max_tokens = 1500
     stop = window.findChild(QPushButton, "stopButton")
     chunks: list[str] = []
     events = watch(window.host)
@@ -111,7 +111,7 @@ def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, se
         qtbot.waitUntil(lambda: len(chunks) > 0, timeout=30_000)
         qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
     assert finished.args[0].finish_reason == "cancelled"
-    assert window.store.path(window.conversation_id)[-1].status == "cancelled"
+    assert window.store.path(window.chat.conversation_id)[-1].status == "cancelled"
 
     chunks.clear()
     with qtbot.waitSignal(events.finished, timeout=60_000) as finished:
@@ -119,7 +119,7 @@ def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, se
         qtbot.waitUntil(lambda: len(chunks) > 0, timeout=30_000)
         server.kill()
     assert finished.args[0].finish_reason == "interrupted"
-    reply = window.store.path(window.conversation_id)[-1]
+    reply = window.store.path(window.chat.conversation_id)[-1]
     assert reply.status == "interrupted" and reply.content  # what arrived is kept
     view_text = window.findChild(object, "chatView").toPlainText()
     assert "· interrupted" in view_text  # the reply's footer
@@ -127,7 +127,7 @@ def test_stop_and_a_server_that_dies_mid_reply(qtbot, make_window, app_paths, se
 
     # Retrying is one click; with the server gone it says so instead of hanging.
     with qtbot.waitSignal(events.failed, timeout=30_000) as failed:
-        window.regenerate(reply.id)
+        window.chat.session.regenerate(reply.id)
     assert "Nothing answers" in str(failed.args[0])
 
 
@@ -137,7 +137,7 @@ def test_a_wrong_key_says_so_and_the_window_keeps_working(qtbot, make_window, ap
     chosen: list[str] = []
     QTimer.singleShot(0, lambda: fill_engine_dialog(qtbot, "Wrong key", server.url, API_KEY, chosen))
     qtbot.mouseClick(window.findChild(QPushButton, "addRemoteButton"), Qt.MouseButton.LeftButton)
-    window.remote_keys.set("Wrong key", "not-the-key")
+    window.models_page.remote_engines.keys.set("Wrong key", "not-the-key")
     with qtbot.waitSignal(window.host.load_failed, timeout=30_000) as failed:
         qtbot.mouseClick(window.findChild(QPushButton, "connectRemoteButton"), Qt.MouseButton.LeftButton)
     assert "refused the API key (401)" in str(failed.args[0])
@@ -169,7 +169,7 @@ def test_a_remote_engine_can_be_the_default(qtbot, make_window, app_paths):
     engines = window.findChild(QListWidget, "remoteEngineList")
     engines.setCurrentRow(0)
     qtbot.mouseClick(window.findChild(QPushButton, "defaultRemoteButton"), Qt.MouseButton.LeftButton)
-    assert window.settings.get("models.default_path") == "remote:Box"
+    assert window.preferences.settings.get("models.default_path") == "remote:Box"
     assert window.default_model() == "remote:Box"  # what `inkwell` opens at start
     EngineList(app_paths.config_dir).remove("Box")
     assert window.default_model() is None  # a removed engine falls back to the starter model

@@ -46,14 +46,14 @@ def test_invalid_value_is_refused_then_a_valid_one_saved(qtbot, make_window, app
     assert run_dialog(qtbot, window, interact)
     saved = json.loads((app_paths.config_dir / "settings.json").read_text())
     assert saved["engine.gpu_offload"] == "off" and saved["sampler.chat"] == "Precise / rewrite"
-    assert window.preset_for("sampler.chat").name == "Precise / rewrite"
-    assert window.load_params.gpu_offload == "off"
+    assert window.preferences.preset_for("sampler.chat").name == "Precise / rewrite"
+    assert window.preferences.load_params.gpu_offload == "off"
     # An engine option changed while a model is loaded: the window offers to reload it.
     assert window.reload_button.isVisible()
     with qtbot.waitSignal(window.host.loaded, timeout=60_000):
         qtbot.mouseClick(window.reload_button, Qt.MouseButton.LeftButton)
     assert not window.reload_button.isVisible()
-    assert window.gpu_label.text() == "CPU only"
+    assert window.model_status.gpu_label.text() == "CPU only"
 
 
 def test_corrupt_settings_file_is_kept_aside(qtbot, make_window, app_paths):
@@ -61,4 +61,4 @@ def test_corrupt_settings_file_is_kept_aside(qtbot, make_window, app_paths):
     window = make_window(app_paths, load=False)
     assert "settings" in window.chat_view.toPlainText().lower()
     assert list(app_paths.config_dir.glob("settings.json.broken-*"))
-    assert window.settings.get("engine.gpu_offload") == "auto"
+    assert window.preferences.settings.get("engine.gpu_offload") == "auto"

@@ -36,7 +36,7 @@ def test_each_damaged_file_is_reported_once_in_the_window(make_window, app_paths
     conversation_id = returning_user(app_paths)
     window = make_window(app_paths, load=False)
     shown = window.chat_view.toPlainText()
-    assert window.conversation_id == conversation_id and "Where were we?" in shown
+    assert window.chat.conversation_id == conversation_id and "Where were we?" in shown
     for name, (_, problem) in PROBLEMS.items():
         assert shown.count(problem) == 1, (name, shown)
         assert not (app_paths.config_dir / name).exists()  # kept aside, under another name

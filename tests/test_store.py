@@ -692,7 +692,7 @@ def test_export_markdown(store):
         "# Jokes\n\n"
         "> You are kind.\n>\n> Be brief.\n\n"
         "### You\n\nTell me a joke\n\n"
-        "### Assistant\n\nWhy did the\n\n*This reply was interrupted before it finished.*\n"
+        "### Assistant\n\nWhy did the\n\n*This reply was interrupted before it finished (Inkwell closed, or the connection to the engine dropped).*\n"
     )
     store.add_message(conversation.id, "assistant", "Knock", question.id, status="cancelled")
     assert store.export_markdown(conversation.id).endswith(

@@ -131,15 +131,15 @@ def test_core_messages_in_the_chinese_interface(qtbot, make_window, app_paths, b
         shown = window.chat_view.toPlainText()
         assert "“truncated.gguf”不完整" in shown and "incomplete" not in shown
         # Built-in personas are shown translated but stored under their own name.
-        chooser = window.persona_chooser
+        chooser = window.chat.persona_bar.chooser
         index = chooser.findData("Think step by step")
         assert chooser.itemText(index) == "逐步思考"
         chooser.setCurrentIndex(index)
         chooser.activated.emit(index)
-        assert window._chosen_persona() == "Think step by step"
+        assert window.chat.persona_bar.persona() == "Think step by step"
 
         names = [preset.name for preset in builtin_sampler_presets()] + ["Mine"]  # "Mine": a user's own
-        dialog = SettingsDialog(window.settings, names, "", window)
+        dialog = SettingsDialog(window.preferences.settings, names, "", window)
         qtbot.addWidget(dialog)
         context = dialog.findChild(QSpinBox, widget_name("engine.context_length"))
         assert context.accessibleName() == "上下文长度"
@@ -198,7 +198,7 @@ def test_reply_footer_and_backend_report_in_the_chinese_window(qtbot, make_windo
         stats = {"request_id": 1, "finish_reason": "stop", "prompt_tokens": 20, "cached_tokens": 4,
                  "generated_tokens": 12, "time_to_first_token": 0.25, "tokens_per_second": 30.0, "dropped_messages": 2}
         window.store.add_message(conversation.id, "assistant", "Hi there", question.id, stats=stats)
-        window.open_conversation(conversation.id)
+        window.chat.open_conversation(conversation.id)
         shown = window.chat_view.toPlainText()
         assert "12 个词元" in shown and "30.0 词元/秒" in shown and "首个词元 0.25 秒" in shown, shown
         assert "tokens" not in shown and "complete" not in shown and "oldest" not in shown

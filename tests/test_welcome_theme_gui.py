@@ -12,13 +12,13 @@ def test_without_a_model_the_welcome_page_offers_ways_to_start(qtbot, make_windo
     window = make_window(app_paths, load=False)
     with qtbot.waitSignal(window.host.load_failed, timeout=30_000):
         window.load_model(bad_model_files["not_gguf"])
-    assert window.chat_stack.currentWidget() is window.welcome
-    assert "not a GGUF" in window.welcome.message.text()
+    assert window.chat.chat_stack.currentWidget() is window.chat.welcome
+    assert "not a GGUF" in window.chat.welcome.message.text()
     starter = window.findChild(QPushButton, "useStarterButton")
     assert starter.isEnabled() and starter.accessibleName()
     with qtbot.waitSignal(window.host.loaded, timeout=60_000):
         qtbot.mouseClick(starter, Qt.MouseButton.LeftButton)
-    assert window.chat_stack.currentWidget() is window.chat_view
+    assert window.chat.chat_stack.currentWidget() is window.chat_view
     qtbot.mouseClick(window.findChild(QPushButton, "browseCatalogButton"), Qt.MouseButton.LeftButton)
     assert window.mode_tabs.currentWidget() is window.models_page
 
@@ -26,8 +26,8 @@ def test_without_a_model_the_welcome_page_offers_ways_to_start(qtbot, make_windo
 def test_unloading_shows_the_welcome_page(qtbot, make_window, app_paths):
     window = make_window(app_paths)
     with qtbot.waitSignal(window.host.unloaded, timeout=10_000):
-        window.unload_model()
-    assert window.chat_stack.currentWidget() is window.welcome
+        window.model_session.unload()
+    assert window.chat.chat_stack.currentWidget() is window.chat.welcome
 
 
 def test_keyboard_shortcuts_window_lists_the_actions(qtbot, make_window, app_paths):

@@ -71,11 +71,12 @@ def open_window(args: argparse.Namespace, paths: AppPaths, host):
     """The main window on ``paths``, showing the problems found before it existed (a settings
     file that reading the language already kept aside)."""
     from app.ui.main_window import MainWindow
+    from app.ui.services import Services
 
     settings_for(args)
     problem = getattr(args, "_settings_problem", None)
-    return MainWindow(host, paths, load_params_for(args) if (args.n_ctx or args.threads) else None,
-                      notices=[problem] if problem else [])
+    return MainWindow(Services.start(paths, host, load_params_for(args) if (args.n_ctx or args.threads) else None,
+                                     notices=[problem] if problem else []))
 
 
 def _x11_libraries_problem() -> str | None:

@@ -6,15 +6,20 @@ import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined
+
 Role = Literal["system", "user", "assistant"]
 FinishReason = Literal["stop", "length", "cancelled", "interrupted"]
 
-FINISH_LABELS: dict[str, str] = {
-    "stop": "complete",
-    "length": "stopped at the length limit",
-    "cancelled": "stopped by you",
-    "interrupted": "interrupted",
+# How a request ended, in words (the reply's statistics line), and the status a saved reply
+# gets for it (a message's status also knows "streaming" and "error").
+FINISH_LABELS: dict[str, Translatable] = {
+    "stop": QT_TRANSLATE_NOOP("GenerationStats", "complete"),
+    "length": QT_TRANSLATE_NOOP("GenerationStats", "stopped at the length limit"),
+    "cancelled": QT_TRANSLATE_NOOP("GenerationStats", "stopped by you"),
+    "interrupted": QT_TRANSLATE_NOOP("GenerationStats", "interrupted"),
 }
+MESSAGE_STATUS: dict[str, str] = {"stop": "complete", "length": "length", "cancelled": "cancelled", "interrupted": "interrupted"}
 
 # Tokens a chat template adds around the messages (role headers, BOS): kept free when a draft
 # is continued through a chat template, so that the fitted draft still fits once wrapped.
@@ -137,17 +142,21 @@ class GenerationStats:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
-    def summary(self) -> str:
+    def summary(self) -> Translatable:
+        """The line under a reply and after a CLI answer (English as a string; the window
+        shows it translated)."""
         parts = [
-            f"{self.generated_tokens} tokens",
-            f"{self.tokens_per_second:.1f} tok/s",
-            f"first token {self.time_to_first_token:.2f} s",
-            f"prompt {self.prompt_tokens} ({self.cached_tokens} cached)",
+            QT_TRANSLATE_NOOP("GenerationStats", "{tokens} tokens").format(tokens=self.generated_tokens),
+            QT_TRANSLATE_NOOP("GenerationStats", "{speed} tok/s").format(speed=f"{self.tokens_per_second:.1f}"),
+            QT_TRANSLATE_NOOP("GenerationStats", "first token {seconds} s").format(seconds=f"{self.time_to_first_token:.2f}"),
+            QT_TRANSLATE_NOOP("GenerationStats", "prompt {prompt} ({cached} cached)").format(
+                prompt=self.prompt_tokens, cached=self.cached_tokens),
             FINISH_LABELS[self.finish_reason],
         ]
         if self.dropped_messages:
-            parts.append(f"{self.dropped_messages} oldest messages left out to fit the context")
-        return " · ".join(parts)
+            parts.append(QT_TRANSLATE_NOOP("GenerationStats", "{count} oldest messages left out to fit the context").format(
+                count=self.dropped_messages))
+        return joined(parts, " · ")
 
 
 @dataclass(frozen=True)

@@ -8,18 +8,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.core.generation import ChatMessage, GenerationRequest, GenerationStats
+from app.core.generation import MESSAGE_STATUS, ChatMessage, GenerationRequest, GenerationStats
 from app.core.samplers import SamplerPreset
-from app.core.store import Message, Store, StoreError
+from app.core.store import Conversation, Message, Store, StoreError
 from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.i18n import translated
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
 LAST_CONVERSATION_KEY = "last_conversation_id"
-FINISH_STATUS = {"stop": "complete", "length": "length", "cancelled": "cancelled", "interrupted": "interrupted"}
 
 
 @dataclass
@@ -42,12 +41,11 @@ class ChatSession(QObject):
     """Owns the open conversation's flow and the reply being written.
 
     ``chat_settings`` returns the chat's sampler preset and the reply length that overrides
-    the preset's (or None). What to show is said through the signals; strings are in the
-    "MainWindow" translation context, where they were written first."""
+    the preset's (or None). What to show is said through the signals."""
 
     reply_text = Signal(str)  # streamed text of the open conversation's reply
+    opened = Signal(object)  # the Conversation now open, or None for a new, empty one
     conversation_changed = Signal(int)  # the open conversation's messages changed: redraw
-    conversations_changed = Signal()  # the list of conversations may have changed
     notice = Signal(object)  # a lasting notice in the conversation (str or Translatable)
     problem = Signal(str)  # a failure worth a notice and a status message
     status = Signal(str, int)  # a passing status message and how long to show it (ms)
@@ -91,7 +89,7 @@ class ChatSession(QObject):
     def busy(self) -> bool:
         """True, and says so, while a reply is being written."""
         if self.streaming is not None:
-            self.status.emit(QCoreApplication.translate("MainWindow", "Wait for the reply to finish, or press Esc to stop it."), 4000)
+            self.status.emit(self.tr("Wait for the reply to finish, or press Esc to stop it."), 4000)
             return True
         return False
 
@@ -112,6 +110,56 @@ class ChatSession(QObject):
         self.loads_pending = max(0, self.loads_pending + step)
         self.loading_changed.emit(bool(self.loads_pending))
 
+    # -- conversations -------------------------------------------------------------------
+
+    def open(self, conversation_id: int | None) -> None:
+        """Makes a conversation the open one; None starts a new, empty one (stored with its
+        first message)."""
+        if conversation_id is not None and conversation_id == self.conversation_id:
+            return
+        self.cancel_edit()
+        conversation: Conversation | None = None
+        if conversation_id is not None:
+            try:
+                conversation = self.store.get_conversation(conversation_id)
+            except StoreError as error:
+                self.problem.emit(translated(error))
+                return
+            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation_id))
+        self.conversation_id = conversation_id
+        self.opened.emit(conversation)
+
+    def open_last(self) -> None:
+        """Opens the conversation that was open when Inkwell closed, while it exists."""
+        last = self.store.get_meta(LAST_CONVERSATION_KEY)
+        if last and last.isdigit() and any(c.id == int(last) for c in self.store.list_conversations()):
+            self.open(int(last))
+
+    def rename(self, conversation_id: int, title: str) -> None:
+        self._write(lambda: self.store.rename_conversation(conversation_id, title))
+
+    def set_system_prompt(self, text: str, persona: str) -> None:
+        if self.conversation_id is not None:
+            conversation_id = self.conversation_id
+            self._write(lambda: self.store.set_system_prompt(conversation_id, text, persona), quiet=True)
+
+    def delete_conversation(self, conversation_id: int) -> None:
+        """Moves a conversation to the trash, with an offer to undo it."""
+        if self.streaming and self.streaming.conversation_id == conversation_id:
+            self.stop()
+        title = (self.store.get_conversation(conversation_id).title
+                 or self.tr("Untitled conversation"))
+        if not self._write(lambda: self.store.delete_conversation(conversation_id)):
+            return
+        if conversation_id == self.conversation_id:
+            self.open(None)
+
+        def undo() -> None:
+            if self._write(lambda: self.store.restore_conversation(conversation_id)):
+                self.open(conversation_id)
+
+        self.undo_offered.emit(self.tr("Deleted “{title}”.").format(title=title), undo)
+
     # -- sending and replies -------------------------------------------------------------
 
     def send(self, text: str, system_prompt: str = "", persona: str = "") -> bool:
@@ -121,13 +169,13 @@ class ChatSession(QObject):
         if not text:
             return False
         if self.streaming is not None:
-            self.status.emit(QCoreApplication.translate("MainWindow", "A reply is still being written; press Esc to stop it."), 4000)
+            self.status.emit(self.tr("A reply is still being written; press Esc to stop it."), 4000)
             return False
         if self.loads_pending:
-            self.status.emit(QCoreApplication.translate("MainWindow", "The model is still loading; send when it is ready."), 4000)
+            self.status.emit(self.tr("The model is still loading; send when it is ready."), 4000)
             return False
         if self.host.model_info is None:
-            self.status.emit(QCoreApplication.translate("MainWindow", "No model is loaded yet. Use File → Open model…"), 5000)
+            self.status.emit(self.tr("No model is loaded yet. Use File → Open model…"), 5000)
             return False
         if self.conversation_id is None:
             conversation = self._write(lambda: self.store.create_conversation(system_prompt=system_prompt, persona=persona))
@@ -146,7 +194,6 @@ class ChatSession(QObject):
             return False  # the text stays in the box
         self.cancel_edit()
         self._start_reply(user_message.id)
-        self.conversations_changed.emit()
         return True
 
     def _start_reply(self, parent_id: int, continue_from: Message | None = None) -> None:
@@ -242,7 +289,7 @@ class ChatSession(QObject):
             self._write(lambda: self.store.restore_message(message_id))
             self._changed()
 
-        self.undo_offered.emit(QCoreApplication.translate("MainWindow", "Message deleted."), undo)
+        self.undo_offered.emit(self.tr("Message deleted."), undo)
 
     # -- engine results ------------------------------------------------------------------
 
@@ -269,11 +316,11 @@ class ChatSession(QObject):
     def _on_finished(self, stats: GenerationStats) -> None:
         reply = self.streaming
         self._write(lambda: self.store.update_message(
-            reply.message_id, content=reply.text, status=FINISH_STATUS[stats.finish_reason], stats=stats.as_dict()))
+            reply.message_id, content=reply.text, status=MESSAGE_STATUS[stats.finish_reason], stats=stats.as_dict()))
         self.reply_finished.emit(stats)
         self._end_reply()
         if stats.finish_reason == "interrupted":
-            self.notice.emit(QCoreApplication.translate("MainWindow", "{reason} What arrived is kept: Continue or Regenerate tries again.").format(
+            self.notice.emit(self.tr("{reason} What arrived is kept: Continue or Regenerate tries again.").format(
                 reason=translated(stats.error)))
 
     def _on_failed(self, message: object) -> None:
@@ -287,7 +334,6 @@ class ChatSession(QObject):
         self.streaming = None
         self.generating_changed.emit(False)
         self._changed()
-        self.conversations_changed.emit()
 
     def abandon(self) -> None:
         """The window closes: the reply stops where it is, saved as cancelled, and nothing

@@ -18,7 +18,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.core.generation import GenerationStats
 from app.core.markup import highlight_code, split_code_blocks, split_reasoning
+from app.core.store import STATUS_NOTES, Message, PathItem
+from app.ui.i18n import translated
 from app.ui.theme import code_background, code_style, role_color
 
 _ROLE_LABELS = {
@@ -26,13 +29,6 @@ _ROLE_LABELS = {
     "assistant": QT_TRANSLATE_NOOP("ChatView", "Assistant"),
     "system": QT_TRANSLATE_NOOP("ChatView", "System"),
     "notice": QT_TRANSLATE_NOOP("ChatView", "Inkwell"),
-}
-_STATUS_NOTES = {
-    "interrupted": QT_TRANSLATE_NOOP("ChatView", "Interrupted: the reply was cut off before it ended (Inkwell closed, or the connection to the engine dropped)."),
-    "cancelled": QT_TRANSLATE_NOOP("ChatView", "Stopped by you."),
-    "length": QT_TRANSLATE_NOOP("ChatView", "Stopped at the length limit."),
-    "error": QT_TRANSLATE_NOOP("ChatView", "The reply failed."),
-    "streaming": "",
 }
 ACTION_SCHEME = "inkwell"
 
@@ -60,6 +56,53 @@ _ACTION_LABELS = {
     "continue": QT_TRANSLATE_NOOP("ChatView", "Continue"),
     "delete": QT_TRANSLATE_NOOP("ChatView", "Delete"),
 }
+
+
+def message_items(path: list[PathItem], streaming_id: int | None = None) -> list[MessageItem]:
+    """A conversation's visible path as the view shows it; the reply being written
+    (``streaming_id``) is left out, the view streams it itself."""
+    dropped = next((int(m.message.stats.get("dropped_messages", 0)) for m in reversed(path)
+                    if m.message.role == "assistant" and m.message.stats), 0)
+    shown = [item for item in path if item.message.id != streaming_id]
+    last_reply = next((item.message for item in reversed(shown) if item.message.role == "assistant"), None)
+    items = []
+    for index, (message, position, count) in enumerate(shown):
+        is_last = index == len(shown) - 1
+        items.append(MessageItem(
+            message_id=message.id,
+            role=message.role,
+            content=message.content,
+            status=message.status,
+            footer=_stats_footer(message),
+            alternative=position + 1,
+            alternatives=count,
+            in_context=index >= dropped,  # the oldest messages the last prompt left out
+            is_last=is_last,
+            actions=_actions_for(message, is_last and message is last_reply and streaming_id is None),
+        ))
+    return items
+
+
+def _actions_for(message: Message, last_reply: bool) -> tuple[str, ...]:
+    if message.role == "user":
+        return ("edit", "copy", "delete")
+    actions = ["copy"]
+    if last_reply:
+        actions.append("regenerate")
+        if message.status in ("length", "cancelled", "interrupted"):
+            actions.append("continue")
+    actions.append("delete")
+    return tuple(actions)
+
+
+def _stats_footer(message: Message) -> str:
+    """The line under a reply, in the interface's language."""
+    if message.role != "assistant" or not message.stats:
+        return ""
+    try:
+        return translated(GenerationStats(**message.stats).summary())
+    except TypeError:
+        return ""
 
 
 def action_href(action: str, message_id: int, extra: int = 0) -> str:
@@ -187,9 +230,7 @@ class ChatView(QTextBrowser):
                 self._insert_markdown(segment.text)
         if not content.strip() and item.role == "assistant" and item.status != "streaming":
             self._insert_small(self.tr("(empty reply)"))
-        note = _STATUS_NOTES.get(item.status, "")
-        if note:
-            note = QCoreApplication.translate("ChatView", note)
+        note = translated(STATUS_NOTES[item.status]) if item.status in STATUS_NOTES and item.status != "streaming" else ""
         if note and not item.footer:  # the statistics line already says how a reply ended
             self._insert_small(note, italic=True)
         self._insert_actions(item)

@@ -213,6 +213,11 @@ class ModelsPage(QWidget):
         self.loaded_path = path
         self._on_scanned(self.models, *self.memory)
 
+    def show_in_use(self, info) -> None:
+        """Marks the model in use (a ModelInfo, or None): a local file or a remote engine."""
+        self.set_loaded(info.path if info is not None else None)
+        self.remote_engines.set_connected(info.remote_engine or None if info is not None else None)
+
     def _on_scanned(self, models: list[ModelFile], ram: int | None, vram: int | None) -> None:
         self.models, self.memory = models, (ram, vram)
         current = self.model_list.currentRow()

@@ -67,6 +67,167 @@
     </message>
 </context>
 <context>
+    <name>ChatPage</name>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="50" />
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="50" />
+        <source>Send the message (Enter)</source>
+        <translation>发送消息（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="51" />
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="51" />
+        <source>Stop the reply (Esc)</source>
+        <translation>停止回复（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="55" />
+        <source>Editing a message: sending keeps the earlier version as another branch.</source>
+        <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="58" />
+        <source>Cancel edit</source>
+        <translation>取消编辑</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="58" />
+        <source>Stop editing (Esc)</source>
+        <translation>停止编辑（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="92" />
+        <source>Context used</source>
+        <translation>已用上下文</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="94" />
+        <source>context %p%</source>
+        <translation>上下文 %p%</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="129" />
+        <source>{speed} tok/s</source>
+        <translation>{speed} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="201" />
+        <source>Copied.</source>
+        <translation>已复制。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="206" />
+        <source>Code copied.</source>
+        <translation>代码已复制。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="244" />
+        <source>How much of the model's context the conversation uses</source>
+        <translation>对话占用了模型上下文的多少</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="249" />
+        <source>{used} of {total} tokens of context used</source>
+        <translation>已使用上下文 {used} / {total} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="252" />
+        <source>; the {dropped} oldest messages no longer fit and were left out</source>
+        <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="270" />
+        <source>Open a conversation to export it.</source>
+        <translation>请先打开一个对话再导出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="273" />
+        <source>Markdown (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="273" />
+        <source>JSON (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="275" />
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="283" />
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="286" />
+        <source>Import a conversation</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="286" />
+        <source>Inkwell conversations (*.json)</source>
+        <translation>Inkwell 对话 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_page.py" line="295" />
+        <source>Imported “{title}”.</source>
+        <translation>已导入“{title}”。</translation>
+    </message>
+</context>
+<context>
+    <name>ChatSession</name>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="92" />
+        <source>Wait for the reply to finish, or press Esc to stop it.</source>
+        <translation>请等待回复完成，或按 Esc 停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="151" />
+        <source>Untitled conversation</source>
+        <translation>未命名对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="161" />
+        <source>Deleted “{title}”.</source>
+        <translation>已删除“{title}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="172" />
+        <source>A reply is still being written; press Esc to stop it.</source>
+        <translation>回复仍在生成中；按 Esc 可停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="175" />
+        <source>The model is still loading; send when it is ready.</source>
+        <translation>模型仍在加载；请在加载完成后发送。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="178" />
+        <source>No model is loaded yet. Use File → Open model…</source>
+        <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="292" />
+        <source>Message deleted.</source>
+        <translation>消息已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="323" />
+        <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
+        <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
+    </message>
+</context>
+<context>
     <name>ChatTemplate</name>
     <message>
         <location filename="../../app/core/chat_template.py" line="78" />
@@ -87,102 +248,82 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="25" />
+        <location filename="../../app/ui/chat_view.py" line="28" />
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="26" />
+        <location filename="../../app/ui/chat_view.py" line="29" />
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="27" />
+        <location filename="../../app/ui/chat_view.py" line="30" />
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="28" />
+        <location filename="../../app/ui/chat_view.py" line="31" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="31" />
-        <source>Interrupted: the reply was cut off before it ended (Inkwell closed, or the connection to the engine dropped).</source>
-        <translation>已中断：回复在结束前被截断（Inkwell 已关闭，或与引擎的连接已断开）。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_view.py" line="32" />
-        <source>Stopped by you.</source>
-        <translation>已由你停止。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_view.py" line="33" />
-        <source>Stopped at the length limit.</source>
-        <translation>已达到长度上限，回复停止。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_view.py" line="34" />
-        <source>The reply failed.</source>
-        <translation>回复生成失败。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_view.py" line="57" />
+        <location filename="../../app/ui/chat_view.py" line="53" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="58" />
+        <location filename="../../app/ui/chat_view.py" line="54" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="59" />
+        <location filename="../../app/ui/chat_view.py" line="55" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="60" />
+        <location filename="../../app/ui/chat_view.py" line="56" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="61" />
+        <location filename="../../app/ui/chat_view.py" line="57" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="83" />
+        <location filename="../../app/ui/chat_view.py" line="126" />
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="175" />
+        <location filename="../../app/ui/chat_view.py" line="218" />
         <source>not in the model's context</source>
         <translation>不在模型的上下文中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="189" />
+        <location filename="../../app/ui/chat_view.py" line="232" />
         <source>(empty reply)</source>
         <translation>（空回复）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="218" />
+        <location filename="../../app/ui/chat_view.py" line="259" />
         <source>Reasoning ({words} words)</source>
         <translation>推理过程（{words} 词）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="218" />
+        <location filename="../../app/ui/chat_view.py" line="259" />
         <source>Reasoning ({words} words, thinking…)</source>
         <translation>推理过程（{words} 词，思考中…）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="228" />
+        <location filename="../../app/ui/chat_view.py" line="269" />
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="229" />
+        <location filename="../../app/ui/chat_view.py" line="270" />
         <source>Copy code</source>
         <translation>复制代码</translation>
     </message>
@@ -741,6 +882,54 @@
     </message>
 </context>
 <context>
+    <name>GenerationStats</name>
+    <message>
+        <location filename="../../app/core/generation.py" line="17" />
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="18" />
+        <source>stopped at the length limit</source>
+        <translation>已达长度上限</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="19" />
+        <source>stopped by you</source>
+        <translation>已由你停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="20" />
+        <source>interrupted</source>
+        <translation>已中断</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="149" />
+        <source>{tokens} tokens</source>
+        <translation>{tokens} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="150" />
+        <source>{speed} tok/s</source>
+        <translation>{speed} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="151" />
+        <source>first token {seconds} s</source>
+        <translation>首个词元 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="152" />
+        <source>prompt {prompt} ({cached} cached)</source>
+        <translation>提示 {prompt}（缓存 {cached}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="157" />
+        <source>{count} oldest messages left out to fit the context</source>
+        <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+    </message>
+</context>
+<context>
     <name>GhostEditor</name>
     <message>
         <location filename="../../app/ui/ghost_editor.py" line="34" />
@@ -864,594 +1053,320 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="477" />
+        <location filename="../../app/ui/main_window.py" line="222" />
         <source>llama.cpp could not say what it can use: {error}</source>
         <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="958" />
-        <source>The model could not be loaded; {name} is still in use.</source>
-        <translation>无法加载该模型；仍在使用 {name}。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="71" />
+        <location filename="../../app/ui/main_window.py" line="35" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="81" />
+        <location filename="../../app/ui/main_window.py" line="40" />
         <source>Asking llama.cpp what it can use…</source>
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="120" />
-        <source>Send the message (Enter)</source>
-        <translation>发送消息（Enter）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
-        <source>Stop the reply (Esc)</source>
-        <translation>停止回复（Esc）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="126" />
-        <source>Persona</source>
-        <translation>角色</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
-        <source>A persona sets the conversation's system prompt</source>
-        <translation>角色用于设置对话的系统提示词</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
-        <location filename="../../app/ui/main_window.py" line="133" />
-        <source>System prompt</source>
-        <translation>系统提示词</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
-        <source>Show or hide the system prompt</source>
-        <translation>显示或隐藏系统提示词</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
-        <source>Save as persona…</source>
-        <translation>保存为角色…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
-        <source>Keep this system prompt as a persona</source>
-        <translation>将此系统提示词保存为角色</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
-        <source>Instructions the model follows in this conversation</source>
-        <translation>模型在此对话中遵循的指令</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
-        <source>Persona:</source>
-        <translation>角色：</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="147" />
-        <source>Editing a message: sending keeps the earlier version as another branch.</source>
-        <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="149" />
-        <source>Cancel edit</source>
-        <translation>取消编辑</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="149" />
-        <source>Stop editing (Esc)</source>
-        <translation>停止编辑（Esc）</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="51" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="52" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="53" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="191" />
+        <location filename="../../app/ui/main_window.py" line="54" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="198" />
-        <source>Rewrite</source>
-        <translation>改写</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="207" />
-        <location filename="../../app/ui/main_window.py" line="418" />
-        <location filename="../../app/ui/main_window.py" line="963" />
-        <source>No model</source>
-        <translation>未加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="215" />
-        <source>Context used</source>
-        <translation>已用上下文</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="217" />
-        <source>context %p%</source>
-        <translation>上下文 %p%</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="221" />
-        <source>Model loading</source>
-        <translation>模型加载中</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="227" />
-        <source>Reload the model</source>
-        <translation>重新加载模型</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="227" />
-        <source>Load the model again: after changing engine settings, or to try again after a failure</source>
-        <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="229" />
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="229" />
-        <source>Undo the deletion</source>
-        <translation>撤销删除</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="248" />
+        <location filename="../../app/ui/main_window.py" line="102" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="249" />
+        <location filename="../../app/ui/main_window.py" line="103" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="250" />
+        <location filename="../../app/ui/main_window.py" line="104" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="251" />
+        <location filename="../../app/ui/main_window.py" line="105" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="255" />
+        <location filename="../../app/ui/main_window.py" line="109" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="256" />
+        <location filename="../../app/ui/main_window.py" line="110" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="257" />
+        <location filename="../../app/ui/main_window.py" line="111" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="259" />
+        <location filename="../../app/ui/main_window.py" line="113" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="261" />
+        <location filename="../../app/ui/main_window.py" line="115" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="263" />
-        <location filename="../../app/ui/main_window.py" line="276" />
+        <location filename="../../app/ui/main_window.py" line="118" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="264" />
+        <location filename="../../app/ui/main_window.py" line="119" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="265" />
+        <location filename="../../app/ui/main_window.py" line="121" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="266" />
+        <location filename="../../app/ui/main_window.py" line="122" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="267" />
+        <location filename="../../app/ui/main_window.py" line="123" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="268" />
+        <location filename="../../app/ui/main_window.py" line="124" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="269" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="271" />
+        <location filename="../../app/ui/main_window.py" line="127" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="272" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="273" />
+        <location filename="../../app/ui/main_window.py" line="130" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="275" />
+        <location filename="../../app/ui/main_window.py" line="132" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="277" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="278" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="280" />
+        <location filename="../../app/ui/main_window.py" line="137" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="281" />
+        <location filename="../../app/ui/main_window.py" line="138" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="282" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="388" />
+        <location filename="../../app/ui/main_window.py" line="200" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="395" />
-        <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
-        <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="423" />
-        <source>The model was unloaded; its memory is free.</source>
-        <translation>模型已卸载，其占用的内存已释放。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="430" />
-        <source>{name} opens when Inkwell starts.</source>
-        <translation>Inkwell 启动时将打开 {name}。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="458" />
-        <source>The settings could not be saved ({error}); they apply until you quit.</source>
-        <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="467" />
-        <source>Some engine settings apply when the model is loaded again.</source>
-        <translation>部分引擎设置将在重新加载模型后生效。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="480" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="480" />
+        <location filename="../../app/ui/main_window.py" line="185" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="527" />
-        <source>Untitled conversation</source>
-        <translation>未命名对话</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="533" />
-        <source>Deleted “{title}”.</source>
-        <translation>已删除“{title}”。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="124" />
-        <source>A reply is still being written; press Esc to stop it.</source>
-        <translation>回复仍在生成中；按 Esc 可停止。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="127" />
-        <source>The model is still loading; send when it is ready.</source>
-        <translation>模型仍在加载；请在加载完成后发送。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="130" />
-        <source>No model is loaded yet. Use File → Open model…</source>
-        <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="245" />
-        <source>Message deleted.</source>
-        <translation>消息已删除。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="599" />
-        <source>Copied.</source>
-        <translation>已复制。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="604" />
-        <source>Code copied.</source>
-        <translation>代码已复制。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="341" />
-        <location filename="../../app/ui/main_window.py" line="1002" />
-        <source>{speed} tok/s</source>
-        <translation>{speed} 词元/秒</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="276" />
-        <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
-        <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="681" />
-        <source>How much of the model's context the conversation uses</source>
-        <translation>对话占用了模型上下文的多少</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="686" />
-        <source>{used} of {total} tokens of context used</source>
-        <translation>已使用上下文 {used} / {total} 个词元</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="689" />
-        <source>; the {dropped} oldest messages no longer fit and were left out</source>
-        <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="742" />
-        <source>Save as persona</source>
-        <translation>保存为角色</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="742" />
-        <source>Name of the persona:</source>
-        <translation>角色名称：</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="748" />
-        <source>The persona could not be saved: {error}</source>
-        <translation>无法保存角色：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="758" />
-        <source>Open a conversation to export it.</source>
-        <translation>请先打开一个对话再导出。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="761" />
-        <source>Markdown (*.md)</source>
-        <translation>Markdown 文件 (*.md)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="761" />
-        <source>JSON (*.json)</source>
-        <translation>JSON 文件 (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="763" />
-        <source>Export conversation</source>
-        <translation>导出对话</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="773" />
-        <source>The conversation could not be exported to {path}: {error}</source>
-        <translation>无法将对话导出到 {path}：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="775" />
-        <source>Exported to {path}</source>
-        <translation>已导出到 {path}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="778" />
-        <source>Import a conversation</source>
-        <translation>导入对话</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="778" />
-        <source>Inkwell conversations (*.json)</source>
-        <translation>Inkwell 对话 (*.json)</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="785" />
-        <source>{name} could not be read as a conversation: {error}</source>
-        <translation>无法将 {name} 读取为对话：{error}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="792" />
-        <source>Imported “{title}”.</source>
-        <translation>已导入“{title}”。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/chat_session.py" line="94" />
-        <source>Wait for the reply to finish, or press Esc to stop it.</source>
-        <translation>请等待回复完成，或按 Esc 停止。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="813" />
-        <source>{text} Undo</source>
-        <translation>{text} 撤销</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="878" />
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="885" />
-        <source>Rewrite copied.</source>
-        <translation>改写结果已复制。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="890" />
-        <source>The passage changed while it was being rewritten; select it again and retry.</source>
-        <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="905" />
-        <source>Rewrite accepted; Ctrl+Z restores the original.</source>
-        <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="920" />
-        <source>Connecting to {name}…</source>
-        <translation>正在连接 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="921" />
-        <source>Loading {name}…</source>
-        <translation>正在加载 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="1016" />
-        <source>{engine}: {model}</source>
-        <translation>{engine}：{model}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="934" />
-        <source>context {size}</source>
-        <translation>上下文 {size}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="942" />
-        <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
-        <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="946" />
-        <source>Loaded {name}</source>
-        <translation>已加载 {name}</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="966" />
-        <source>The model could not be loaded.</source>
-        <translation>无法加载模型。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/main_window.py" line="972" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="972" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
 一款在本机运行语言模型的私密聊天与写作助手。</translation>
     </message>
+</context>
+<context>
+    <name>Message</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="983" />
-        <source>complete</source>
-        <translation>已完成</translation>
+        <location filename="../../app/core/store/records.py" line="26" />
+        <source>This reply was still being written.</source>
+        <translation>这条回复当时仍在生成中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="984" />
-        <source>stopped at the length limit</source>
-        <translation>已达长度上限</translation>
+        <location filename="../../app/core/store/records.py" line="27" />
+        <source>This reply was interrupted before it finished (Inkwell closed, or the connection to the engine dropped).</source>
+        <translation>这条回复在完成前被中断（Inkwell 已关闭，或与引擎的连接断开）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="985" />
-        <source>stopped by you</source>
-        <translation>已由你停止</translation>
+        <location filename="../../app/core/store/records.py" line="28" />
+        <source>This reply was stopped before it finished.</source>
+        <translation>这条回复在完成前被停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="986" />
-        <source>interrupted</source>
-        <translation>已中断</translation>
+        <location filename="../../app/core/store/records.py" line="29" />
+        <source>This reply stopped at the length limit.</source>
+        <translation>这条回复在长度上限处停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1001" />
-        <source>{tokens} tokens</source>
-        <translation>{tokens} 个词元</translation>
+        <location filename="../../app/core/store/records.py" line="30" />
+        <source>This reply failed.</source>
+        <translation>这条回复生成失败。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelSession</name>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="57" />
+        <source>There is no remote engine called '{name}' any more; add it again on the Models page.</source>
+        <translation>已没有名为“{name}”的远程引擎；请在“模型”页重新添加。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1003" />
-        <source>first token {seconds} s</source>
-        <translation>首个词元 {seconds} 秒</translation>
+        <location filename="../../app/ui/model_session.py" line="85" />
+        <source>{name} opens when Inkwell starts.</source>
+        <translation>Inkwell 启动时将打开 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1004" />
-        <source>prompt {prompt} ({cached} cached)</source>
-        <translation>提示 {prompt}（缓存 {cached}）</translation>
+        <location filename="../../app/ui/model_session.py" line="91" />
+        <source>Some engine settings apply when the model is loaded again.</source>
+        <translation>部分引擎设置将在重新加载模型后生效。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1009" />
-        <source>{count} oldest messages left out to fit the context</source>
-        <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+        <location filename="../../app/ui/model_session.py" line="97" />
+        <source>{name} has no chat template, so Inkwell uses a plain “User: / Assistant:” format. Replies may be less focused.</source>
+        <translation>{name} 没有聊天模板，因此 Inkwell 使用简单的“User: / Assistant:”格式。回复可能不够切题。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1022" />
+        <location filename="../../app/ui/model_session.py" line="100" />
+        <source>Loaded {name}</source>
+        <translation>已加载 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="111" />
+        <source>The model could not be loaded; {name} is still in use.</source>
+        <translation>无法加载该模型；仍在使用 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="116" />
+        <source>The model could not be loaded.</source>
+        <translation>无法加载模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="123" />
+        <source>The model was unloaded; its memory is free.</source>
+        <translation>模型已卸载，其占用的内存已释放。</translation>
+    </message>
+</context>
+<context>
+    <name>ModelStatus</name>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="133" />
+        <location filename="../../app/ui/model_session.py" line="167" />
+        <source>No model</source>
+        <translation>未加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="141" />
+        <source>Model loading</source>
+        <translation>模型加载中</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="145" />
+        <source>Reload the model</source>
+        <translation>重新加载模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="145" />
+        <source>Load the model again: after changing engine settings, or to try again after a failure</source>
+        <translation>重新加载模型：更改引擎设置后，或在失败后重试</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="159" />
+        <source>Connecting to {name}…</source>
+        <translation>正在连接 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="160" />
+        <source>Loading {name}…</source>
+        <translation>正在加载 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="176" />
+        <source>context {size}</source>
+        <translation>上下文 {size}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="181" />
+        <source>{engine}: {model}</source>
+        <translation>{engine}：{model}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/model_session.py" line="187" />
         <source>remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1024" />
+        <location filename="../../app/ui/model_session.py" line="189" />
         <source>CPU only</source>
         <translation>仅 CPU</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="1026" />
+        <location filename="../../app/ui/model_session.py" line="191" />
         <source>{layers} of {total} layers on GPU ({device})</source>
         <translation>{total} 层中有 {layers} 层在 GPU 上（{device}）</translation>
     </message>
@@ -1459,7 +1374,7 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="450" />
+        <location filename="../../app/ui/models_page.py" line="455" />
         <source>Part {part} of {parts}: {progress}</source>
         <translation>第 {part} 部分，共 {parts} 部分：{progress}</translation>
     </message>
@@ -1620,163 +1535,163 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="222" />
+        <location filename="../../app/ui/models_page.py" line="227" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="225" />
+        <location filename="../../app/ui/models_page.py" line="230" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="226" />
+        <location filename="../../app/ui/models_page.py" line="231" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="243" />
+        <location filename="../../app/ui/models_page.py" line="248" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="262" />
+        <location filename="../../app/ui/models_page.py" line="267" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="267" />
+        <location filename="../../app/ui/models_page.py" line="272" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="271" />
-        <location filename="../../app/ui/models_page.py" line="395" />
+        <location filename="../../app/ui/models_page.py" line="276" />
+        <location filename="../../app/ui/models_page.py" line="400" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="272" />
+        <location filename="../../app/ui/models_page.py" line="277" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="272" />
+        <location filename="../../app/ui/models_page.py" line="277" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="275" />
+        <location filename="../../app/ui/models_page.py" line="280" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="277" />
+        <location filename="../../app/ui/models_page.py" line="282" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="279" />
+        <location filename="../../app/ui/models_page.py" line="284" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="280" />
+        <location filename="../../app/ui/models_page.py" line="285" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="312" />
+        <location filename="../../app/ui/models_page.py" line="317" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="313" />
+        <location filename="../../app/ui/models_page.py" line="318" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="322" />
+        <location filename="../../app/ui/models_page.py" line="327" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="324" />
+        <location filename="../../app/ui/models_page.py" line="329" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="333" />
+        <location filename="../../app/ui/models_page.py" line="338" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="338" />
+        <location filename="../../app/ui/models_page.py" line="343" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="338" />
+        <location filename="../../app/ui/models_page.py" line="343" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="357" />
+        <location filename="../../app/ui/models_page.py" line="362" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="377" />
+        <location filename="../../app/ui/models_page.py" line="382" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="398" />
+        <location filename="../../app/ui/models_page.py" line="403" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="399" />
+        <location filename="../../app/ui/models_page.py" line="404" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="406" />
+        <location filename="../../app/ui/models_page.py" line="411" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="415" />
+        <location filename="../../app/ui/models_page.py" line="420" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="418" />
+        <location filename="../../app/ui/models_page.py" line="423" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="430" />
+        <location filename="../../app/ui/models_page.py" line="435" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="444" />
+        <location filename="../../app/ui/models_page.py" line="449" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="446" />
+        <location filename="../../app/ui/models_page.py" line="451" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="455" />
+        <location filename="../../app/ui/models_page.py" line="460" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="460" />
+        <location filename="../../app/ui/models_page.py" line="465" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
@@ -1872,6 +1787,73 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/core/offload.py" line="318" />
         <source>{layers} of {total} layers fit in {free}</source>
         <translation>{free}，能放下 {total} 层中的 {layers} 层</translation>
+    </message>
+</context>
+<context>
+    <name>PersonaBar</name>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="26" />
+        <source>Persona</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="27" />
+        <source>A persona sets the conversation's system prompt</source>
+        <translation>角色用于设置对话的系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="30" />
+        <location filename="../../app/ui/persona_bar.py" line="35" />
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="30" />
+        <source>Show or hide the system prompt</source>
+        <translation>显示或隐藏系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="32" />
+        <source>Save as persona…</source>
+        <translation>保存为角色…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="32" />
+        <source>Keep this system prompt as a persona</source>
+        <translation>将此系统提示词保存为角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="36" />
+        <source>Instructions the model follows in this conversation</source>
+        <translation>模型在此对话中遵循的指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="43" />
+        <source>Persona:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="106" />
+        <source>Save as persona</source>
+        <translation>保存为角色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="106" />
+        <source>Name of the persona:</source>
+        <translation>角色名称：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/persona_bar.py" line="112" />
+        <source>The persona could not be saved: {error}</source>
+        <translation>无法保存角色：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>Preferences</name>
+    <message>
+        <location filename="../../app/ui/services.py" line="60" />
+        <source>The settings could not be saved ({error}); they apply until you quit.</source>
+        <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
 </context>
 <context>
@@ -2002,12 +1984,12 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>无法读取你的{kinds}文件（{error}）；已将其保留为 {file}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/rewrite.py" line="66" />
+        <location filename="../../app/core/rewrite.py" line="70" />
         <source>A style needs a name.</source>
         <translation>风格需要一个名称。</translation>
     </message>
     <message>
-        <location filename="../../app/core/rewrite.py" line="68" />
+        <location filename="../../app/core/rewrite.py" line="72" />
         <source>A style needs an instruction.</source>
         <translation>风格需要一条指示。</translation>
     </message>
@@ -2585,28 +2567,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="586" />
-        <location filename="../../app/ui/writing_desk.py" line="592" />
+        <location filename="../../app/ui/writing_desk.py" line="695" />
+        <location filename="../../app/ui/writing_desk.py" line="701" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="595" />
+        <location filename="../../app/ui/writing_desk.py" line="704" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="601" />
+        <location filename="../../app/ui/writing_desk.py" line="710" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="604" />
+        <location filename="../../app/ui/writing_desk.py" line="713" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="615" />
+        <location filename="../../app/ui/writing_desk.py" line="724" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -2614,14 +2596,57 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Rewrite</name>
     <message>
-        <location filename="../../app/core/rewrite.py" line="101" />
+        <location filename="../../app/core/rewrite.py" line="114" />
         <source>Choose a style or write an instruction.</source>
         <translation>请选择一种风格或写一条指示。</translation>
     </message>
     <message>
-        <location filename="../../app/core/rewrite.py" line="103" />
+        <location filename="../../app/core/rewrite.py" line="116" />
         <source>There is nothing to rewrite.</source>
         <translation>没有可改写的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="510" />
+        <source>The model wrote about the passage instead of rewriting it. Retry asks again.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="513" />
+        <source>The rewrite repeats itself. Check it before accepting it, or Retry.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/core/rewrite.py" line="516" />
+        <source>The rewrite stopped at the length limit, so its end may be missing. Check it before accepting it, or Retry.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>RewriteDock</name>
+    <message>
+        <location filename="../../app/ui/rewrite_dock.py" line="24" />
+        <source>Rewrite</source>
+        <translation>改写</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rewrite_dock.py" line="53" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rewrite_dock.py" line="59" />
+        <source>Rewrite copied.</source>
+        <translation>改写结果已复制。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rewrite_dock.py" line="64" />
+        <source>The passage changed while it was being rewritten; select it again and retry.</source>
+        <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/rewrite_dock.py" line="79" />
+        <source>Rewrite accepted; Ctrl+Z restores the original.</source>
+        <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
 </context>
 <context>
@@ -3237,62 +3262,62 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>Inkwell 无法{action}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="230" />
+        <location filename="../../app/core/store/records.py" line="238" />
         <source>conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="231" />
+        <location filename="../../app/core/store/records.py" line="239" />
         <source>document</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="235" />
+        <location filename="../../app/core/store/records.py" line="243" />
         <source>Conversation {id} does not exist (it may have been emptied from the trash).</source>
         <translation>对话 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="236" />
+        <location filename="../../app/core/store/records.py" line="244" />
         <source>Document {id} does not exist (it may have been emptied from the trash).</source>
         <translation>草稿 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="241" />
+        <location filename="../../app/core/store/records.py" line="249" />
         <source>1 conversation</source>
         <translation>1 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="241" />
+        <location filename="../../app/core/store/records.py" line="249" />
         <source>{count} conversations</source>
         <translation>{count} 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="242" />
+        <location filename="../../app/core/store/records.py" line="250" />
         <source>1 message</source>
         <translation>1 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="242" />
+        <location filename="../../app/core/store/records.py" line="250" />
         <source>{count} messages</source>
         <translation>{count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="243" />
+        <location filename="../../app/core/store/records.py" line="251" />
         <source>1 document</source>
         <translation>1 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="243" />
+        <location filename="../../app/core/store/records.py" line="251" />
         <source>{count} documents</source>
         <translation>{count} 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="244" />
+        <location filename="../../app/core/store/records.py" line="252" />
         <source>1 revision</source>
         <translation>1 个修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="244" />
+        <location filename="../../app/core/store/records.py" line="252" />
         <source>{count} revisions</source>
         <translation>{count} 个修订版本</translation>
     </message>
@@ -3451,6 +3476,7 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
     <message>
         <location filename="../../app/core/store/base.py" line="180" />
+        <location filename="../../app/core/store/documents.py" line="128" />
         <source>read the {noun}s</source>
         <translation>读取{noun}列表</translation>
     </message>
@@ -3470,97 +3496,107 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>清空回收站</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="132" />
+        <location filename="../../app/core/store/conversations.py" line="134" />
         <source>save the new conversation</source>
         <translation>保存新对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="145" />
-        <location filename="../../app/core/store/conversations.py" line="307" />
-        <location filename="../../app/core/store/conversations.py" line="329" />
+        <location filename="../../app/core/store/conversations.py" line="147" />
+        <location filename="../../app/core/store/conversations.py" line="309" />
+        <location filename="../../app/core/store/conversations.py" line="331" />
         <source>read the conversation</source>
         <translation>读取对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="158" />
+        <location filename="../../app/core/store/conversations.py" line="160" />
         <source>search the conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="172" />
+        <location filename="../../app/core/store/conversations.py" line="174" />
         <source>rename the conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="178" />
+        <location filename="../../app/core/store/conversations.py" line="180" />
         <source>save the system prompt</source>
         <translation>保存系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="103" />
+        <location filename="../../app/core/store/conversations.py" line="430" />
+        <source>The conversation could not be exported to {path}: {error}</source>
+        <translation>无法将对话导出到 {path}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/conversations.py" line="438" />
+        <source>{name} could not be read as a conversation: {error}</source>
+        <translation>无法将 {name} 读取为对话：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/documents.py" line="104" />
         <source>save the new document</source>
         <translation>保存新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="116" />
+        <location filename="../../app/core/store/documents.py" line="117" />
         <source>read the document</source>
         <translation>读取草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="157" />
+        <location filename="../../app/core/store/documents.py" line="170" />
         <source>save the document</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="217" />
+        <location filename="../../app/core/store/documents.py" line="230" />
         <source>save a revision</source>
         <translation>保存修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="257" />
+        <location filename="../../app/core/store/documents.py" line="270" />
         <source>read the revisions</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="267" />
+        <location filename="../../app/core/store/documents.py" line="280" />
         <source>read the revision</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="274" />
+        <location filename="../../app/core/store/documents.py" line="287" />
         <source>restore the revision</source>
         <translation>恢复修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="285" />
+        <location filename="../../app/core/store/documents.py" line="298" />
         <source>prune the revisions</source>
         <translation>清理修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="212" />
-        <location filename="../../app/core/store/conversations.py" line="254" />
+        <location filename="../../app/core/store/conversations.py" line="214" />
+        <location filename="../../app/core/store/conversations.py" line="256" />
         <source>save the message</source>
         <translation>保存消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="269" />
-        <location filename="../../app/core/store/conversations.py" line="317" />
+        <location filename="../../app/core/store/conversations.py" line="271" />
+        <location filename="../../app/core/store/conversations.py" line="319" />
         <source>read the message</source>
         <translation>读取消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="277" />
+        <location filename="../../app/core/store/conversations.py" line="279" />
         <source>delete the message</source>
         <translation>删除消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="293" />
+        <location filename="../../app/core/store/conversations.py" line="295" />
         <source>restore the message</source>
         <translation>恢复消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="344" />
-        <location filename="../../app/core/store/conversations.py" line="351" />
+        <location filename="../../app/core/store/conversations.py" line="346" />
+        <location filename="../../app/core/store/conversations.py" line="353" />
         <source>switch branches</source>
         <translation>切换分支</translation>
     </message>
@@ -3575,14 +3611,32 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>保存应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="362" />
+        <location filename="../../app/core/store/conversations.py" line="364" />
         <source>export the conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/conversations.py" line="398" />
+        <location filename="../../app/core/store/conversations.py" line="400" />
         <source>import the conversation</source>
         <translation>导入对话</translation>
+    </message>
+</context>
+<context>
+    <name>UndoButton</name>
+    <message>
+        <location filename="../../app/ui/widgets.py" line="28" />
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets.py" line="29" />
+        <source>Undo the deletion</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/widgets.py" line="39" />
+        <source>{text} Undo</source>
+        <translation>{text} 撤销</translation>
     </message>
 </context>
 <context>
@@ -3636,216 +3690,216 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="44" />
+        <location filename="../../app/ui/writing_desk.py" line="48" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="46" />
+        <location filename="../../app/ui/writing_desk.py" line="50" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="47" />
+        <location filename="../../app/ui/writing_desk.py" line="51" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="48" />
+        <location filename="../../app/ui/writing_desk.py" line="52" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="116" />
+        <location filename="../../app/ui/writing_desk.py" line="128" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="133" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="121" />
+        <location filename="../../app/ui/writing_desk.py" line="133" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="129" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="129" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="130" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="130" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="131" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="131" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="144" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="132" />
+        <location filename="../../app/ui/writing_desk.py" line="144" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="135" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="149" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="141" />
+        <location filename="../../app/ui/writing_desk.py" line="153" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="154" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="155" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="144" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="160" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="160" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="148" />
+        <location filename="../../app/ui/writing_desk.py" line="161" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="148" />
+        <location filename="../../app/ui/writing_desk.py" line="161" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="158" />
-        <location filename="../../app/ui/writing_desk.py" line="388" />
+        <location filename="../../app/ui/writing_desk.py" line="171" />
+        <location filename="../../app/ui/writing_desk.py" line="461" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="174" />
-        <location filename="../../app/ui/writing_desk.py" line="185" />
+        <location filename="../../app/ui/writing_desk.py" line="187" />
+        <location filename="../../app/ui/writing_desk.py" line="198" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="174" />
+        <location filename="../../app/ui/writing_desk.py" line="187" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="175" />
-        <location filename="../../app/ui/writing_desk.py" line="187" />
+        <location filename="../../app/ui/writing_desk.py" line="188" />
+        <location filename="../../app/ui/writing_desk.py" line="200" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="175" />
+        <location filename="../../app/ui/writing_desk.py" line="188" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="178" />
-        <location filename="../../app/ui/writing_desk.py" line="190" />
+        <location filename="../../app/ui/writing_desk.py" line="191" />
+        <location filename="../../app/ui/writing_desk.py" line="203" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="181" />
+        <location filename="../../app/ui/writing_desk.py" line="194" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="332" />
+        <location filename="../../app/ui/writing_desk.py" line="411" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="389" />
+        <location filename="../../app/ui/writing_desk.py" line="462" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="431" />
+        <location filename="../../app/ui/writing_desk.py" line="506" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="434" />
+        <location filename="../../app/ui/writing_desk.py" line="509" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="470" />
+        <location filename="../../app/ui/writing_desk.py" line="545" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="478" />
+        <location filename="../../app/ui/writing_desk.py" line="553" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="520" />
+        <location filename="../../app/ui/writing_desk.py" line="604" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="532" />
+        <location filename="../../app/ui/writing_desk.py" line="616" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="550" />
+        <location filename="../../app/ui/writing_desk.py" line="650" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="568" />
+        <location filename="../../app/ui/writing_desk.py" line="668" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>

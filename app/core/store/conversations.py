@@ -10,12 +10,14 @@ tree is read.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from app.core.store.base import _StoreBase
 from app.core.store.events import ChangeAction
-from app.core.store.exchange import _SPEAKERS, _STATUS_NOTES, _parse_export
+from app.core.store.exchange import _SPEAKERS, _parse_export
 from app.core.store.records import (
     _CONVERSATION_COLUMNS,
     _CONVERSATIONS,
@@ -23,6 +25,7 @@ from app.core.store.records import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
     ROLES,
+    STATUS_NOTES,
     STATUSES,
     Conversation,
     Message,
@@ -415,6 +418,28 @@ class _ConversationStore(_StoreBase):
             self._note("messages", "added", new_ids.values(), owner=conversation_id)
             return self._conversation(conn, conversation_id)
 
+    def export_to_file(self, conversation_id: int, path: Path, kind: str) -> None:
+        """Writes a conversation to ``path`` as Markdown (``kind`` "markdown") or as JSON that
+        :meth:`import_file` reads back. StoreError, with the reason, when it cannot."""
+        if kind == "markdown":
+            text = self.export_markdown(conversation_id)
+        else:
+            text = json.dumps(self.export_json(conversation_id), ensure_ascii=False, indent=2)
+        try:
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as error:
+            raise StoreError(QT_TRANSLATE_NOOP("Store", "The conversation could not be exported to {path}: {error}").format(
+                path=str(path), error=error.strerror or str(error))) from error
+
+    def import_file(self, path: Path) -> Conversation:
+        """A new conversation from a JSON export; StoreError saying why a file is not one."""
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise StoreError(QT_TRANSLATE_NOOP("Store", "{name} could not be read as a conversation: {error}").format(
+                name=Path(path).name, error=str(error))) from error
+        return self.import_json(data)
+
     def export_markdown(self, conversation_id: int) -> str:
         """The current path as Markdown: title, system prompt as a blockquote, then one
         section per message; unfinished replies carry a note in italics."""
@@ -427,7 +452,7 @@ class _ConversationStore(_StoreBase):
             section = [f"### {_SPEAKERS[message.role]}"]
             if message.content.strip():
                 section.append(message.content.strip("\n"))
-            if message.status in _STATUS_NOTES:
-                section.append(f"*{_STATUS_NOTES[message.status]}*")
+            if message.status in STATUS_NOTES:
+                section.append(f"*{STATUS_NOTES[message.status]}*")
             parts.append("\n\n".join(section))
         return "\n\n".join(parts) + "\n"

@@ -136,10 +136,3 @@ def _parents_first(
 # --- Markdown -------------------------------------------------------------------------------
 
 _SPEAKERS = {"user": "You", "assistant": "Assistant", "system": "System"}
-_STATUS_NOTES = {
-    "streaming": "This reply was still being written.",
-    "interrupted": "This reply was interrupted before it finished.",
-    "cancelled": "This reply was stopped before it finished.",
-    "length": "This reply stopped at the length limit.",
-    "error": "This reply failed.",
-}

@@ -21,6 +21,14 @@ ROLES = ("user", "assistant", "system")
 # 'streaming': being written; 'interrupted': the app died while streaming; 'cancelled': the
 # user stopped it; 'length': it hit the length limit; 'error': generation failed.
 STATUSES = ("complete", "streaming", "interrupted", "cancelled", "length", "error")
+# What an unfinished reply says of itself: under it in the conversation and in a Markdown export.
+STATUS_NOTES = {
+    "streaming": QT_TRANSLATE_NOOP("Message", "This reply was still being written."),
+    "interrupted": QT_TRANSLATE_NOOP("Message", "This reply was interrupted before it finished (Inkwell closed, or the connection to the engine dropped)."),
+    "cancelled": QT_TRANSLATE_NOOP("Message", "This reply was stopped before it finished."),
+    "length": QT_TRANSLATE_NOOP("Message", "This reply stopped at the length limit."),
+    "error": QT_TRANSLATE_NOOP("Message", "This reply failed."),
+}
 EXPORT_FORMAT = "inkwell-conversation"
 EXPORT_VERSION = 1
 
