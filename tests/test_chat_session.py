@@ -161,3 +161,28 @@ def test_open_last_reopens_the_conversation_open_at_the_end(qtbot, session, tmp_
     third = ChatSession(session.store, session.host, session.chat_settings)
     third.open_last()  # a conversation in the trash is not reopened
     assert third.conversation_id is None
+
+
+def test_a_full_disk_is_said_and_nothing_starts(qtbot, session, monkeypatch):
+    """Regenerate, flip and continue write before the engine starts: a StoreError there is a
+    problem to show, not an exception out of a Qt slot, and no reply is left half started."""
+    from app.core.store import StoreError
+
+    with qtbot.waitSignal(session.reply_finished, timeout=60_000):
+        session.send("Name a colour.")
+    with qtbot.waitSignal(session.reply_finished, timeout=60_000):
+        session.regenerate_last()
+    reply = replies(session)[-1]
+    problems = []
+    session.problem.connect(problems.append)
+
+    def full(*_args, **_kwargs):
+        raise StoreError("The disk is full; nothing was saved.")
+
+    for name in ("set_current_leaf", "select_branch", "add_message", "update_message"):
+        monkeypatch.setattr(session.store, name, full)
+    session.regenerate(reply.id)
+    session.flip(reply.id, -1)
+    session.continue_reply(reply.id)
+    assert session.streaming is None
+    assert problems == ["The disk is full; nothing was saved."] * 3

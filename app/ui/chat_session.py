@@ -125,7 +125,7 @@ class ChatSession(QObject):
             except StoreError as error:
                 self.problem.emit(translated(error))
                 return
-            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation_id))
+            self._write(lambda: self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation_id)), quiet=True)
         self.conversation_id = conversation_id
         self.opened.emit(conversation)
 
@@ -182,7 +182,7 @@ class ChatSession(QObject):
             if conversation is None:
                 return False
             self.conversation_id = conversation.id
-            self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation.id))
+            self._write(lambda: self.store.set_meta(LAST_CONVERSATION_KEY, str(conversation.id)), quiet=True)
         if self.editing is not None:
             parent_id = self.editing.parent_id
         else:
@@ -197,19 +197,10 @@ class ChatSession(QObject):
         return True
 
     def _start_reply(self, parent_id: int, continue_from: Message | None = None) -> None:
-        conversation = self.store.get_conversation(self.conversation_id)
-        self.store.set_current_leaf(conversation.id, parent_id)
-        history = [ChatMessage(m.role, m.content) for m in self.store.path(conversation.id) if m.role != "system"]
-        if conversation.system_prompt.strip():
-            history.insert(0, ChatMessage("system", conversation.system_prompt))
-        if continue_from is not None:
-            reply = continue_from
-            self.store.update_message(reply.id, status="streaming")
-            self.store.set_current_leaf(conversation.id, reply.id)
-        else:
-            reply = self._write(lambda: self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming"))
-            if reply is None:
-                return
+        prepared = self._write(lambda: self._prepare_reply(parent_id, continue_from))
+        if prepared is None:
+            return  # a full disk, say: said, and no reply starts
+        conversation, history, reply = prepared
         preset, max_tokens = self.chat_settings()
         request = GenerationRequest(
             messages=tuple(history),
@@ -222,6 +213,20 @@ class ChatSession(QObject):
         self.streaming = StreamingReply(generation, conversation.id, reply.id, request.assistant_prefix)
         self._changed()
         self.generating_changed.emit(True)
+
+    def _prepare_reply(self, parent_id: int, continue_from: Message | None) -> tuple[Conversation, list[ChatMessage], Message]:
+        """The conversation's leaf moves to the reply's parent; returns the conversation, the
+        history the model sees and the reply's message (new, or the one continued)."""
+        conversation = self.store.get_conversation(self.conversation_id)
+        self.store.set_current_leaf(conversation.id, parent_id)
+        history = [ChatMessage(m.role, m.content) for m in self.store.path(conversation.id) if m.role != "system"]
+        if conversation.system_prompt.strip():
+            history.insert(0, ChatMessage("system", conversation.system_prompt))
+        if continue_from is not None:
+            self.store.update_message(continue_from.id, status="streaming")
+            self.store.set_current_leaf(conversation.id, continue_from.id)
+            return conversation, history, continue_from
+        return conversation, history, self.store.add_message(conversation.id, "assistant", "", parent_id, status="streaming")
 
     def stop(self) -> None:
         if self.streaming is not None:
@@ -262,8 +267,7 @@ class ChatSession(QObject):
         siblings = self.store.siblings(message_id)
         index = next((i for i, m in enumerate(siblings) if m.id == message_id), 0)
         target = index + step
-        if 0 <= target < len(siblings):
-            self.store.select_branch(siblings[target].id)
+        if 0 <= target < len(siblings) and self._write(lambda: self.store.select_branch(siblings[target].id)):
             self._changed()
 
     def edit_message(self, message_id: int) -> None:
