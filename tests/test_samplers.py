@@ -9,6 +9,7 @@ from app.core.samplers import (
     all_presets,
     builtin_presets,
     delete_user_preset,
+    field_limits,
     find_preset,
     save_user_preset,
 )
@@ -75,6 +76,25 @@ def test_validate_accepts_the_ends_of_the_ranges_and_lists_every_problem():
     with pytest.raises(SettingsError) as caught:
         SamplerPreset("Two", temperature=9, top_p=2).validate()
     assert "Temperature" in str(caught.value) and "Top-p" in str(caught.value)
+
+
+def test_field_limits_name_every_numeric_field_and_are_those_validate_applies():
+    limits = field_limits()
+    numeric = [f.name for f in dataclasses.fields(SamplerPreset) if f.name not in {"name", "stop", "builtin"}]
+    assert list(limits) == numeric
+    for name, limit in limits.items():
+        assert limit.label and limit.minimum < limit.maximum
+        default = getattr(SamplerPreset("x"), name)
+        assert limit.whole == isinstance(0 if default is None else default, int)  # seed: None or whole
+        step = 1 if limit.whole else 0.01
+        for value in (limit.minimum, limit.maximum):
+            value = int(value) if limit.whole else float(value)
+            dataclasses.replace(SamplerPreset("Edge"), **{name: value}).validate()
+        for value in (limit.minimum - step, limit.maximum + step):
+            value = int(value) if limit.whole else float(value)
+            with pytest.raises(SettingsError, match=limit.label):
+                dataclasses.replace(SamplerPreset("Past"), **{name: value}).validate()
+    assert "random" in limits["seed"].note and limits["temperature"].note == ""
 
 
 def test_user_preset_is_saved_and_listed_after_defaults(tmp_path):

@@ -16,7 +16,7 @@ import json
 import math
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.core.generation import SamplerSettings
 from app.core.presets import builtin_name, keep_aside, read_config, write_json_atomically
@@ -134,6 +134,23 @@ def _field_problem(name: str, value: object) -> Translatable | None:
 
 
 _FIELD_NAMES = tuple(f.name for f in fields(SamplerPreset) if f.name != "builtin")
+
+
+class FieldLimit(NamedTuple):
+    """What a numeric field is called, whether it is a whole number, the range ``validate``
+    allows, and what its special ends mean ("" when none)."""
+
+    label: Translatable
+    whole: bool
+    minimum: float
+    maximum: float
+    note: str
+
+
+def field_limits() -> dict[str, FieldLimit]:
+    """The numeric fields of a preset, in the order of SamplerPreset, with their limits: what an
+    editor needs so that it offers exactly what ``validate`` accepts."""
+    return {name: FieldLimit(*_LIMITS[name]) for name in _FIELD_NAMES if name in _LIMITS}
 
 
 def _from_json(item: object, builtin: bool) -> SamplerPreset:
