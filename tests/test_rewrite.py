@@ -4,9 +4,13 @@ import random
 
 import pytest
 
+from app.core.chat_template import render_fallback
 from app.core.generation import ChatMessage
 from app.core.rewrite import (
+    REPEATS_ITSELF,
     REWRITE_SYSTEM,
+    STOPPED_AT_LENGTH,
+    TALKS_ABOUT_PASSAGE,
     DiffOp,
     Style,
     all_styles,
@@ -16,9 +20,13 @@ from app.core.rewrite import (
     context_around,
     diff_html,
     find_style,
+    repeats_itself,
+    rewrite_problems,
     save_user_style,
+    talks_about_passage,
     word_diff,
 )
+from app.core.translatable import Translatable
 
 REQUIRED_STYLES = ["Formal", "Casual", "Concise", "Vivid", "Simpler", "Academic", "Persuasive", "Fix grammar only"]
 
@@ -326,6 +334,193 @@ def test_clean_reply_without_a_usable_answer():
 
 def test_clean_reply_after_a_template_opened_think_block():
     assert clean_reply("The user wants it formal.\n</think>\n\nIt was moved.", MEETING) == "It was moved."
+
+
+# --- The prompt written back ---------------------------------------------------------------
+
+CAT = "The cat sat on the mat and looked at the rain."
+LANTERN = ("She walked to the door.", "The lantern was out.", "She waited.")
+
+
+def test_a_reply_that_writes_the_whole_prompt_back_cleans_to_the_rewrite():
+    """The cleaner knows the prompt's labels from the builder itself: whatever the builder
+    writes, a reply that repeats it all before the rewrite is cleaned to the rewrite."""
+    messages = build_rewrite_messages(MEETING, FORMAL, "make it sadder", before=LANTERN[0], after=LANTERN[2])
+    prompt = messages[-1].content
+    assert clean_reply(f"{prompt}\n\n{MEETING_FORMAL}", MEETING, messages) == MEETING_FORMAL
+    assert clean_reply(f"{prompt}\n\nRewritten:\n{MEETING_FORMAL}", MEETING, messages) == MEETING_FORMAL
+    # A model without a chat template sees the plain format, labels and all.
+    plain = render_fallback(messages)
+    assert clean_reply(f"{plain} {MEETING_FORMAL}\nUser: Thanks!", MEETING, messages) == MEETING_FORMAL
+    # Only the prompt's own labels and context: nothing to accept.
+    only_labels = f"Assistant:\nText after (do not rewrite):\n{LANTERN[2]}\n\nPassage to rewrite:"
+    assert clean_reply(only_labels, MEETING, messages) == ""
+
+
+# Replies of the starter model (SmolLM2-135M-Instruct, "Precise / rewrite" sampler) to
+# build_rewrite_messages prompts: passage, text before, text after, reply, what is left.
+RECORDED_SCAFFOLDING = {
+    "the issue's markers on one reply": (
+        MEETING, "", "",
+        f"Assistant: Rewrite: <passage> {MEETING_FORMAL}\n</text>",
+        MEETING_FORMAL,
+    ),
+    "context written back after the rewrite": (
+        MEETING, "", "Then we left.",
+        f"{MEETING_FORMAL}\n\nText after (do not rewrite):\nThen we left.",
+        MEETING_FORMAL,
+    ),
+    "the text before written back, then a closing tag": (
+        CAT, "The morning was quiet.", "Then it slept.",
+        f"The morning was quiet.\n\n{CAT}\n</passage>",
+        CAT,
+    ),
+    "the text around written back line by line": (
+        LANTERN[1], LANTERN[0], LANTERN[2],
+        "The moon was in the sky.\nShe walked to the door.\nThe lantern was out.\nShe waited.",
+        "The moon was in the sky.\nThe lantern was out.",
+    ),
+    "a context heading of its own making": (
+        LANTERN[1], LANTERN[0], LANTERN[2],
+        "She walked to the door.\nThe lantern was out.\n\nPassage after (do not rewrite):\nShe waited.\n"
+        "She didn't want to leave.\nShe had to find a new place to stay.",
+        "The lantern was out.",
+    ),
+    "the rewrite, then a prompt of its own making": (
+        "she dont like apples and she dont eat them", "We went shopping.", "Her brother does.",
+        "She does not eat apples. She doesn't like them.\n\nText before (do not rewrite):\n"
+        "The new employee is very good at marketing.\n\nText after (do not rewrite):\n"
+        "The new employee is very good at marketing.\n\nPassage to rewrite:\nThe new employee is very good",
+        "She does not eat apples. She doesn't like them.",
+    ),
+    "Rewrite: and the same again until the length limit": (
+        MEETING, "", "",
+        "The meeting was moved to Monday due to the boss's illness.\n\nRewrite:\n"
+        "The meeting was moved to Monday due to the boss's illness.\n\nRewrite:\n"
+        "The meeting was moved to Monday due to the boss",
+        "The meeting was moved to Monday due to the boss's illness.",
+    ),
+    "another attempt under a heading of its own": (
+        CAT, "The morning was quiet.", "Then it slept.",
+        f"The morning was quiet.\n{CAT}\n\nThe passage to rewrite is:\nThe morning was quiet.\n{CAT}\n\n"
+        "The passage to rewrite is:\nThe cat sat on the mat and looked at the",
+        CAT,
+    ),
+    "the original written back in tags, then a label": (
+        MEETING, "", "",
+        f"<passage>\n{MEETING}\n</passage>\n\nRewrite:\n{MEETING_FORMAL}",
+        MEETING_FORMAL,
+    ),
+    "the original written back untagged under its heading": (
+        MEETING, "", "",
+        f"Passage to rewrite:\n{MEETING}\n\n{MEETING_FORMAL}",
+        MEETING_FORMAL,
+    ),
+    "an instruction written back under the turn labels": (
+        MEETING, "", "",
+        f"User: Also: make it sadder.\nAssistant: {MEETING_FORMAL}\nAssistant: {MEETING_FORMAL}",
+        MEETING_FORMAL,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", RECORDED_SCAFFOLDING)
+def test_clean_reply_drops_the_prompts_scaffolding(name):
+    passage, before, after, reply, expected = RECORDED_SCAFFOLDING[name]
+    messages = build_rewrite_messages(passage, FORMAL, before=before, after=after)
+    assert clean_reply(reply, passage, messages) == expected
+
+
+def test_without_the_prompt_only_the_labels_go():
+    """The command line gives no context: the labels still go, lines of text stay."""
+    passage, before, after, reply, _ = RECORDED_SCAFFOLDING["a context heading of its own making"]
+    assert clean_reply(reply, passage) == "She walked to the door.\nThe lantern was out."
+
+
+def test_a_passage_with_the_prompts_labels_keeps_them():
+    chat_log = "User: hi, can u help\nAssistant: sure what do u need"
+    rewrite = "User: Hello, could you help me?\nAssistant: Certainly. What do you need?"
+    assert clean_reply(rewrite, chat_log) == rewrite
+    notes = "bring the tent.\nAlso: bring snacks."
+    assert clean_reply("Bring the tent.\nAlso: bring some snacks.", notes) == "Bring the tent.\nAlso: bring some snacks."
+    markup = "<b>the cat sat</b>"
+    assert clean_reply("<b>The cat sat.</b>", markup) == "<b>The cat sat.</b>"
+
+
+# --- Judging the rewrite --------------------------------------------------------------------
+
+GRAMMAR = "i think this are good idea"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The passage is in Chinese, but it is written in English, so there is nothing to correct.",
+        "The passage is in Chinese.\n\nOriginal text:\n<passage>\ni think this are good idea\n</passage>",
+        "This text has no grammar mistakes.",
+        "There are no spelling mistakes in the passage.",
+        "I'm sorry, but I cannot rewrite this passage.",
+        "Here is the rewritten text:",
+    ],
+)
+def test_words_about_the_passage_are_not_a_rewrite(reply):
+    cleaned = clean_reply(reply, GRAMMAR)
+    assert cleaned
+    assert talks_about_passage(cleaned, GRAMMAR)
+    assert rewrite_problems(cleaned, GRAMMAR) == (TALKS_ABOUT_PASSAGE,)
+
+
+def test_chinese_words_about_the_passage_are_not_a_rewrite():
+    assert talks_about_passage(clean_reply("这段文字没有语法错误。", HUIYI), HUIYI)
+    assert not talks_about_passage(HUIYI_FORMAL, HUIYI)
+
+
+def test_words_about_the_passage_before_the_rewrite_go():
+    reply = "The passage is in Chinese, but here is the corrected version:\nI think this is a good idea."
+    cleaned = clean_reply(reply, GRAMMAR)
+    assert cleaned == "I think this is a good idea."
+    assert rewrite_problems(cleaned, GRAMMAR) == ()
+    reply = "This text has a few mistakes.\n\nI think this is a good idea."
+    assert clean_reply(reply, GRAMMAR) == "I think this is a good idea."
+
+
+def test_a_passage_about_a_text_is_rewritten_about_a_text():
+    passage = "the text is to short and it dont say much."
+    rewrite = "The text is too short and it doesn't say much."
+    assert clean_reply(rewrite, passage) == rewrite
+    assert not talks_about_passage(rewrite, passage)
+    assert not talks_about_passage("I think this is a good idea.", GRAMMAR)
+    # A first paragraph like that is the rewrite's own when the passage has as many.
+    two = "this text is about cats.\n\nthey is cute"
+    assert clean_reply("This text is about cats.\n\nThey are cute.", two) == "This text is about cats.\n\nThey are cute."
+
+
+LOOP = "The cat sat on the mat. The cat sat on the mat. The cat sat on the mat. The cat sat on the mat."
+
+
+def test_a_rewrite_that_repeats_itself_until_the_length_limit():
+    passage = "the cat sat on the mat"
+    assert repeats_itself(LOOP, passage)
+    assert rewrite_problems(LOOP, passage, "length") == (REPEATS_ITSELF, STOPPED_AT_LENGTH)
+    recorded = "This is a good idea.\n\ni think this are good idea.\n\nthis is a good idea.\n\nthis is a good idea."
+    assert repeats_itself(clean_reply(recorded, GRAMMAR), GRAMMAR)
+    assert repeats_itself("会议改到了周一。" * 4, HUIYI)
+    assert repeats_itself("and the rain kept falling " * 6, "the rain fell")
+
+
+def test_a_rewrite_that_does_not_repeat_itself():
+    assert not repeats_itself(MEETING_FORMAL, MEETING)
+    assert not repeats_itself(STORY, STORY.lower())
+    assert not repeats_itself(HUIYI_FORMAL, HUIYI)
+    # A refrain the passage has is the passage's own.
+    refrain = "row, row, row your boat gently down the stream. row, row, row your boat gently down the stream."
+    assert not repeats_itself(refrain.capitalize(), refrain)
+    assert rewrite_problems(MEETING_FORMAL, MEETING, "stop") == ()
+
+
+def test_problems_are_translatable_messages():
+    for problem in rewrite_problems(LOOP, "the cat sat on the mat", "length") + (TALKS_ABOUT_PASSAGE,):
+        assert isinstance(problem, Translatable) and problem.context == "Rewrite"
 
 
 # --- Word diff ----------------------------------------------------------------------------
