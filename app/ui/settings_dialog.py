@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -9,15 +11,21 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QGroupBox,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app.core.samplers import SamplerPreset
 from app.core.settings import OPTIONS, Option, Settings, SettingsError
+from app.core.settings import option as option_named
 from app.ui.i18n import translated
+from app.ui.preset_editor import PresetEditor, shown_preset_name
 
 _CONTEXT = "SettingsDialog"
 _TABS = (
@@ -62,14 +70,17 @@ def widget_name(key: str) -> str:
 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; ``result_settings`` holds the accepted ones. Invalid
-    values are refused with a message and the dialog stays open."""
+    values are refused with a message and the dialog stays open. With ``config_dir`` the
+    Samplers tab also edits the presets themselves (saved at once, whatever the dialog's end)."""
 
-    def __init__(self, settings: Settings, sampler_names: list[str], backend_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, sampler_names: list[str], backend_text: str, parent: QWidget | None = None,
+                 *, config_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self.setWindowTitle(self.tr("Settings"))
         self.setAccessibleName(self.tr("Settings"))
-        self.resize(560, 480)
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(600, screen.width()), min(560 if config_dir else 480, screen.height()))
         self._settings = settings
         self.result_settings: Settings | None = None
         self.widgets: dict[str, QWidget] = {}
@@ -78,8 +89,19 @@ class SettingsDialog(QDialog):
         forms: dict[str, QFormLayout] = {}
         for prefix, title in _TABS:
             page = QWidget()
-            forms[prefix] = QFormLayout(page)
-            tabs.addTab(page, _translate(title))
+            if prefix == "sampler.":  # the choosers, then the preset editor: tall, so it scrolls
+                samplers = QVBoxLayout(page)
+                forms[prefix] = QFormLayout()
+                samplers.addLayout(forms[prefix])
+                scroll = QScrollArea()
+                scroll.setObjectName("samplersScroll")
+                scroll.setWidgetResizable(True)
+                scroll.setFrameShape(QFrame.Shape.NoFrame)
+                scroll.setWidget(page)
+                tabs.addTab(scroll, _translate(title))
+            else:
+                forms[prefix] = QFormLayout(page)
+                tabs.addTab(page, _translate(title))
         for option in self.shown_options():
             prefix = next(p for p, _ in _TABS if option.key.startswith(p))
             widget = self._make_widget(option, sampler_names)
@@ -98,6 +120,16 @@ class SettingsDialog(QDialog):
         self.error.setObjectName("settingsError")
         self.error.setStyleSheet("color: #b42318;")
         self.error.setWordWrap(True)
+        self.preset_editor: PresetEditor | None = None
+        if config_dir is not None:
+            self.preset_editor = PresetEditor(config_dir)
+            self.preset_editor.problem.connect(self.error.setText)
+            self.preset_editor.presets_changed.connect(self._refresh_sampler_choosers)
+            self.preset_editor.select(str(self.value_of("sampler.chat")))
+            group = QGroupBox(self.tr("Edit the presets"))
+            QVBoxLayout(group).addWidget(self.preset_editor)
+            samplers.addWidget(group)
+        samplers.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setObjectName("settingsOkButton")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setObjectName("settingsCancelButton")
@@ -121,9 +153,7 @@ class SettingsDialog(QDialog):
             return box
         if option.key.startswith("sampler."):
             combo = QComboBox()
-            for name in sampler_names:  # built-in presets shown translated, kept by their own name
-                combo.addItem(translated(name), name)
-            combo.setCurrentIndex(max(0, combo.findData(str(value), flags=Qt.MatchFlag.MatchFixedString)))
+            self._fill_sampler_chooser(combo, sampler_names, str(value), str(option.default))
             return combo
         if option.choices:
             combo = QComboBox()
@@ -147,6 +177,27 @@ class SettingsDialog(QDialog):
         combo.addItems(["auto", "all", "off"])
         combo.setCurrentText(str(value))
         return combo
+
+    @staticmethod
+    def _fill_sampler_chooser(combo: QComboBox, names: list[str], chosen: str, default: str) -> None:
+        """Built-in presets shown translated, each kept by its own name; the chosen one, else
+        the option's default when the chosen one is gone."""
+        combo.clear()
+        for name in names:
+            combo.addItem(shown_preset_name(name), name)
+        for wanted in (chosen, default):
+            index = combo.findData(wanted, flags=Qt.MatchFlag.MatchFixedString)
+            if index >= 0:
+                combo.setCurrentIndex(index)
+                return
+        combo.setCurrentIndex(0 if combo.count() else -1)
+
+    def _refresh_sampler_choosers(self, presets: list[SamplerPreset]) -> None:
+        """After the editor saved or deleted a preset: the new lists, each keeping its choice."""
+        names = [preset.name for preset in presets]
+        for key, widget in self.widgets.items():
+            if key.startswith("sampler.") and isinstance(widget, QComboBox):
+                self._fill_sampler_chooser(widget, names, str(widget.currentData()), str(option_named(key).default))
 
     def value_of(self, key: str) -> object:
         widget = self.widgets[key]
