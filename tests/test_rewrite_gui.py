@@ -5,7 +5,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox, QDockWidget, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser
+from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser
 
 from app.core.generation import GenerationStats
 from app.engine.backend import LlamaBackend
@@ -180,3 +180,116 @@ def test_enter_in_the_instruction_box_replaces_the_running_rewrite(qtbot, make_w
     replaced_while_running("retryRewriteButton", lambda: qtbot.keyClicks(instruction, "be polite"))
     assert len(panel.job.alternatives) == 2 and all(a.strip() for a in panel.job.alternatives)
     window.close()
+
+
+# --- What the panel says about a doubtful rewrite -----------------------------------------------
+
+COMMENTARY = "The passage is in Chinese, but it is written in English, so there is nothing to correct."
+WITH_SCAFFOLDING = "Assistant: Rewrite: <passage> I think this is a good idea.\n</text>\n\nText after (do not rewrite):"
+LOOPING = "I think this is a good idea. " * 4 + "I think"
+
+
+class ScriptedRewrites(LlamaBackend):
+    """The real model loaded, but each rewrite answered with the next of ``REPLIES`` (text
+    and finish reason): the bad answers small models give, on cue."""
+
+    REPLIES = [
+        (COMMENTARY, "stop"),
+        (WITH_SCAFFOLDING, "stop"),
+        (LOOPING, "length"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replies = list(self.REPLIES)
+
+    def generate(self, request, emit, cancel):
+        text, reason = self.replies.pop(0)
+        emit(text)
+        return GenerationStats(request.request_id, reason)
+
+
+def test_a_doubtful_rewrite_is_said_and_offered_for_retry(qtbot, make_window, app_paths):
+    window = make_window(app_paths, n_ctx=1024, backend=ScriptedRewrites)
+    events = watch(window.host)
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(panel_widget(window, QPlainTextEdit, "rewriteSource"), "i think this are good idea")
+    chooser = panel_widget(window, QComboBox, "styleChooser")
+    chooser.setCurrentIndex(chooser.findText("Fix grammar only"))
+    notice = panel_widget(window, QLabel, "rewriteNotice")
+    diff = panel_widget(window, QTextBrowser, "rewriteDiff")
+    accept = panel_widget(window, QPushButton, "acceptRewriteButton")
+    retry = panel_widget(window, QPushButton, "retryRewriteButton")
+    assert not notice.isVisible()
+
+    # Words about the passage: said above the diff; Retry, not Accept, is what Enter presses.
+    rewrite_and_wait(qtbot, window)
+    assert notice.isVisible() and "wrote about the passage instead of rewriting it" in notice.text()
+    assert "The passage is in Chinese" in diff.toPlainText()
+    assert accept.isEnabled() and not accept.isDefault()
+    assert retry.isDefault() and retry.hasFocus()
+    with qtbot.waitSignal(events.finished, timeout=30_000):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.rewrite_panel.rewriting, timeout=5000)
+
+    # The prompt's markers are cleaned away; a clean rewrite is Accept's again.
+    assert window.rewrite_panel.job.alternatives[1] == "I think this is a good idea."
+    for marker in ("Assistant", "Rewrite:", "<passage>", "</text>", "do not rewrite"):
+        assert marker not in diff.toPlainText()
+    assert not notice.isVisible()
+    assert accept.isDefault() and accept.hasFocus() and not retry.isDefault()
+    qtbot.mouseClick(panel_widget(window, QPushButton, "rewritePreviousButton"), Qt.MouseButton.LeftButton)
+    assert "wrote about the passage" in notice.text() and retry.isDefault()
+    qtbot.mouseClick(panel_widget(window, QPushButton, "rewriteNextButton"), Qt.MouseButton.LeftButton)
+    assert not notice.isVisible() and accept.isDefault()
+
+    # The same sentence over and over until the length limit.
+    rewrite_and_wait(qtbot, window, "retryRewriteButton")
+    assert "repeats itself" in notice.text() and "length limit" in notice.text()
+    assert retry.isDefault() and not accept.isDefault() and retry.hasFocus()
+    qtbot.mouseClick(accept, Qt.MouseButton.LeftButton)  # accepting it anyway is the writer's choice
+    assert QGuiApplication.clipboard().text() == LOOPING.strip()
+
+
+def test_rewriting_with_a_base_model_suggests_an_instruct_model(qtbot, make_window, app_paths, no_template_model):
+    window = make_window(app_paths, load=False, n_ctx=1024)
+    with qtbot.waitSignal(window.host.loaded, timeout=60_000):
+        window.load_model(no_template_model)
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(panel_widget(window, QPlainTextEdit, "rewriteSource"), "i think this are good idea")
+    rewrite_and_wait(qtbot, window)
+    notice = panel_widget(window, QLabel, "rewriteNotice")
+    name = window.host.model_info.name
+    assert notice.isVisible()
+    assert f"{name} is a base model" in notice.text() and "instruct model" in notice.text()
+    assert window.rewrite_panel.minimumSizeHint().width() < MAX_PANEL_WIDTH  # the notice wraps
+
+
+# --- Layout -----------------------------------------------------------------------------------
+
+# The panel sits in a dock beside the text: it must fit next to the writing desk on a laptop.
+MAX_PANEL_WIDTH = 360
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_rewrite_panel_stays_narrow(qtbot, make_window, app_paths, language):
+    from app.ui.i18n import install_language
+
+    long_name = "My very long style for letters to the housing association"
+    (app_paths.config_dir / "styles.json").write_text(
+        json.dumps([{"name": long_name, "instruction": "Rewrite it politely."}]), encoding="utf-8")
+    assert install_language(language, app_paths.cache_dir) == language
+    try:
+        window = make_window(app_paths, load=False)
+    finally:
+        install_language("en", app_paths.cache_dir)
+    panel = window.rewrite_panel
+    chooser = panel_widget(window, QComboBox, "styleChooser")
+    assert chooser.findData(long_name) != -1
+    assert panel.minimumSizeHint().width() < MAX_PANEL_WIDTH
+
+    width = window.width()
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(window.rewrite_dock.isVisible)
+    QApplication.processEvents()
+    assert window.width() - width < MAX_PANEL_WIDTH  # opening the panel widens the window by no more

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QInputDialog,
     QHBoxLayout,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.generation import GenerationRequest, GenerationStats, SamplerSettings
+from app.core.generation import ChatMessage, GenerationRequest, GenerationStats, SamplerSettings
 from app.core.rewrite import (
     Style,
     all_styles,
@@ -28,6 +29,7 @@ from app.core.rewrite import (
     diff_html,
     estimate_tokens,
     rewrite_max_tokens,
+    rewrite_problems,
     save_user_style,
     word_diff,
 )
@@ -37,6 +39,7 @@ from app.ui.i18n import translated
 from app.ui.widgets import make_button
 
 PROMPT_OVERHEAD_TOKENS = 200  # instructions, the context around the passage, the template
+STYLE_NAME_CHARACTERS = 12  # what the style chooser asks room for; longer names are elided
 
 
 @dataclass
@@ -45,13 +48,29 @@ class RewriteJob:
     before: str = ""
     after: str = ""
     alternatives: list[str] = field(default_factory=list)
+    # For each alternative, what the writer should know before accepting it (Translatable).
+    problems: list[tuple[str, ...]] = field(default_factory=list)
     shown: int = 0
     generation: Generation | None = None  # the alternative being written, if any
+    prompt: tuple[ChatMessage, ...] = ()  # the messages it answers
     raw: str = ""  # the streaming reply, before cleaning
 
     @property
     def writing(self) -> bool:
         return self.generation is not None
+
+    def add_alternative(self) -> None:
+        self.alternatives.append("")
+        self.problems.append(())
+        self.shown = len(self.alternatives) - 1
+        self.raw = ""
+
+    def drop_last_alternative(self) -> None:
+        """The alternative being written goes: stopped, failed, or nothing usable came."""
+        self.alternatives.pop()
+        self.problems.pop()
+        self.shown = max(0, len(self.alternatives) - 1)
+        self.raw = ""
 
 
 class RewritePanel(QWidget):
@@ -71,6 +90,10 @@ class RewritePanel(QWidget):
         self.style_chooser = QComboBox()
         self.style_chooser.setObjectName("styleChooser")
         self.style_chooser.setAccessibleName(self.tr("Style"))
+        # Sized for a short name, not the longest one: a long style of the user's own must not
+        # widen the panel (and the window with it); the layout gives the chooser the room left.
+        self.style_chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.style_chooser.setMinimumContentsLength(STYLE_NAME_CHARACTERS)
         self.instruction = QLineEdit()
         self.instruction.setObjectName("rewriteInstruction")
         self.instruction.setAccessibleName(self.tr("Extra instruction"))
@@ -80,6 +103,13 @@ class RewritePanel(QWidget):
         self.source.setAccessibleName(self.tr("Passage to rewrite"))
         self.source.setPlaceholderText(self.tr("Select a passage and press Ctrl+Shift+R, or paste text here."))
         self.source.setMaximumHeight(120)
+        # What the writer should know about the rewrite shown (or the model), above the diff.
+        self.notice = QLabel("")
+        self.notice.setObjectName("rewriteNotice")
+        self.notice.setAccessibleName(self.tr("Rewrite notice"))
+        self.notice.setWordWrap(True)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.hide()
         self.diff = QTextBrowser()
         self.diff.setObjectName("rewriteDiff")
         self.diff.setAccessibleName(self.tr("Rewrite and changes"))
@@ -87,6 +117,9 @@ class RewritePanel(QWidget):
         self.accept_button = make_button(self.tr("Accept"), "acceptRewriteButton", self.tr("Replace the passage with this rewrite"))
         self.retry_button = make_button(self.tr("Retry"), "retryRewriteButton", self.tr("Another rewrite; flip between them with ◀ ▶"))
         self.discard_button = make_button(self.tr("Discard"), "discardRewriteButton", self.tr("Close without changing anything"))
+        # Enter on the focused one presses it: after a rewrite, the default of the two.
+        self.accept_button.setAutoDefault(True)
+        self.retry_button.setAutoDefault(True)
         self.previous_button = make_button("◀", "rewritePreviousButton", self.tr("Previous rewrite"))
         self.next_button = make_button("▶", "rewriteNextButton", self.tr("Next rewrite"))
         self.previous_button.setAccessibleName(self.tr("Previous rewrite"))
@@ -95,21 +128,28 @@ class RewritePanel(QWidget):
         self.alternative_label.setObjectName("rewriteAlternativeLabel")
         self.save_style_button = make_button(self.tr("Save as style…"), "saveStyleButton", self.tr("Keep the instruction as a style of your own"))
 
+        # Rows of at most three buttons, so that the panel stays narrow beside the text.
+        style_label = QLabel(self.tr("Style"))
+        style_label.setBuddy(self.style_chooser)
         style_row = QHBoxLayout()
-        style_row.addWidget(QLabel(self.tr("Style")))
+        style_row.addWidget(style_label)
         style_row.addWidget(self.style_chooser, 1)
-        style_row.addWidget(self.save_style_button)
+        style_row.addWidget(self.start_button)
+        instruction_row = QHBoxLayout()
+        instruction_row.addWidget(self.instruction, 1)
+        instruction_row.addWidget(self.save_style_button)
         flip_row = QHBoxLayout()
         for widget in (self.previous_button, self.alternative_label, self.next_button):
             flip_row.addWidget(widget)
         flip_row.addStretch(1)
         buttons = QHBoxLayout()
-        for widget in (self.start_button, self.accept_button, self.retry_button, self.discard_button):
+        for widget in (self.accept_button, self.retry_button, self.discard_button):
             buttons.addWidget(widget)
         layout = QVBoxLayout(self)
         layout.addLayout(style_row)
-        layout.addWidget(self.instruction)
+        layout.addLayout(instruction_row)
         layout.addWidget(self.source)
+        layout.addWidget(self.notice)
         layout.addWidget(self.diff, 1)
         layout.addLayout(flip_row)
         layout.addLayout(buttons)
@@ -122,6 +162,8 @@ class RewritePanel(QWidget):
         self.next_button.clicked.connect(lambda: self.flip(1))
         self.instruction.returnPressed.connect(self.start)
         self.save_style_button.clicked.connect(self.save_style)
+        host.loaded.connect(lambda _info: self._show_notice())  # a base model, or no longer one
+        host.unloaded.connect(self._show_notice)
         self.reload_styles()
         self._update_buttons()
 
@@ -173,7 +215,7 @@ class RewritePanel(QWidget):
             accept_label = self.tr("Accept")
         self.accept_label = accept_label
         self.accept_button.setText(accept_label)
-        self.diff.clear()
+        self._show_diff()
         self._update_buttons()
         self.style_chooser.setFocus()
 
@@ -207,11 +249,13 @@ class RewritePanel(QWidget):
             max_tokens=rewrite_max_tokens(passage, info.n_ctx),
             sampler=self.sampler_for(),
         )
-        self.job.alternatives.append("")
-        self.job.shown = len(self.job.alternatives) - 1
-        self.job.raw = ""
+        self.job.add_alternative()
+        self.job.prompt = messages
+        if QApplication.focusWidget() in (self.start_button, self.retry_button, self.accept_button):
+            self.diff.setFocus()  # not to the next field, where keys would type, while they are disabled
         self.job.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
         self.diff.setPlainText("")
+        self._show_notice()
         self._update_buttons()
 
     def flip(self, step: int) -> None:
@@ -229,13 +273,13 @@ class RewritePanel(QWidget):
         rewrite = job.alternatives[job.shown]
         self.accepted.emit(job.passage, rewrite)
         self.job = None
-        self.diff.clear()
+        self._show_diff()
         self._update_buttons()
 
     def discard(self) -> None:
         self._abandon_running()
         self.job = None
-        self.diff.clear()
+        self._show_diff()
         self.source.clear()
         self.source.setReadOnly(False)
         self._update_buttons()
@@ -253,9 +297,7 @@ class RewritePanel(QWidget):
             return
         job.generation.abandon()
         job.generation = None
-        job.alternatives.pop()
-        job.shown = max(0, len(job.alternatives) - 1)
-        job.raw = ""
+        job.drop_last_alternative()
 
     @property
     def rewriting(self) -> bool:
@@ -280,33 +322,64 @@ class RewritePanel(QWidget):
             self._on_failed(self.tr("{reason} Retry asks again.").format(reason=translated(stats.error)))
             return
         job.generation = None
-        cleaned = clean_reply(job.raw, job.passage)
+        cleaned = clean_reply(job.raw, job.passage, job.prompt)
         if not cleaned.strip() or stats.finish_reason == "cancelled":
-            job.alternatives.pop()
-            job.shown = max(0, len(job.alternatives) - 1)
+            job.drop_last_alternative()
             if stats.finish_reason != "cancelled":
                 self.message.emit(self.tr("The model returned nothing usable; try Retry or another style."))
         else:
             job.alternatives[job.shown] = cleaned
+            job.problems[job.shown] = rewrite_problems(cleaned, job.passage, stats.finish_reason)
         self._show_diff()
         self._update_buttons()
+        self._focus_default_button()
 
     def _on_failed(self, message: object) -> None:
         job = self.job
         job.generation = None
-        job.alternatives.pop()
-        job.shown = max(0, len(job.alternatives) - 1)
+        job.drop_last_alternative()
         self.message.emit(translated(message))
         self._show_diff()
         self._update_buttons()
 
     def _show_diff(self) -> None:
         job = self.job
+        self._show_notice()
         if job is None or not job.alternatives:
             self.diff.clear()
             return
         changes = diff_html(word_diff(job.passage, job.alternatives[job.shown]))
         self.diff.setHtml(f'<div style="white-space:pre-wrap;">{changes}</div>')  # keep runs of spaces
+
+    def _shown_problems(self) -> tuple[str, ...]:
+        job = self.job
+        if job is None or job.writing or not job.alternatives:
+            return ()
+        return job.problems[job.shown]
+
+    def _show_notice(self) -> None:
+        """Above the diff: a model that cannot follow instructions, and what is wrong with
+        the rewrite shown."""
+        lines = [translated(problem) for problem in self._shown_problems()]
+        info = self.host.model_info
+        if info is not None and not info.has_chat_template:
+            lines.insert(0, self.tr(
+                "{name} is a base model: it has no chat template, so it continues text instead of "
+                "following instructions, and its rewrites are rarely usable. For rewriting, load an "
+                "instruct model (its name usually says “Instruct” or “Chat”)."
+            ).format(name=info.name))
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
+
+    def _focus_default_button(self) -> None:
+        """After a rewrite, the keyboard goes to the button it most likely wants (Accept, or
+        Retry when something is wrong), unless the writer is typing or has gone elsewhere."""
+        focused = QApplication.focusWidget()
+        if focused is not None and (isinstance(focused, (QLineEdit, QPlainTextEdit)) or not self.isAncestorOf(focused)):
+            return
+        for button in (self.accept_button, self.retry_button):
+            if button.isDefault():
+                button.setFocus()
 
     def _update_buttons(self) -> None:
         job = self.job
@@ -315,6 +388,10 @@ class RewritePanel(QWidget):
         self.start_button.setEnabled(not busy)
         self.accept_button.setEnabled(ready)
         self.retry_button.setEnabled(ready)
+        # A rewrite with something wrong is not the one to accept with a keypress.
+        doubtful = bool(self._shown_problems())
+        self.accept_button.setDefault(ready and not doubtful)
+        self.retry_button.setDefault(ready and doubtful)
         count = len(job.alternatives) if job else 0
         self.previous_button.setEnabled(ready and job.shown > 0)
         self.next_button.setEnabled(ready and job.shown < count - 1)

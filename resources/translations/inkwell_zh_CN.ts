@@ -4311,12 +4311,12 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/core/writing_model.py" line="393"/>
         <source>Could not write {path}: {error}.</source>
-        <translation type="unfinished">无法写入 {path}：{error}。</translation>
+        <translation>无法写入 {path}：{error}。</translation>
     </message>
     <message>
         <location filename="../../app/core/writing_model.py" line="398"/>
         <source>Could not read {path}: {error}.</source>
-        <translation type="unfinished">无法读取 {path}：{error}。</translation>
+        <translation>无法读取 {path}：{error}。</translation>
     </message>
     <message>
         <location filename="../../app/core/writing_model.py" line="403"/>
