@@ -7,10 +7,18 @@ import pytest
 
 from app.core.generation import ChatMessage
 from app.core.writing import (
+    DEFAULT_MODE,
     INSTRUCT_SYSTEM,
     LENGTHS,
+    MODES,
     build_continuation,
     count_words,
+    join_continuation,
+    judge_continuation,
+    junction_space,
+    repeats_draft,
+    switches_language,
+    talks_about_story,
 )
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
@@ -291,3 +299,100 @@ def test_budget_below_sixteen_is_rejected():
     with pytest.raises(ValueError):
         build_continuation("Once", budget_tokens=15, count_tokens=quarter)
     assert build_continuation("Once", budget_tokens=16, count_tokens=quarter).prompt == "Once"
+
+
+# --- where an accepted continuation meets the draft ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "continuation", "joined"),
+    [
+        # An instruct model's reply starts without a space: a capital after a lowercase
+        # letter begins a new word.
+        ("He climbed the stairs", "The story has been completed", " The story has been completed"),
+        # The writer stopped mid-word and the model finished it.
+        ("She was wal", "king home", "king home"),
+        # Chinese has no spaces.
+        ("他走了", "很久", "很久"),
+        ("他走了。", "She", "She"),
+        ("他走了", "Tom", "Tom"),
+        # After the end of a sentence or a clause, a letter begins a new word.
+        ("The lamp was cold.", "She left.", " She left."),
+        ("The lamp was cold,", "and dark.", " and dark."),
+        ("“Stop,” he said.”", "Nobody moved.", " Nobody moved."),
+        ("Wait…", "then go.", " then go."),
+        # An opening quote right after a word or a sentence.
+        ("and he said", "“Come in.”", " “Come in.”"),
+        ("He knocked.", "\"Anyone home?\"", " \"Anyone home?\""),
+        # A closing quote, an apostrophe, punctuation: no space.
+        ("\"Stop.", "\" she said.", "\" she said."),
+        ("She don", "'t know.", "'t know."),
+        ("the stairs", ".", "."),
+        ("It was 3.", "14 pm", "14 pm"),
+        # The space is already there, on either side.
+        ("the stairs ", "The story", "The story"),
+        ("the stairs", " The story", " The story"),
+        ("the stairs\n", "The story", "The story"),
+        # Two capitals (an acronym being typed), nothing before, nothing after.
+        ("the NAS", "A rover", "A rover"),
+        ("", "The story", "The story"),
+        ("the stairs", "", ""),
+    ],
+)
+def test_join_continuation(before, continuation, joined):
+    assert join_continuation(before, continuation) == joined
+    assert junction_space(before, continuation) == joined[: len(joined) - len(continuation)]
+
+
+# --- how a continuation went --------------------------------------------------------------
+
+LIGHTHOUSE = "The lighthouse keeper climbed the stairs for the last time. The lamp was cold, and"
+SEASIDE = "天还没亮，林晓就背着包出了门。她沿着小路一直走到海边，海风很冷。"
+
+
+@pytest.mark.parametrize(
+    ("draft", "continuation", "verdict"),
+    [
+        (LIGHTHOUSE, " the glass was cracked. He lit a match and waited for the dark.", "continues"),
+        # The whole draft again, from its start (case and punctuation aside).
+        (LIGHTHOUSE, "the lighthouse keeper climbed the stairs, for the last time and", "repeats"),
+        (LIGHTHOUSE, "The story has been completed, and the keeper is at peace.", "about"),
+        (LIGHTHOUSE, "This short story shows how lonely a keeper can be.", "about"),
+        (LIGHTHOUSE, "In this passage the lamp stands for hope.", "about"),
+        (LIGHTHOUSE, "Lena's story so far: the town was quiet.", "about"),
+        (LIGHTHOUSE, "他走了很久，终于看见了海。海风吹来，他笑了。", "language"),
+        (LIGHTHOUSE, " \n ", "nothing"),
+        (SEASIDE, "她在礁石上坐下，看着远处的渔船。", "continues"),
+        (SEASIDE, "天还没亮，林晓就背着包出门了。", "repeats"),
+        (SEASIDE, "这个故事讲的是一个女孩。", "about"),
+        (SEASIDE, "The sea was cold and the boats were far away.", "language"),
+    ],
+)
+def test_judge_continuation(draft, continuation, verdict):
+    assert judge_continuation(draft, continuation) == verdict
+
+
+def test_repeats_needs_six_words_in_a_row():
+    draft = "The lamp was cold, and the keeper sat down on the stairs."
+    assert not repeats_draft(draft, "The lamp was cold again; the keeper slept.")  # four in a row
+    assert repeats_draft(draft, "And then the lamp was cold, and the keeper wept.")  # six
+    assert not repeats_draft("林晓走到海边。", "海风很冷，她走到海边。")  # four characters
+    assert repeats_draft("林晓走到了海边。", "于是林晓走到了海边。")  # six characters
+
+
+def test_words_of_the_draft_are_not_talk_about_it():
+    draft = "Grandfather always began the story the same way."
+    assert not talks_about_story(draft, " The story began with a storm, he said.")
+    assert talks_about_story("他给我讲了一个笑话。", "这个故事很好。")
+    assert not talks_about_story("他给我讲了一个故事。", "故事里有一条龙。")
+
+
+def test_a_few_foreign_words_do_not_switch_the_language():
+    assert not switches_language(SEASIDE, "她说：“OK，我们走吧。”")
+    assert not switches_language(LIGHTHOUSE, "Ah.")  # too short to judge
+    assert switches_language(SEASIDE, "She walked along the beach for a long time.")
+
+
+def test_the_default_prompt_style():
+    # Measured with packaging/measure_writing_styles.py (numbers in the README).
+    assert DEFAULT_MODE == "plain" and DEFAULT_MODE in MODES

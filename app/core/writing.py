@@ -17,6 +17,14 @@ from typing import Literal
 from app.core.generation import ChatMessage
 
 Mode = Literal["plain", "instruct"]
+MODES: tuple[Mode, ...] = ("plain", "instruct")
+
+# The prompt style a draft is continued with until the writer picks another, in the window
+# and on the command line alike. Chosen by measurement (packaging/measure_writing_styles.py,
+# numbers in the README): of 30 continuations with the starter model, 26 carried the draft
+# on when it was continued as is, 9 when the model was asked to "continue the story" (it
+# copied the draft back or talked about it instead).
+DEFAULT_MODE: Mode = "plain"
 
 # Tokens generated per continuation, by the length the writer picks.
 LENGTHS: dict[str, int] = {"short": 40, "paragraph": 120, "long": 300}
@@ -301,3 +309,126 @@ def build_continuation(
         # small: nothing more can be removed.
         return result(end)
     return result(_fit_tail(draft, lambda s: tokens(s, memory, note), budget_tokens, whole, head))
+
+
+# --- Where an accepted continuation meets the draft ---------------------------------------
+
+# Ends of a sentence or clause, and what may close it (quotes, brackets): after these, a
+# letter begins a new word.
+_CLAUSE_END = re.compile(r"[.!?,;:…][\"'”’)\]»]*\Z")
+# Marks that open a quotation or an aside when a letter follows them at once. Not the
+# apostrophes ' and ’, which also end words ("don" + "'t").
+_OPENING = "\"“‘«(["
+
+
+def _spaced_letter(char: str) -> bool:
+    """A letter of a script that separates its words with spaces (not CJK)."""
+    return char.isalpha() and not _CJK.match(char)
+
+
+def junction_space(before: str, continuation: str) -> str:
+    """The space to put between the draft (``before``: its text up to the continuation) and
+    a continuation the model wrote, when the two would otherwise run two words together:
+    " " or "".
+
+    In plain mode the model's tokens carry their own spaces: a new word comes as " The",
+    the end of the writer's half-typed word as "king" after "wal". An instruct model's
+    reply starts afresh and never begins with a space, so "stairs" + "The story" would
+    read "stairsThe story". With no space on either side, the letters decide: a space goes
+    in when a capital follows a lowercase letter ("stairs" + "The"), when a letter follows
+    the end of a sentence or clause ("cold." + "She", "said," + "and"), and before an
+    opening quote that follows a word ("said" + "“Come"); never between two lowercase
+    letters ("wal" + "king" is the writer's word being finished) and never next to CJK
+    text, which has no spaces ("他走了" + "很久")."""
+    if not before or not continuation:
+        return ""
+    last, first = before[-1], continuation[0]
+    if last.isspace() or first.isspace():
+        return ""
+    quoted = first in _OPENING and _spaced_letter(continuation[1:2] or "0")
+    if not (_spaced_letter(first) or quoted):
+        return ""
+    if _spaced_letter(last):
+        return " " if quoted or (last.islower() and first.isupper()) else ""
+    return " " if _CLAUSE_END.search(before[-8:]) else ""
+
+
+def join_continuation(before: str, continuation: str) -> str:
+    """The continuation as it goes into the draft after ``before``: with the space that
+    :func:`junction_space` finds missing."""
+    return junction_space(before, continuation) + continuation
+
+
+# --- How a continuation went: measuring the prompt styles ---------------------------------
+
+Verdict = Literal["continues", "repeats", "about", "language", "nothing"]
+VERDICTS: tuple[Verdict, ...] = ("continues", "repeats", "about", "language", "nothing")
+
+# A continuation that shares this many words (CJK: characters) in a row with the draft is
+# copying it: a story carrying on does not repeat six words of itself at once.
+REPEAT_NGRAM = 6
+
+# What a model writes when it talks about the text instead of continuing it.
+_ABOUT_STORY = re.compile(
+    r"\b(?:the|this|that|your|my)\s+(?:\w+\s+)?(?:story|passage|text|excerpt|continuation|narrative)\b"
+    r"|\bstory so far\b"
+    r"|\bin this (?:passage|excerpt|chapter|scene)\b"
+    r"|\bthe (?:author|reader)\b"
+    r"|故事|这段|本段|这篇|本文|原文|续写|作者|读者",
+    re.IGNORECASE,
+)
+
+
+def _units(text: str) -> list[str]:
+    """The words of ``text`` for comparing texts: each CJK character on its own, other words
+    casefolded; punctuation left out."""
+    text = unicodedata.normalize("NFC", text)
+    units: list[str] = []
+    for match in re.finditer(rf"{_CJK.pattern}|{_WORD.pattern}", text):
+        units.append(match.group(0).casefold())
+    return units
+
+
+def _ngrams(units: Sequence[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(units[i : i + n]) for i in range(len(units) - n + 1)}
+
+
+def repeats_draft(draft: str, continuation: str, n: int = REPEAT_NGRAM) -> bool:
+    """Whether the continuation copies the draft: ``n`` words (CJK: characters) in a row
+    that the draft already has."""
+    written = _units(continuation)
+    return bool(_ngrams(written, n) & _ngrams(_units(draft), n))
+
+
+def talks_about_story(draft: str, continuation: str) -> bool:
+    """Whether the continuation speaks about the text ("The story has been completed",
+    "In this passage", "这个故事") with words the draft itself does not use."""
+    return any(match.group(0).casefold() not in draft.casefold() for match in _ABOUT_STORY.finditer(continuation))
+
+
+def _mostly_cjk(text: str) -> bool:
+    cjk = len(_CJK.findall(text))
+    return cjk > sum(len(word) for word in _WORD.findall(_CJK.sub(" ", text))) / 3
+
+
+def switches_language(draft: str, continuation: str) -> bool:
+    """Whether the continuation leaves the draft's script: English for a Chinese draft or
+    the other way round (judged when both have a few words at least)."""
+    if count_words(draft) < 3 or count_words(continuation) < 3:
+        return False
+    return _mostly_cjk(draft) != _mostly_cjk(continuation)
+
+
+def judge_continuation(draft: str, continuation: str) -> Verdict:
+    """How a continuation went, the first that applies: "nothing" (no words), "repeats"
+    (copies the draft), "about" (talks about the text), "language" (another script than
+    the draft's) or "continues"."""
+    if count_words(continuation) == 0:
+        return "nothing"
+    if repeats_draft(draft, continuation):
+        return "repeats"
+    if talks_about_story(draft, continuation):
+        return "about"
+    if switches_language(draft, continuation):
+        return "language"
+    return "continues"
