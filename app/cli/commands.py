@@ -143,7 +143,7 @@ def run_continue(args: argparse.Namespace, paths: AppPaths) -> int:
     except ValueError as error:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_USAGE
-    source = ContinuationSource(draft, memory, args.note or "", "instruct" if args.instruct else "plain")
+    source = ContinuationSource(draft, memory, args.note or "", args.style)
     return _stream(args, lambda _info: GenerationRequest(
         continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")))
 

@@ -13,6 +13,7 @@ from app.cli.common import EXIT_OK, EXIT_USAGE, common_options, remote_options
 from app.cli.models import add_parser as add_models_parser
 from app.core import crash
 from app.core.paths import AppPaths
+from app.core.writing import DEFAULT_MODE, MODES
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -42,8 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("file", metavar="FILE", help="the draft (UTF-8 text); '-' reads standard input")
     cont.add_argument("--memory", metavar="FILE", help="memory: characters, setting, style (placed before the draft)")
     cont.add_argument("--note", metavar="TEXT", help="author's note, placed a few paragraphs before the end")
-    cont.add_argument("--instruct", action="store_true",
-                      help="ask an instruct model to continue the story, instead of continuing the text as is")
+    cont.add_argument("--style", choices=MODES, default=DEFAULT_MODE,
+                      help="'plain' continues the text as is; 'instruct' asks an instruct model to continue the "
+                           f"story (default: {DEFAULT_MODE}, as on the writing desk)")
+    cont.add_argument("--instruct", action="store_const", dest="style", const="instruct",
+                      help="the same as --style instruct")
     cont.add_argument("--max-tokens", type=int, default=120, metavar="N")
     cont.add_argument("--seed", type=int, default=None, metavar="N")
     cont.add_argument("--temperature", type=float, default=None, metavar="T")
