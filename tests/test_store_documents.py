@@ -134,6 +134,22 @@ def test_an_autosave_that_changes_nothing_writes_nothing(store):
     assert again == document
 
 
+def test_document_titles_follow_the_list_without_reading_the_text(store):
+    first = store.create_document("First", "Once upon a time")
+    second = store.create_document(body="Second line\nand more")
+    third = store.create_document()
+    store.update_document(first.id, body="x" * 100_000)  # written last: listed first
+    store.delete_document(third.id)
+    titles, statements = statements_run(store, store.document_titles)
+    assert titles == [(first.id, "First"), (second.id, "Second line")]
+    assert titles == [(d.id, d.title) for d in store.list_documents()]
+    assert len(statements) == 1 and "body" not in statements[0]
+    store.restore_document(third.id)
+    assert [document_id for document_id, _ in store.document_titles()] == [
+        d.id for d in store.list_documents()
+    ]
+
+
 # --- titles ------------------------------------------------------------------------------------
 
 

@@ -28,6 +28,7 @@ from app.core.store.records import (
     _DOCUMENT_ROW_COLUMNS,
     _DOCUMENT_TEXT_COLUMNS,
     _DOCUMENTS,
+    _NOUNS,
     _SELECT_REVISIONS,
     _UNCHANGED,
     Document,
@@ -119,6 +120,18 @@ class _DocumentStore(_StoreBase):
     def list_documents(self) -> list[Document]:
         """Documents not in the trash, most recently updated (their text) first."""
         return self._listed(_DOCUMENTS, in_trash=False)
+
+    def document_titles(self) -> list[tuple[int, str]]:
+        """(id, title) of each document not in the trash, in the order of
+        :meth:`list_documents`, without reading any text: what a list of drafts shows,
+        cheap enough to read again after every save."""
+        action = QT_TRANSLATE_NOOP("Store", "read the {noun}s").format(noun=_NOUNS["document"])
+        with self._reading(action) as conn:
+            rows = conn.execute(
+                "SELECT id, title FROM documents WHERE deleted_at IS NULL "
+                "ORDER BY updated_at DESC, id DESC"
+            )
+            return [(document_id, title) for document_id, title in rows]
 
     def update_document(
         self,
