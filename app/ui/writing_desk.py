@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.generation import ContinuationSource, GenerationRequest, GenerationStats, SamplerSettings
-from app.core.store import Store, StoreError
-from app.core.writing import LENGTHS, count_words
+from app.core.store import Change, Store, StoreError
+from app.core.writing import DEFAULT_MODE, LENGTHS, MODES, Mode, count_words, join_continuation
 from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.ghost_editor import GhostEditor
@@ -41,6 +41,10 @@ REVISION_INTERVAL_S = 10 * 60  # while writing, a revision at most this often
 # recounted at most this often while the writer types, not at every key.
 WORD_COUNT_AT_ONCE_CHARS = 20_000
 WORD_COUNT_INTERVAL_MS = 500
+PROMPT_STYLE_KEY = "prompt_style"  # in a document's settings: the style the writer chose for it
+OPEN_DOCUMENT_KEY = "writing.open_document"  # app state: the draft open when Inkwell closed
+# The draft's last characters that decide whether a continuation needs a space before it.
+JUNCTION_CONTEXT_CHARS = 16
 UNTITLED = QT_TRANSLATE_NOOP("WritingDesk", "Untitled draft")
 _LENGTH_NAMES = {
     "short": QT_TRANSLATE_NOOP("WritingDesk", "Short"),
@@ -64,6 +68,7 @@ class ContinuationSession:
     """Alternatives proposed at one place in the draft."""
 
     position: int
+    before: str = ""  # the draft's end before ``position`` (see JUNCTION_CONTEXT_CHARS)
     alternatives: list[str] = field(default_factory=list)
     shown: int = 0
     generation: Generation | None = None  # the alternative being written, if any
@@ -96,16 +101,23 @@ class WritingDesk(QWidget):
         self.host = host
         self.document_id: int | None = None
         self.session: ContinuationSession | None = None
+        # The open draft's settings (its prompt style), also before typing creates it.
+        self._settings: dict = {}
         # The window passes the preset the settings choose for writing.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
         self._last_revision = time.monotonic()
         self._loading = False
         self._build()
         self._connect()
+        # The list follows the store: it changes when a draft is added, renamed, deleted or
+        # restored, by whatever part of the app did it (not when one is merely saved).
+        unsubscribe = store.subscribe(self._on_store_change)
+        self._unsubscribe = unsubscribe
+        self.destroyed.connect(lambda *_: unsubscribe())
         self.refresh_documents()
-        documents = self.store.list_documents()
-        if documents:
-            self.open_document(documents[0].id)
+        reopen = self._last_open_document()
+        if reopen is not None:
+            self.open_document(reopen)
         self._update_buttons()
 
     # -- building ------------------------------------------------------------------------
@@ -141,6 +153,7 @@ class WritingDesk(QWidget):
         self.mode_chooser.setAccessibleName(self.tr("Prompt style"))
         self.mode_chooser.addItem(self.tr("Continue the text as is"), "plain")
         self.mode_chooser.addItem(self.tr("Ask the model to continue the story"), "instruct")
+        self.mode_chooser.setCurrentIndex(self.mode_chooser.findData(DEFAULT_MODE))
         self.mode_chooser.setToolTip(self.tr("Base models can only continue the text as is"))
         self.alternative_label = QLabel("")
         self.alternative_label.setObjectName("alternativeLabel")
@@ -211,12 +224,19 @@ class WritingDesk(QWidget):
         self._word_count_timer = QTimer(self)
         self._word_count_timer.setSingleShot(True)
         self._word_count_timer.setInterval(WORD_COUNT_INTERVAL_MS)
+        # Store changes come in the middle of a write (even from the list's own rename
+        # handler): the list catches up once control is back in the event loop.
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(0)
 
     def _connect(self) -> None:
         self.new_button.clicked.connect(self.new_document)
         self.document_list.currentItemChanged.connect(self._on_document_chosen)
         self.document_list.itemChanged.connect(self._on_document_renamed)
         self.document_list.delete_requested.connect(self.delete_document)
+        self.mode_chooser.activated.connect(self._on_mode_chosen)
+        self._list_timer.timeout.connect(self._sync_list)
         self.continue_button.clicked.connect(self.continue_at_cursor)
         self.retry_button.clicked.connect(self.retry)
         self.accept_button.clicked.connect(lambda: self.editor.accept_ghost())
@@ -236,25 +256,81 @@ class WritingDesk(QWidget):
 
     # -- documents -----------------------------------------------------------------------
 
-    def refresh_documents(self) -> None:
+    def refresh_documents(self, titles: list[tuple[int, str]] | None = None) -> None:
+        """Lists the drafts anew (``titles``: the store's, when just read), the open one
+        selected, scrolled where it was."""
+        if titles is None:
+            titles = self._read(self.store.document_titles)
+            if titles is None:
+                return
+        scroll = self.document_list.verticalScrollBar().value()
         self.document_list.blockSignals(True)
         try:
             self.document_list.clear()
-            for document in self.store.list_documents():
-                item = QListWidgetItem(document.title or _untitled())
-                item.setData(Qt.ItemDataRole.UserRole, document.id)
+            for document_id, title in titles:
+                item = QListWidgetItem(title or _untitled())
+                item.setData(Qt.ItemDataRole.UserRole, document_id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.document_list.addItem(item)
-                if document.id == self.document_id:
+                if document_id == self.document_id:
                     self.document_list.setCurrentItem(item)
         finally:
             self.document_list.blockSignals(False)
+        self.document_list.verticalScrollBar().setValue(scroll)
+
+    def _on_store_change(self, change: Change) -> None:
+        if change.kind == "documents":
+            self._list_timer.start()
+
+    def _sync_list(self) -> None:
+        """Brings the list in line with the store: rebuilt when drafts came or went, titles
+        changed in place otherwise, and nothing at all when only text was saved, so the
+        selection and the scroll position stay."""
+        titles = self._read(self.store.document_titles)
+        if titles is None:
+            return
+        items = {}
+        for row in range(self.document_list.count()):
+            item = self.document_list.item(row)
+            items[item.data(Qt.ItemDataRole.UserRole)] = item
+        if set(items) != {document_id for document_id, _ in titles}:
+            self.refresh_documents(titles)
+            return
+        self.document_list.blockSignals(True)  # not a rename by the writer
+        try:
+            for document_id, title in titles:
+                item = items[document_id]
+                if item.text() != (title or _untitled()):
+                    item.setText(title or _untitled())
+        finally:
+            self.document_list.blockSignals(False)
+
+    def _select_listed(self, document_id: int | None) -> None:
+        self.document_list.blockSignals(True)
+        try:
+            for row in range(self.document_list.count()):
+                item = self.document_list.item(row)
+                if item.data(Qt.ItemDataRole.UserRole) == document_id:
+                    self.document_list.setCurrentItem(item)
+                    return
+            self.document_list.setCurrentItem(None)
+        finally:
+            self.document_list.blockSignals(False)
+
+    def _last_open_document(self) -> int | None:
+        """The draft that was open when Inkwell closed, else the one written in last."""
+        titles = self._read(self.store.document_titles) or []
+        listed = [document_id for document_id, _ in titles]
+        remembered = self._read(lambda: self.store.get_meta(OPEN_DOCUMENT_KEY))
+        if remembered and remembered.isdigit() and int(remembered) in listed:
+            return int(remembered)
+        return listed[0] if listed else None
 
     def new_document(self) -> None:
+        self.save()  # first, so that the new draft is the newest
         document = self._write(lambda: self.store.create_document())
         if document:
             self.open_document(document.id)
-            self.refresh_documents()
             self.editor.setFocus()
 
     def open_document(self, document_id: int) -> None:
@@ -268,6 +344,7 @@ class WritingDesk(QWidget):
             self.message.emit(translated(error))
             return
         self.document_id = document.id
+        self._settings = dict(document.settings)
         self._loading = True
         try:
             self.editor.setPlainText(document.body)
@@ -276,6 +353,9 @@ class WritingDesk(QWidget):
             self.word_target.setValue(document.word_target or 0)
         finally:
             self._loading = False
+        self._show_prompt_style()
+        self._select_listed(document.id)
+        self._write(lambda: self.store.set_meta(OPEN_DOCUMENT_KEY, str(document.id)))
         cursor = self.editor.textCursor()
         cursor.setPosition(min(document.cursor, len(document.body)))
         self.editor.setTextCursor(cursor)
@@ -298,11 +378,11 @@ class WritingDesk(QWidget):
             cursor=self.editor.textCursor().position(),
             word_target=self.word_target.value() or None,
         )
-        # No reading back: update_document returns the document, and the list shows its title.
+        if self._settings:
+            changes["settings"] = self._settings
+        # What changed is announced to the list by the store (nothing when nothing did).
         document = self._write(lambda: self.store.update_document(document_id, **changes))
         if document:
-            if self._listed_title(document_id) != (document.title or _untitled()):
-                self.refresh_documents()
             if time.monotonic() - self._last_revision >= REVISION_INTERVAL_S:
                 self._last_revision = time.monotonic()
                 self._write(lambda: self.store.add_revision(document_id, "while writing"))
@@ -316,17 +396,17 @@ class WritingDesk(QWidget):
             return
         if document_id == self.document_id:
             self.document_id = None
+            self._settings = {}
             self._loading = True
             self.editor.clear()
             self.memory_edit.clear()
             self.note_edit.clear()
             self._loading = False
-        self.refresh_documents()
+            self._show_prompt_style()
         self._update_buttons()
 
         def undo() -> None:
             self._write(lambda: self.store.restore_document(document_id))
-            self.refresh_documents()
             self.open_document(document_id)
 
         self.undo_offered.emit(self.tr("Deleted “{title}”.").format(title=title), undo)
@@ -336,13 +416,6 @@ class WritingDesk(QWidget):
         if item is not None:
             self.document_list.editItem(item)
 
-    def _listed_title(self, document_id: int) -> str | None:
-        for row in range(self.document_list.count()):
-            item = self.document_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == document_id:
-                return item.text()
-        return None
-
     def _on_document_chosen(self, current: QListWidgetItem | None, _previous) -> None:
         if current is not None:
             self.open_document(current.data(Qt.ItemDataRole.UserRole))
@@ -351,7 +424,8 @@ class WritingDesk(QWidget):
         title = item.text().strip()
         if title:
             self._write(lambda: self.store.update_document(item.data(Qt.ItemDataRole.UserRole), title=title))
-        QTimer.singleShot(0, self.refresh_documents)
+        # An empty name changes nothing: the item gets its title back.
+        self._list_timer.start()
 
     def _on_text_changed(self) -> None:
         if self._loading:
@@ -362,7 +436,7 @@ class WritingDesk(QWidget):
             if not document:
                 return
             self.document_id = document.id
-            self.refresh_documents()
+            self._write(lambda: self.store.set_meta(OPEN_DOCUMENT_KEY, str(document.id)))
         self.editor.setExtraSelections([])  # the "model sees" marker is about the old text
         if self.editor.document().characterCount() <= WORD_COUNT_AT_ONCE_CHARS:
             self._update_word_count()
@@ -395,7 +469,9 @@ class WritingDesk(QWidget):
         if self._busy():
             return
         self.editor.discard_ghost()
-        self.session = ContinuationSession(self.editor.textCursor().position())
+        position = self.editor.textCursor().position()
+        before = self.editor.toPlainText()[max(0, position - JUNCTION_CONTEXT_CHARS) : position]
+        self.session = ContinuationSession(position, before)
         self._request_alternative()
 
     def retry(self) -> None:
@@ -412,7 +488,7 @@ class WritingDesk(QWidget):
         if session is None or session.writing or not session.alternatives:
             return
         session.shown = max(0, min(len(session.alternatives) - 1, session.shown + step))
-        self.editor.show_ghost(session.position, session.alternatives[session.shown])
+        self._show_alternative()
         self._update_buttons()
 
     def stop(self) -> None:
@@ -458,7 +534,7 @@ class WritingDesk(QWidget):
         session = self.session
         session.alternatives[session.shown] += text
         if session.shown == len(session.alternatives) - 1:
-            self.editor.show_ghost(session.position, session.alternatives[session.shown])
+            self._show_alternative()
 
     def _on_finished(self, stats: GenerationStats) -> None:
         session = self.session
@@ -469,7 +545,7 @@ class WritingDesk(QWidget):
             session.shown = max(0, len(session.alternatives) - 1)
             self.message.emit(self.tr("The model proposed nothing here; try again or write a little more."))
         if session.alternatives:
-            self.editor.show_ghost(session.position, session.alternatives[session.shown])
+            self._show_alternative()
         else:
             self.editor.discard_ghost()
         self._mark_visible_part(session.position, stats.draft_visible_from)
@@ -477,6 +553,13 @@ class WritingDesk(QWidget):
         if stats.finish_reason == "interrupted":
             self.message.emit(self.tr("{reason} The part that arrived is shown; Retry asks again.").format(
                 reason=translated(stats.error)))
+
+    def _show_alternative(self) -> None:
+        """Shows the current alternative as ghost text, with the space it needs to stand
+        apart from the draft's last word, so that accepting it puts exactly that in."""
+        session = self.session
+        text = session.alternatives[session.shown]
+        self.editor.show_ghost(session.position, join_continuation(session.before, text) if text else "")
 
     def _on_failed(self, message: object) -> None:
         session = self.session
@@ -496,7 +579,9 @@ class WritingDesk(QWidget):
         if not self.editor.has_ghost:
             self._end_session()
         else:
-            self.session.position = self.editor.ghost_position
+            position = self.editor.ghost_position
+            self.session.position = position
+            self.session.before = self.editor.toPlainText()[max(0, position - JUNCTION_CONTEXT_CHARS) : position]
             self.session.alternatives = [self.editor.ghost_text]
             self.session.shown = 0
         self.save()
@@ -534,10 +619,26 @@ class WritingDesk(QWidget):
         )
 
     def _on_model_loaded(self, info) -> None:
-        plain_only = not info.has_chat_template
-        self.mode_chooser.setCurrentIndex(0 if plain_only else 1)
-        self.mode_chooser.setEnabled(not plain_only)
+        self._show_prompt_style()
         self._update_buttons()
+
+    def prompt_style(self) -> Mode:
+        """The open draft's prompt style: the writer's choice for it, else the default."""
+        chosen = self._settings.get(PROMPT_STYLE_KEY)
+        return chosen if chosen in MODES else DEFAULT_MODE
+
+    def _show_prompt_style(self) -> None:
+        """The chooser shows the draft's style; a model without a chat template can only
+        continue the text as is (the draft keeps its choice for the next model)."""
+        info = self.host.model_info
+        plain_only = info is not None and not info.has_chat_template
+        self.mode_chooser.setCurrentIndex(self.mode_chooser.findData("plain" if plain_only else self.prompt_style()))
+        self.mode_chooser.setEnabled(not plain_only)
+
+    def _on_mode_chosen(self, index: int) -> None:
+        """The writer picked a style: it is the draft's from now on, kept with it."""
+        self._settings = {**self._settings, PROMPT_STYLE_KEY: self.mode_chooser.itemData(index)}
+        self.save()
 
     def _update_buttons(self) -> None:
         session = self.session
@@ -574,9 +675,18 @@ class WritingDesk(QWidget):
             self.message.emit(translated(error))
             return None
 
+    def _read(self, read: Callable):
+        """What ``read`` returns, or None (and a message) when the store fails."""
+        try:
+            return read()
+        except StoreError as error:
+            self.message.emit(translated(error))
+            return None
+
     def close_desk(self) -> None:
         self.save()
         self._end_session()
+        self._unsubscribe()
 
 
 class RevisionsDialog(QDialog):
