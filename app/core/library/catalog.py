@@ -41,6 +41,8 @@ class CatalogEntry:
     ``size_bytes`` is approximate (for display and the fit estimate); the
     download checks the real size. ``kv_bytes_per_token`` is the f16 KV
     cache per token of context over all layers, when the catalog gives it.
+    ``chinese`` marks the models that write Chinese well (the Models page
+    says "good for Chinese").
     """
 
     id: str
@@ -56,6 +58,7 @@ class CatalogEntry:
     good_for: str
     chat_template: bool
     kv_bytes_per_token: int | None = None
+    chinese: bool = False
 
     @property
     def parameter_billions(self) -> float:
@@ -94,8 +97,9 @@ _LANGUAGE_RE: Final = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]+)?$")
 _TEXT_FIELDS: Final = ("id", "name", "repo", "file", "quant", "parameters", "license", "good_for")
 _INT_FIELDS: Final = ("size_bytes", "context_length")
 _OPTIONAL_FIELDS: Final = ("kv_bytes_per_token",)
+_OPTIONAL_FLAGS: Final = ("chinese",)
 _KNOWN_FIELDS: Final = frozenset(
-    (*_TEXT_FIELDS, *_INT_FIELDS, *_OPTIONAL_FIELDS, "languages", "chat_template")
+    (*_TEXT_FIELDS, *_INT_FIELDS, *_OPTIONAL_FIELDS, *_OPTIONAL_FLAGS, "languages", "chat_template")
 )
 
 
@@ -164,7 +168,7 @@ def _parse_entry(table: object, number: int, file_name: str) -> CatalogEntry:
     unknown = sorted(set(table) - _KNOWN_FIELDS)
     if unknown:
         raise fail(f"unknown field(s) {', '.join(unknown)}")
-    missing = sorted(_KNOWN_FIELDS - set(_OPTIONAL_FIELDS) - set(table))
+    missing = sorted(_KNOWN_FIELDS - set(_OPTIONAL_FIELDS) - set(_OPTIONAL_FLAGS) - set(table))
     if missing:
         raise fail(f"missing field(s) {', '.join(missing)}")
 
@@ -179,8 +183,9 @@ def _parse_entry(table: object, number: int, file_name: str) -> CatalogEntry:
         # bool is an int subclass; `size_bytes = true` is still a mistake.
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise fail(f"{key} must be a positive integer, not {value!r}")
-    if not isinstance(table["chat_template"], bool):
-        raise fail(f"chat_template must be true or false, not {table['chat_template']!r}")
+    for key in ("chat_template", *_OPTIONAL_FLAGS):
+        if key in table and not isinstance(table[key], bool):
+            raise fail(f"{key} must be true or false, not {table[key]!r}")
 
     if not _ID_RE.match(table["id"]):
         raise fail("id must be lowercase letters, digits, '.', '_' or '-'")
@@ -218,4 +223,5 @@ def _parse_entry(table: object, number: int, file_name: str) -> CatalogEntry:
         good_for=Translatable("Catalog", table["good_for"].strip()),  # the Models page shows it translated
         chat_template=table["chat_template"],
         kv_bytes_per_token=table.get("kv_bytes_per_token"),
+        chinese=table.get("chinese", False),
     )
