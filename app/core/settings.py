@@ -265,6 +265,13 @@ OPTIONS: tuple[Option, ...] = (
         QT_TRANSLATE_NOOP("Settings", "The GGUF model Inkwell opens when it starts; empty means the starter model."),
         QT_TRANSLATE_NOOP("Settings", "Default model"), allowed=QT_TRANSLATE_NOOP("Settings", "the path of a GGUF file, or nothing"),
     ),
+    Option(
+        "models.writing_path", str, "auto",
+        QT_TRANSLATE_NOOP("Settings", "The model the Writing tab uses: switching to the tab loads it and switching back loads "
+        "the chat's model again. Auto uses the installed writing model; empty uses the chat's model."),
+        QT_TRANSLATE_NOOP("Settings", "Writing model"),
+        allowed=QT_TRANSLATE_NOOP("Settings", '"auto", the path of a GGUF file, or nothing'),
+    ),
 )
 
 _BY_KEY: dict[str, Option] = {opt.key: opt for opt in OPTIONS}

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.writing_desk = WritingDesk(self.store, self.host)
         self.writing_desk.sampler_for = lambda: self.preferences.sampler_for("sampler.writing")
         self.models_page = ModelsPage(self.paths, str(self.preferences.settings.get("models.default_path")))
-        self.model_session = ModelSession(self.host, self.preferences, lambda: self.models_page.remote_engines.keys, self)
+        self.model_session = ModelSession(self.host, self.paths, self.preferences, lambda: self.models_page.remote_engines.keys, self)
         self.mode_tabs = QTabWidget()
         self.mode_tabs.setObjectName("modeTabs")
         self.mode_tabs.setAccessibleName(self.tr("Mode"))
@@ -150,6 +150,9 @@ class MainWindow(QMainWindow):
         for source in (self.chat, self.writing_desk):
             source.undo_offered.connect(self.undo_button.offer)
         self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
+        # The Writing tab may have its own model; the Models page keeps whichever is loaded.
+        self.mode_tabs.currentChanged.connect(
+            lambda _index: self.mode_tabs.currentWidget() is not self.models_page and self.model_session.use_for(self.writing))
         self.rewrite_dock.problem.connect(self.chat.report)
         self.preferences.problem.connect(self.chat.report)
 
@@ -204,7 +207,8 @@ class MainWindow(QMainWindow):
         presets, problem = all_sampler_presets(self.paths.config_dir)
         if problem:
             self.statusBar().showMessage(translated(problem), 8000)
-        dialog = SettingsDialog(self.preferences.settings, [p.name for p in presets], self.backend_text, self)
+        dialog = SettingsDialog(self.preferences.settings, [p.name for p in presets], self.backend_text, self,
+                                config_dir=self.paths.config_dir)
         if dialog.exec() == SettingsDialog.DialogCode.Accepted and dialog.result_settings is not None:
             self.apply_settings(dialog.result_settings)
 

@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QLabel, QProgressBar
 
 from app.core.generation import ModelInfo
+from app.core.paths import AppPaths
+from app.core.writing_model import find_writing_model
 from app.core.remote import EngineList
 from app.engine.host import EngineHost
 from app.ui.i18n import translated
@@ -27,12 +29,15 @@ class ModelSession(QObject):
     welcome = Signal(str)  # no model is there: offer the ways to get one, with this message
     reload_offered = Signal(bool)  # loading the same model again would help (or no longer)
 
-    def __init__(self, host: EngineHost, preferences: Preferences, remote_keys, parent: QObject | None = None) -> None:
+    def __init__(self, host: EngineHost, paths: AppPaths, preferences: Preferences, remote_keys,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.host = host
+        self.paths = paths
         self.preferences = preferences
         self.remote_keys = remote_keys
         self.model_path: str | None = None  # what was asked for last: a GGUF path or remote:NAME
+        self._chat_model: str | None = None  # what chat used while the Writing tab has its own model
         host.loaded.connect(self._on_loaded)
         host.load_failed.connect(self._on_load_failed)
         host.unloaded.connect(self._on_unloaded)
@@ -76,6 +81,28 @@ class ModelSession(QObject):
         if chosen.startswith(REMOTE_PREFIX):
             return chosen if EngineList(self.preferences.config_dir).find(chosen[len(REMOTE_PREFIX):]) else None
         return Path(chosen) if chosen and Path(chosen).is_file() else None
+
+    def writing_model(self) -> Path | None:
+        """The Writing tab's own model: the one the settings name, or with "auto" the
+        installed writing model; None when the tab uses the chat's model."""
+        chosen = str(self.preferences.settings.get("models.writing_path")).strip()
+        if chosen == "auto":
+            return find_writing_model(self.paths)
+        return Path(chosen) if chosen and Path(chosen).is_file() else None
+
+    def use_for(self, writing: bool) -> None:
+        """The Writing tab was opened (``writing``) or left: the tab's own model is loaded for
+        it, and the chat's model again after it."""
+        own = self.writing_model()
+        if own is None:
+            return
+        if writing:
+            if self.model_path != str(own):
+                self._chat_model = self.model_path
+                self.load(own)
+        elif self.model_path == str(own) and self._chat_model:
+            chat, self._chat_model = self._chat_model, None
+            self.load(chat)
 
     def set_default(self, path: str) -> None:
         settings = self.preferences.settings.copy()

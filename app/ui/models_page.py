@@ -9,6 +9,7 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -136,9 +137,10 @@ class ModelsPage(QWidget):
         self.writing_status.setWordWrap(True)
         self.writing_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.writing_status.hide()
-        actions = QHBoxLayout()
-        for button in (self.load_button, self.unload_button, self.default_button, self.reveal_button, self.delete_button):
-            actions.addWidget(button)
+        actions = QGridLayout()  # two rows: the page fits a small screen beside the rewrite panel
+        for index, button in enumerate((self.load_button, self.unload_button, self.default_button,
+                                        self.reveal_button, self.delete_button)):
+            actions.addWidget(button, index // 3, index % 3)
         local_tools = QHBoxLayout()
         local_tools.addWidget(self.import_button)
         local_tools.addWidget(self.writing_model_button)
@@ -175,7 +177,9 @@ class ModelsPage(QWidget):
         repo_row.addWidget(self.list_files_button)
         online = QGroupBox(self.tr("Download"))
         online_layout = QVBoxLayout(online)
-        online_layout.addWidget(QLabel(self.tr("Recommended for laptops (the label says whether it fits this computer):")))
+        recommended = QLabel(self.tr("Recommended for laptops (the label says whether it fits this computer):"))
+        recommended.setWordWrap(True)
+        online_layout.addWidget(recommended)
         online_layout.addWidget(self.catalog_list, 2)
         online_layout.addWidget(self.catalog_download_button)
         online_layout.addLayout(repo_row)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -196,10 +197,10 @@ class RemoteEnginesBox(QGroupBox):
                                           self.tr("Use the chosen engine instead of a local model"))
         self.default_button = make_button(self.tr("Set as default"), "defaultRemoteButton",
                                           self.tr("Connect to this engine when Inkwell starts"))
-        buttons = QHBoxLayout()
-        for button in (self.connect_button, self.add_button, self.edit_button, self.remove_button, self.default_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = QGridLayout()  # two rows, for a narrow window
+        for index, button in enumerate((self.connect_button, self.default_button, self.add_button,
+                                        self.edit_button, self.remove_button)):
+            buttons.addWidget(button, index // 3, index % 3)
         intro = QLabel(self.tr("A server on your network or a GPU box runs bigger models; "
                                "chat, continuation and rewriting work the same."))
         intro.setWordWrap(True)

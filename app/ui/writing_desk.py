@@ -160,13 +160,19 @@ class WritingDesk(QWidget):
         self.revisions_button = make_button(self.tr("Revisions…"), "revisionsButton", self.tr("Browse and restore earlier versions"))
         self.rewrite_button = make_button(self.tr("Rewrite…"), "rewriteButton", self.tr("Rewrite the selection in another style (Ctrl+Shift+R)"))
 
-        tools = QHBoxLayout()
-        for widget in (self.continue_button, self.retry_button, self.accept_button, self.stop_button,
-                       self.length_chooser, self.mode_chooser, self.alternative_label):
-            tools.addWidget(widget)
-        tools.addStretch(1)
-        tools.addWidget(self.rewrite_button)
-        tools.addWidget(self.revisions_button)
+        # Two rows, so that the desk fits a small screen beside the rewrite panel with every
+        # chooser's text whole.
+        actions = QHBoxLayout()
+        for widget in (self.continue_button, self.retry_button, self.accept_button, self.stop_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.rewrite_button)
+        actions.addWidget(self.revisions_button)
+        choices = QHBoxLayout()
+        for combo in (self.length_chooser, self.mode_chooser):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            choices.addWidget(combo)
+        choices.addStretch(1)
 
         self.word_count = QLabel(self.tr("{words} words").format(words=0))
         self.word_count.setObjectName("wordCount")
@@ -176,11 +182,13 @@ class WritingDesk(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.word_count)
         bottom.addWidget(self.context_info, 1)
+        bottom.addWidget(self.alternative_label)
 
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.addLayout(tools)
+        center_layout.addLayout(actions)
+        center_layout.addLayout(choices)
         center_layout.addWidget(self.editor, 1)
         center_layout.addLayout(bottom)
 
