@@ -184,5 +184,5 @@ def run_rewrite(args: argparse.Namespace, paths: AppPaths) -> int:
     # The reply is cleaned (preambles, quotes) before it is printed, so it is collected first.
     code = _stream(args, make_request, write=reply.append)
     if reply:
-        print(clean_reply("".join(reply), passage).strip())
+        print(clean_reply("".join(reply), passage, messages).strip())
     return code
