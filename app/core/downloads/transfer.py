@@ -51,6 +51,7 @@ from app.core.downloads.hub import (
 )
 from app.core.downloads.listing import SHA256_RE, RemoteFile, RemoteModel
 from app.core.downloads.references import check_repo_id
+from app.core.paths import sync_folder
 from app.core.translatable import QT_TRANSLATE_NOOP
 
 # Speed is measured over the last seconds, so that it follows the network
@@ -511,7 +512,7 @@ class Download:
                 "close it and try again; the download is kept."
             ).format(path=str(self.dest_path), error=error.strerror or str(error))) from error
         self.sidecar_path.unlink(missing_ok=True)
-        _sync_folder(self.dest_dir)
+        sync_folder(self.dest_dir)
 
     # -- resume state ----------------------------------------------------------
 
@@ -640,17 +641,3 @@ class ModelDownload:
             download.run(progress=relay, cancel=cancel)
             before += download.remote.size
         return self.dest_path
-
-
-def _sync_folder(folder: Path) -> None:
-    """Makes a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
