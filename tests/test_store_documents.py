@@ -473,7 +473,7 @@ def test_version_1_database_with_a_conversation_is_upgraded(db_path):
     conn.close()
 
     with Store(db_path) as store:
-        assert raw_query(db_path, "PRAGMA user_version") == [(2,)]
+        assert raw_query(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
         conversation = store.get_conversation(1)
         assert (conversation.title, conversation.updated_at) == ("Old chat", 2.0)
         assert [m.content for m in store.path(1)] == ["Hi", "Hello 你好"]

@@ -126,6 +126,41 @@ def test_document_writes_announce_what_they_changed(store, heard):
     assert take(heard) == [("documents", "changed", (d,), ())] * 2
 
 
+def test_story_bible_writes_announce_what_they_changed(store, heard):
+    from app.core.lorebook import LoreEntry
+
+    one, two = store.create_document(body="one"), store.create_document(body="two")
+    heard.clear()
+    bible = store.create_story_bible(one.id)
+    b = bible.id
+    assert take(heard) == [("lorebooks", "added", (b,), ()), ("documents", "changed", (one.id,), ())]
+    first, second = store.add_lore_entries(b, [LoreEntry(name="Mara"), LoreEntry(name="Storm")])
+    assert take(heard) == [("lore_entries", "added", (first.id, second.id), (b,))]
+    store.update_lore_entry(LoreEntry(id=first.id, name="Mara", content="The keeper."))
+    store.delete_lore_entry(second.id)
+    store.restore_lore_entry(second.id)
+    assert take(heard) == [("lore_entries", "changed", (first.id,), (b,)), ("lore_entries", "changed", (second.id,), (b,)),
+                           ("lore_entries", "changed", (second.id,), (b,))]
+    store.update_story_bible(b, budget_fraction=0.5)
+    assert take(heard) == [("lorebooks", "changed", (b,), ())]
+    store.share_story_bible(two.id, one.id)
+    assert take(heard) == [("documents", "changed", (two.id,), ())]
+    store.share_story_bible(two.id, one.id)  # already shared: nothing changes
+    assert take(heard) == []
+
+    revision = store.add_revision(one.id, "manual")
+    store.delete_lore_entry(first.id)
+    store.update_story_bible(b, budget_fraction=0.25)
+    heard.clear()
+    store.restore_revision(one.id, revision.id)
+    (snapshot, _) = store.list_revisions(one.id)
+    assert take(heard) == [
+        ("revisions", "added", (snapshot.id,), (one.id,)),  # "before restore"
+        ("lorebooks", "changed", (b,), ()),
+        ("lore_entries", "changed", (first.id,), (b,)),
+    ]
+
+
 def test_emptying_the_trash_announces_what_it_removed_for_good(store, heard):
     kept = store.create_conversation("kept")
     gone = [store.create_conversation(f"gone {i}") for i in range(2)]

@@ -16,11 +16,13 @@ from __future__ import annotations
 import inspect
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from app.core.lorebook import LoreEntry
 from app.core.store import Change, Store, StoreError
 
 FULL = "disk is full.*nothing was saved"
@@ -41,13 +43,20 @@ class Ids:
         self.binned = store.create_conversation("In the trash")
         store.delete_conversation(self.binned.id)
         self.document = store.create_document(body="Draft one")
+        self.bible = store.create_story_bible(self.document.id)
+        self.entry, self.deleted_entry = store.add_lore_entries(
+            self.bible.id, [LoreEntry(name="Mara", keys="Mara"), LoreEntry(name="Storm")])
         self.revision = store.add_revision(self.document.id, "manual")
+        store.delete_lore_entry(self.deleted_entry.id)
+        self.other_document = store.create_document(body="Chapter two")
         store.update_document(self.document.id, body="Draft two")
         store.add_revision(self.document.id, "manual")
         store.update_document(self.document.id, body="Draft three")
         self.binned_document = store.create_document(body="Old")
         store.delete_document(self.binned_document.id)
         self.export = store.export_json(self.conversation.id)
+        self.export_file = store.db_path.with_name("export.json")
+        store.export_to_file(self.conversation.id, self.export_file, "json")
 
 
 # Every public method that writes, with a call that changes something. A write that
@@ -65,6 +74,7 @@ WRITES: dict[str, Callable[[Store, Ids], Any]] = {
     "select_branch": lambda s, i: s.select_branch(i.other.id),
     "set_current_leaf": lambda s, i: s.set_current_leaf(i.conversation.id, i.question.id),
     "import_json": lambda s, i: s.import_json(i.export),
+    "import_file": lambda s, i: s.import_file(i.export_file),
     "create_document": lambda s, i: s.create_document(body="New"),
     "update_document": lambda s, i: s.update_document(i.document.id, body="Draft four"),
     "delete_document": lambda s, i: s.delete_document(i.document.id),
@@ -74,6 +84,15 @@ WRITES: dict[str, Callable[[Store, Ids], Any]] = {
     "prune_revisions": lambda s, i: s.prune_revisions(i.document.id, keep=1),
     "empty_trash": lambda s, i: s.empty_trash(),
     "set_meta": lambda s, i: s.set_meta("last_conversation_id", "7"),
+    "create_story_bible": lambda s, i: s.create_story_bible(i.other_document.id),
+    "update_story_bible": lambda s, i: s.update_story_bible(i.bible.id, scan_chars=500),
+    "share_story_bible": lambda s, i: s.share_story_bible(i.other_document.id, i.document.id),
+    "use_story_bible": lambda s, i: s.use_story_bible(i.document.id, None),
+    "add_lore_entries": lambda s, i: s.add_lore_entries(i.bible.id, [LoreEntry(name="Gull"), LoreEntry(name="Rock")]),
+    "add_lore_entry": lambda s, i: s.add_lore_entry(i.bible.id, LoreEntry(name="Gull")),
+    "update_lore_entry": lambda s, i: s.update_lore_entry(replace(i.entry, content="The keeper.")),
+    "delete_lore_entry": lambda s, i: s.delete_lore_entry(i.entry.id),
+    "restore_lore_entry": lambda s, i: s.restore_lore_entry(i.deleted_entry.id),
 }
 
 # Every public method that only reads, or manages the Store object itself.
@@ -81,7 +100,8 @@ NOT_WRITES = {
     "close", "subscribe", "get_conversation", "list_conversations", "search", "trash",
     "get_message", "path", "siblings", "path_with_siblings", "export_json", "export_markdown",
     "get_document", "list_documents", "documents_trash", "list_revisions", "get_revision",
-    "get_meta",
+    "get_meta", "story_bible", "get_story_bible", "document_titles",
+    "export_to_file",  # writes a file of its own, not the database
 }
 
 # The writes that carry text, made big enough to need new pages.
@@ -95,6 +115,8 @@ BIG_WRITES: dict[str, Callable[[Store, Ids], Any]] = {
     "create_document": lambda s, i: s.create_document(body=BIG),
     "update_document": lambda s, i: s.update_document(i.document.id, memory=BIG),
     "set_meta": lambda s, i: s.set_meta("notes", BIG),
+    "add_lore_entry": lambda s, i: s.add_lore_entry(i.bible.id, LoreEntry(name="Big", content=BIG)),
+    "update_lore_entry": lambda s, i: s.update_lore_entry(replace(i.entry, content=BIG)),
 }
 
 

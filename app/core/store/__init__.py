@@ -10,8 +10,8 @@ Why it is built this way:
 - A reply is saved while it streams (status ``'streaming'``). Opening the store turns
   every ``'streaming'`` message into ``'interrupted'``: a reply cut by a crash shows as
   cut, instead of looking finished or being lost.
-- Nothing is destroyed without an undo: messages, conversations and documents are
-  soft-deleted (``deleted_at``); deleted conversations and documents wait in the trash
+- Nothing is destroyed without an undo: messages, conversations, documents and story
+  bible entries are soft-deleted (``deleted_at``); deleted conversations and documents wait in the trash
   until :meth:`Store.empty_trash`. (Old revisions of a document are thinned by a fixed
   policy; see documents.py.)
 - A damaged file is never fatal: it is moved aside (kept, for a later rescue), a fresh
@@ -33,7 +33,8 @@ The package, by concern (each module's docstring says more):
 - ``tree.py`` — the message tree: paths, effective parents, alternatives;
 - ``conversations.py`` — conversations, messages, search, export and import;
 - ``exchange.py`` — checking an imported export, the Markdown export's wording;
-- ``documents.py`` — documents (drafts), revisions and how long revisions are kept.
+- ``documents.py`` — documents (drafts), revisions and how long revisions are kept;
+- ``lorebooks.py`` — story bibles: their entries, drafts sharing one, their part in revisions.
 
 One thread (the GUI thread) owns a Store; sqlite3 refuses use from another thread.
 Pure standard library on purpose: this is the core layer (no Qt, no llama_cpp).
@@ -57,6 +58,7 @@ from app.core.store.records import (
     Revision,
     SearchHit,
     StoreError,
+    StoryBible,
     title_from_text,
 )
 from app.core.store.schema import MIGRATIONS
@@ -79,6 +81,7 @@ __all__ = [
     "SearchHit",
     "Store",
     "StoreError",
+    "StoryBible",
     "Subscriber",
     "revisions_to_thin",
     "title_from_text",
@@ -86,8 +89,8 @@ __all__ = [
 
 
 class Store(_ConversationStore, _DocumentStore):
-    """Conversations with their message trees, and documents with their revisions, in one
-    SQLite file. See the package docstring.
+    """Conversations with their message trees, and documents with their revisions and story
+    bibles, in one SQLite file. See the package docstring.
 
     ``Store(path, clock=time.time)``: ``path`` is the database file (its folder is created);
     ``clock`` gives the time every date the store writes is taken from (tests pass their

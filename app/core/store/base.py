@@ -200,8 +200,9 @@ class _StoreBase:
 
     def empty_trash(self, older_than_s: float = 0) -> int:
         """Delete for good the conversations and documents in the trash for at least
-        ``older_than_s`` seconds, with their messages and revisions. Returns how many
-        conversations and documents, together."""
+        ``older_than_s`` seconds, with their messages and revisions, and the story bible
+        entries deleted as long ago and the bibles no draft has used for as long. Returns how
+        many conversations and documents, together."""
         cutoff = self._clock() - older_than_s
         emptied = 0
         with self._transaction(QT_TRANSLATE_NOOP("Store", "empty the trash")) as conn:
@@ -217,7 +218,11 @@ class _StoreBase:
                 conn.executemany(f"DELETE FROM {kind.table} WHERE id = ?", [(i,) for i in doomed])
                 self._note(kind.table, "removed", doomed)  # type: ignore[arg-type]
                 emptied += len(doomed)
+            self._empty_bibles(conn, cutoff)
         return emptied
+
+    def _empty_bibles(self, conn: sqlite3.Connection, cutoff: float) -> None:
+        """Inside empty_trash: story bibles' deleted entries and unused bibles (lorebooks.py)."""
 
     # --- app state ---
 

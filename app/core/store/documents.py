@@ -1,8 +1,8 @@
 """Documents (a writer's drafts) and their revisions.
 
 The editor autosaves with :meth:`update_document` (about once a second: one small
-transaction, only what changed). Snapshots of the body ("revisions") are taken only when
-asked (:meth:`add_revision`: before each accepted continuation, every ten minutes while the
+transaction, only what changed). Snapshots of the body and of the draft's story bible
+("revisions"; the bible's part is in lorebooks.py) are taken only when asked (:meth:`add_revision`: before each accepted continuation, every ten minutes while the
 writer types, before a restore), never by autosave, so the history stays a list of
 meaningful versions rather than one per keystroke. A document without a title of its own is
 titled by its body's first line, and keeps following it until the user names it; that
@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.core.store.base import _StoreBase
+from app.core.store.lorebooks import _LorebookStore
 from app.core.store.records import (
     _DOCUMENT_ROW_COLUMNS,
     _DOCUMENT_TEXT_COLUMNS,
@@ -36,6 +36,7 @@ from app.core.store.records import (
     StoreError,
     _check_count,
     _encode_object,
+    decode_lorebook,
     _insert,
     _is_number,
     _Unchanged,
@@ -82,8 +83,13 @@ def revisions_to_thin(revisions: Iterable[tuple[int, float | None]], now: float)
     )
 
 
-class _DocumentStore(_StoreBase):
-    """The document half of :class:`app.core.store.Store`."""
+def _revision_from_row(row: tuple) -> Revision:
+    *values, lorebook = row
+    return Revision(*values, lorebook=decode_lorebook(lorebook))
+
+
+class _DocumentStore(_LorebookStore):
+    """The document half of :class:`app.core.store.Store`, with the drafts' story bibles."""
 
     @staticmethod
     def _revision(conn: sqlite3.Connection, revision_id: int) -> Revision:
@@ -93,7 +99,7 @@ class _DocumentStore(_StoreBase):
                 f"Revision {revision_id} does not exist (it may have been pruned, or its "
                 "document emptied from the trash)."
             )
-        return Revision(*row)
+        return _revision_from_row(row)
 
     # --- documents ---
 
@@ -239,17 +245,19 @@ class _DocumentStore(_StoreBase):
     def _snapshot(
         self, conn: sqlite3.Connection, document: Document, reason: str, now: float
     ) -> Revision | None:
+        bible = self._bible_snapshot(conn, document.lorebook_id)
         newest = conn.execute(
-            "SELECT body FROM revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1",
+            "SELECT body, lorebook FROM revisions WHERE document_id = ? ORDER BY id DESC LIMIT 1",
             (document.id,),
         ).fetchone()
-        if newest is not None and newest[0] == document.body:
+        if newest is not None and tuple(newest) == (document.body, bible):
             return None
         revision_id = _insert(conn, "revisions", {
             "document_id": document.id,
             "body": document.body,
             "reason": reason,
             "created_at": now,
+            "lorebook": bible,
         })
         self._note("revisions", "added", [revision_id], owner=document.id)
         return self._revision(conn, revision_id)
@@ -274,14 +282,15 @@ class _DocumentStore(_StoreBase):
             rows = conn.execute(
                 f"{_SELECT_REVISIONS} WHERE document_id = ? ORDER BY id DESC", (document_id,)
             )
-            return [Revision(*row) for row in rows]
+            return [_revision_from_row(row) for row in rows]
 
     def get_revision(self, revision_id: int) -> Revision:
         with self._reading(QT_TRANSLATE_NOOP("Store", "read the revision")) as conn:
             return self._revision(conn, revision_id)
 
     def restore_revision(self, document_id: int, revision_id: int) -> Document:
-        """Put a revision's body back. The body it replaces is snapshotted first (reason
+        """Put a revision's body back, and its story bible when it kept one (into the bible
+        the draft uses now: see lorebooks.py). What it replaces is snapshotted first (reason
         "before restore"), in the same transaction, so a restore can itself be undone."""
         now = self._clock()
         with self._transaction(QT_TRANSLATE_NOOP("Store", "restore the revision")) as conn:
@@ -290,6 +299,8 @@ class _DocumentStore(_StoreBase):
             if revision.document_id != document_id:
                 raise StoreError(f"Revision {revision_id} belongs to another document.")
             self._snapshot(conn, document, "before restore", now)
+            if revision.lorebook is not None:
+                self._put_back(conn, document_id, revision.lorebook)
             return self._change_document(conn, document_id, {}, body=revision.body)
 
     def prune_revisions(self, document_id: int, keep: int = 200) -> int:

@@ -6,15 +6,21 @@ unregisters it. After each committed write, every subscriber is called with one
 made them; ``add_message`` for instance announces ``Change("messages", "added", (m,),
 (c,))`` then ``Change("conversations", "changed", (c,))`` (its leaf and date moved).
 
-- **kind**: ``"conversations"``, ``"messages"``, ``"documents"`` or ``"revisions"``.
+- **kind**: ``"conversations"``, ``"messages"``, ``"documents"``, ``"revisions"``,
+  ``"lorebooks"`` (story bibles: added, their settings changed, removed as unused) or
+  ``"lore_entries"`` (their entries; a deleted entry, which can be restored, is changed).
+  A draft that takes up another story bible is a changed document.
 - **action**: ``"added"`` (new rows), ``"changed"`` (rows still there: edited, renamed, a
   new current leaf, moved to or from the trash, a message soft-deleted or restored) or
   ``"removed"`` (rows deleted for good: emptying the trash, pruning or thinning revisions).
   A row added and then changed by the same write is announced as added only; a row removed
   is announced as removed only. Emptying the trash announces the conversations and
-  documents it removes; their messages and revisions go with them unannounced.
+  documents it removes (their messages and revisions go with them unannounced), the lore
+  entries deleted long enough ago and the story bibles no longer used (their remaining
+  entries go with them unannounced).
 - **ids**: the rows, ascending. **owner_ids**: for messages, the conversations they belong
-  to; for revisions, their documents; empty for conversations and documents.
+  to; for revisions, their documents; for lore entries, their story bibles; empty for
+  conversations, documents and story bibles.
 
 Nothing is announced for a write that was rolled back (an error, a full disk) nor for one
 that changed nothing (an autosave of an unchanged document), nor for app state
@@ -33,9 +39,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-ChangeKind = Literal["conversations", "messages", "documents", "revisions"]
+ChangeKind = Literal["conversations", "messages", "documents", "revisions", "lorebooks", "lore_entries"]
 ChangeAction = Literal["added", "changed", "removed"]
-KINDS: tuple[ChangeKind, ...] = ("conversations", "messages", "documents", "revisions")
+KINDS: tuple[ChangeKind, ...] = ("conversations", "messages", "documents", "revisions", "lorebooks", "lore_entries")
 ACTIONS: tuple[ChangeAction, ...] = ("added", "changed", "removed")
 
 

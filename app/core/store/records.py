@@ -11,10 +11,11 @@ import enum
 import json
 import math
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, Final, Generic, NamedTuple, TypeGuard, TypeVar
 
+from app.core.lorebook import DEFAULT_PRIORITY, POSITIONS, SECONDARY_LOGICS, LoreEntry, Lorebook, LorebookError
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable
 
 ROLES = ("user", "assistant", "system")
@@ -78,6 +79,7 @@ class Document:
     created_at: float
     updated_at: float  # last change to its text; orders the list (a rename does not)
     deleted_at: float | None  # set while it is in the trash
+    lorebook_id: int | None = None  # its story bible (lorebooks.py), perhaps shared; None: none yet
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class Revision:
     body: str
     reason: str  # why it was taken, for the history list ("before restore", …)
     created_at: float
+    # The story bible as it was (entries with their ids); None when the draft had none, or
+    # for a revision taken before story bibles existed.
+    lorebook: Lorebook | None = None
 
 
 @dataclass(frozen=True)
@@ -287,3 +292,110 @@ _CONVERSATIONS = _Listed[Conversation](
 )
 _DOCUMENTS = _Listed[Document]("documents", "document", _DOCUMENT_COLUMNS, _document_from_row)
 _TRASHABLE: tuple[_Listed[Any], ...] = (_CONVERSATIONS, _DOCUMENTS)
+
+
+# --- story bibles (lorebooks.py) ------------------------------------------------------------
+
+
+_BOOK_COLUMNS = ("name", "scan_chars", "recursion_depth", "budget_fraction")
+# The columns that hold an entry's fields, in LoreEntry's terms (keys are JSON lists).
+_ENTRY_FIELDS = ("name", "keys", "content", "enabled", "always_on", "priority", "position",
+                 "secondary_keys", "secondary_logic")
+_SELECT_ENTRIES = f"SELECT id, {', '.join(_ENTRY_FIELDS)} FROM lore_entries"
+
+
+@dataclass(frozen=True)
+class StoryBible:
+    """A story bible as stored: its settings and its entries (each with its row id) in the
+    book's order, and the drafts not in the trash that use it."""
+
+    id: int
+    lorebook: Lorebook
+    document_ids: tuple[int, ...]
+
+
+def _texts(values: Sequence[object]) -> tuple[str, ...]:
+    return tuple(value for value in values if isinstance(value, str))
+
+
+def _key_list(value: object) -> tuple[str, ...]:
+    """Keys from a JSON column; anything unreadable is no keys."""
+    try:
+        keys = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        keys = None
+    return _texts(keys) if isinstance(keys, list) else ()
+
+
+def entry_from_values(values: Mapping[str, Any], entry_id: int | None = None) -> LoreEntry:
+    """An entry from column values or a snapshot's dict; a value that is not allowed is
+    replaced by its default rather than failing the read (the writer sees and can fix it)."""
+    priority = values.get("priority")
+    position = values.get("position")
+    logic = values.get("secondary_logic")
+    keys, secondary = values.get("keys"), values.get("secondary_keys")
+    return LoreEntry(
+        id=entry_id,
+        name=values["name"] if isinstance(values.get("name"), str) else "",
+        keys=_texts(keys) if isinstance(keys, (list, tuple)) else _key_list(keys),
+        content=values["content"] if isinstance(values.get("content"), str) else "",
+        enabled=bool(values.get("enabled", True)),
+        always_on=bool(values.get("always_on", False)),
+        priority=priority if type(priority) is int else DEFAULT_PRIORITY,
+        position=position if position in POSITIONS else "after_memory",
+        secondary_keys=_texts(secondary) if isinstance(secondary, (list, tuple)) else _key_list(secondary),
+        secondary_logic=logic if logic in SECONDARY_LOGICS else "and_any",
+    )
+
+
+def _entry_columns(entry: LoreEntry) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "keys": json.dumps(list(entry.keys), ensure_ascii=False),
+        "content": entry.content,
+        "enabled": int(entry.enabled),
+        "always_on": int(entry.always_on),
+        "priority": entry.priority,
+        "position": entry.position,
+        "secondary_keys": json.dumps(list(entry.secondary_keys), ensure_ascii=False),
+        "secondary_logic": entry.secondary_logic,
+    }
+
+
+def _entry_row(row: Sequence[Any]) -> LoreEntry:
+    return entry_from_values(dict(zip(_ENTRY_FIELDS, row[1:])), row[0])
+
+
+def _book(settings: Mapping[str, Any], entries: Iterable[LoreEntry]) -> Lorebook:
+    """A Lorebook from stored settings; one not allowed (a damaged row) is its default."""
+    try:
+        return Lorebook(entries=tuple(entries), **{key: settings[key] for key in _BOOK_COLUMNS if key in settings})
+    except (LorebookError, TypeError):
+        name = settings.get("name")
+        return Lorebook(name=name if isinstance(name, str) else "", entries=tuple(entries))
+
+
+def encode_lorebook(book: Lorebook) -> str:
+    """A bible as the JSON a revision keeps (the same book always gives the same text)."""
+    return json.dumps({
+        "name": book.name,
+        "scan_chars": book.scan_chars,
+        "recursion_depth": book.recursion_depth,
+        "budget_fraction": book.budget_fraction,
+        "entries": [{"id": entry.id, **{name: getattr(entry, name) for name in _ENTRY_FIELDS}} for entry in book.entries],
+    }, ensure_ascii=False)
+
+
+def decode_lorebook(text: object) -> Lorebook | None:
+    """The bible a revision kept, or None (none kept, or unreadable)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        return None
+    entries = [entry_from_values(item, item.get("id") if _is_id(item.get("id")) else None)
+               for item in data["entries"] if isinstance(item, dict)]
+    return _book(data, entries)

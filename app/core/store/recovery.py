@@ -20,18 +20,24 @@ from app.core.store.records import (
     _CONVERSATION_COLUMNS,
     _DOCUMENT_ROW_COLUMNS,
     _DOCUMENT_TEXT_COLUMNS,
+    _ENTRY_FIELDS,
     _MESSAGE_COLUMNS,
     _META_COLUMNS,
     _REVISION_COLUMNS,
     ROLES,
     STATUSES,
     StoreError,
+    _book,
     _decode_object,
+    _entry_columns,
     _insert,
     _is_count,
     _is_id,
     _is_number,
     _plural,
+    decode_lorebook,
+    encode_lorebook,
+    entry_from_values,
 )
 from app.core.store.tree import _set_leaf, _Tree
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, message_of
@@ -42,6 +48,9 @@ _SALVAGED_TABLES: dict[str, tuple[str, ...]] = {
     "meta": _META_COLUMNS,
     "documents": _DOCUMENT_ROW_COLUMNS,  # absent from a version-1 file: nothing to read
     "revisions": _REVISION_COLUMNS,
+    # Absent from a version-2 file, as are documents.lorebook_id and revisions.lorebook.
+    "lorebooks": ("id", "name", "scan_chars", "recursion_depth", "budget_fraction", "created_at", "updated_at"),
+    "lore_entries": ("id", "lorebook_id", "sort_order", *_ENTRY_FIELDS, "created_at", "updated_at", "deleted_at"),
 }
 _SALVAGE_CHUNK = 1024  # rowids per range query
 _SALVAGE_BLIND_SPAN = 100_000  # rowids to probe past the last one seen when max(rowid) fails
@@ -115,7 +124,8 @@ def _insert_salvaged(
     """Copy salvaged rows into the fresh database, keeping their ids, skipping what is not
     valid. Returns how many of each were copied."""
     conversations, messages = _insert_salvaged_conversations(conn, tables, now)
-    documents, revisions = _insert_salvaged_documents(conn, tables, now)
+    bibles = _insert_salvaged_bibles(conn, tables, now)
+    documents, revisions = _insert_salvaged_documents(conn, tables, now, bibles)
     for row in tables["meta"]:
         if isinstance(row.get("key"), str) and isinstance(row.get("value"), (str, type(None))):
             conn.execute(
@@ -181,13 +191,45 @@ def _insert_salvaged_conversations(
     return len(leaves), len(owner)
 
 
-def _insert_salvaged_documents(
+def _insert_salvaged_bibles(
     conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]], now: float
+) -> set[int]:
+    """Story bibles and their entries; the ids of the bibles copied. A setting that was
+    damaged out of its range gets its default."""
+    bibles: set[int] = set()
+    for row in _by_id(tables["lorebooks"]):
+        book = _book(row, ())
+        _insert(conn, "lorebooks", {
+            "id": row["id"],
+            **{key: getattr(book, key) for key in ("name", "scan_chars", "recursion_depth", "budget_fraction")},
+            "created_at": _time_or(row.get("created_at"), now),
+            "updated_at": _time_or(row.get("updated_at"), now),
+        })
+        bibles.add(row["id"])
+    for row in _by_id(tables["lore_entries"]):
+        if row.get("lorebook_id") not in bibles:
+            continue  # its bible was lost
+        order = row.get("sort_order")
+        _insert(conn, "lore_entries", {
+            "id": row["id"],
+            "lorebook_id": row["lorebook_id"],
+            "sort_order": order if isinstance(order, int) and not isinstance(order, bool) else row["id"],
+            **_entry_columns(entry_from_values(row)),
+            "created_at": _time_or(row.get("created_at"), now),
+            "updated_at": _time_or(row.get("updated_at"), now),
+            "deleted_at": _time_or(row.get("deleted_at"), None),
+        })
+    return bibles
+
+
+def _insert_salvaged_documents(
+    conn: sqlite3.Connection, tables: Mapping[str, list[dict[str, Any]]], now: float, bibles: set[int]
 ) -> tuple[int, int]:
     documents: set[int] = set()
     for row in _by_id(tables["documents"]):
         settings, cursor, target = row.get("settings"), row.get("cursor"), row.get("word_target")
         _insert(conn, "documents", {
+            "lorebook_id": row.get("lorebook_id") if row.get("lorebook_id") in bibles else None,
             "id": row["id"],
             **{key: _text_or(row.get(key), "") for key in ("title", *_DOCUMENT_TEXT_COLUMNS)},
             "settings": settings if _decode_object(settings) is not None else None,
@@ -211,9 +253,16 @@ def _insert_salvaged_documents(
                 "body": row["body"],
                 "reason": _text_or(row.get("reason"), ""),
                 "created_at": _time_or(row.get("created_at"), now),
+                # Written afresh from what could be read, so a restore gets valid values.
+                "lorebook": _bible_text(row.get("lorebook")),
             })
             revisions += 1
     return len(documents), revisions
+
+
+def _bible_text(value: object) -> str | None:
+    book = decode_lorebook(value)
+    return None if book is None else encode_lorebook(book)
 
 
 def move_aside(path: Path) -> Path:

@@ -80,10 +80,51 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Story bibles: a draft points at one (several drafts may share it), and a revision keeps
+    the bible as it was."""
+    for statement in (
+        """CREATE TABLE lorebooks (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            scan_chars INTEGER NOT NULL DEFAULT 2000,
+            recursion_depth INTEGER NOT NULL DEFAULT 0,
+            budget_fraction REAL NOT NULL DEFAULT 0.25,
+            created_at REAL,
+            -- Its settings changed, or a draft stopped using it: a bible no draft uses is
+            -- removed with the trash once this is old enough.
+            updated_at REAL
+        )""",
+        """CREATE TABLE lore_entries (
+            id INTEGER PRIMARY KEY,
+            lorebook_id INTEGER NOT NULL REFERENCES lorebooks(id) ON DELETE CASCADE,
+            sort_order INTEGER NOT NULL DEFAULT 0,  -- its place in the book
+            name TEXT NOT NULL DEFAULT '',
+            keys TEXT NOT NULL DEFAULT '[]',  -- JSON list of strings
+            content TEXT NOT NULL DEFAULT '',
+            enabled INTEGER NOT NULL DEFAULT 1,
+            always_on INTEGER NOT NULL DEFAULT 0,
+            priority INTEGER NOT NULL DEFAULT 100,
+            position TEXT NOT NULL DEFAULT 'after_memory',
+            secondary_keys TEXT NOT NULL DEFAULT '[]',  -- JSON list of strings
+            secondary_logic TEXT NOT NULL DEFAULT 'and_any',
+            created_at REAL,
+            updated_at REAL,
+            deleted_at REAL  -- set while it is deleted (and can still be brought back)
+        )""",
+        "CREATE INDEX lore_entries_by_lorebook ON lore_entries(lorebook_id)",
+        "ALTER TABLE documents ADD COLUMN lorebook_id INTEGER REFERENCES lorebooks(id)",
+        "CREATE INDEX documents_by_lorebook ON documents(lorebook_id)",
+        # JSON: the story bible when the revision was taken; NULL: not kept with it.
+        "ALTER TABLE revisions ADD COLUMN lorebook TEXT",
+    ):
+        conn.execute(statement)
+
+
 # MIGRATIONS[i] upgrades a database from version i to i + 1, inside the transaction that
 # also sets PRAGMA user_version, so an upgrade is all or nothing. Append; never edit.
 # (Read through this module at run time: tests patch ``schema.MIGRATIONS``.)
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 
 
 def migrate_step(conn: sqlite3.Connection, path: Path) -> bool:
