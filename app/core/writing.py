@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from app.core.generation import ChatMessage
+from app.core.generation import TEMPLATE_ALLOWANCE, ChatMessage, ContinuationSource, ModelInfo, prompt_budget
+from app.core.lorebook import PART_SEPARATOR, LoreContext, Lorebook, PromptPart, lore_context, parts_text, split_at_note
+from app.core.translatable import QT_TRANSLATE_NOOP
 
 Mode = Literal["plain", "instruct"]
 MODES: tuple[Mode, ...] = ("plain", "instruct")
@@ -101,6 +103,9 @@ class ContinuationPrompt:
     visible_start: int  # offset into the draft where the part the model sees begins
     memory_included: bool  # the whole (non-empty) memory is in the prompt
     note_included: bool  # the (non-empty) author's note is in the prompt
+    # The prompt in pieces (see _Layout.segments): in plain mode they join to ``prompt``, in
+    # instruct mode to the user message.
+    segments: tuple[tuple[SegmentKind, str], ...] = ()
 
 
 # Where a cut may start the kept text, from the most to the least natural. Each pattern finds
@@ -200,6 +205,12 @@ def _fit_tail(text: str, measure: Callable[[int], int], limit: int, whole: int, 
     return fitting_point
 
 
+# What each piece of a laid-out prompt is: the memory and the author's note as given to
+# build_continuation, the draft, and the prompt's own wording and separators ("frame").
+SegmentKind = Literal["memory", "note", "draft", "frame"]
+NOTE_OPEN, NOTE_CLOSE = "[Author's note: ", "]"
+
+
 @dataclass(frozen=True)
 class _Layout:
     """Lays out a prompt from the draft's tail starting at ``start``."""
@@ -208,20 +219,30 @@ class _Layout:
     mode: Mode
     note_depth: int
 
-    def build(self, start: int, memory: str, note: str) -> tuple[str | None, tuple[ChatMessage, ...]]:
+    def segments(self, start: int, memory: str, note: str) -> list[tuple[SegmentKind, str]]:
+        """The prompt in pieces: in plain mode they join to the prompt; in instruct mode to
+        the user message (the system message is INSTRUCT_SYSTEM)."""
         visible = self.draft[start:]
         if self.mode == "plain":
-            body = _insert_note(visible, note, self.note_depth) if note else visible
-            return (f"{memory}\n\n{body}" if memory else body), ()
-        sections = []
+            pieces: list[tuple[SegmentKind, str]] = [("memory", memory), ("frame", "\n\n")] if memory else []
+            if not note:
+                return [*pieces, ("draft", visible)]
+            at, separator = _note_place(visible, self.note_depth)
+            return [*pieces, ("draft", visible[:at]), ("frame", NOTE_OPEN), ("note", note),
+                    ("frame", NOTE_CLOSE + separator), ("draft", visible[at:])]
+        pieces = []
         if memory:
-            sections.append(f"Memory:\n{memory}")
+            pieces += [("frame", "Memory:\n"), ("memory", memory), ("frame", "\n\n")]
         if note:
-            sections.append(f"Author's note:\n{note}")
+            pieces += [("frame", "Author's note:\n"), ("note", note), ("frame", "\n\n")]
         label = "Story so far (its beginning is left out):" if start else "Story so far:"
-        sections.append(f"{label}\n{visible}")
-        user = "\n\n".join(sections)
-        return None, (ChatMessage("system", INSTRUCT_SYSTEM), ChatMessage("user", user))
+        return [*pieces, ("frame", f"{label}\n"), ("draft", visible)]
+
+    def build(self, start: int, memory: str, note: str) -> tuple[str | None, tuple[ChatMessage, ...]]:
+        text = "".join(piece for _, piece in self.segments(start, memory, note))
+        if self.mode == "plain":
+            return text, ()
+        return None, (ChatMessage("system", INSTRUCT_SYSTEM), ChatMessage("user", text))
 
     def text(self, start: int, memory: str, note: str) -> str:
         """What the tokenizer measures for this layout."""
@@ -229,18 +250,17 @@ class _Layout:
         return prompt if prompt is not None else "".join(m.content for m in messages)
 
 
-def _insert_note(visible: str, note: str, depth: int) -> str:
-    """The visible draft with the author's note as a paragraph before its last ``depth``
-    paragraphs: close enough to the end to steer what comes next."""
-    block = f"[Author's note: {note}]"
+def _note_place(visible: str, depth: int) -> tuple[int, str]:
+    """Where the author's note goes in the visible draft, as a paragraph before its last
+    ``depth`` paragraphs (close enough to the end to steer what comes next), and what
+    separates it from the paragraph after it."""
     starts = _paragraph_starts(visible)
     if len(starts) <= depth:
-        return f"{block}\n\n{visible}"
+        return 0, "\n\n"
     at = starts[-depth]
     # Separate it as the draft separates its paragraphs: by a blank line or a line break.
     gap = visible[len(visible[:at].rstrip()) : at]
-    separator = "\n\n" if gap.count("\n") >= 2 else "\n"
-    return f"{visible[:at]}{block}{separator}{visible[at:]}"
+    return at, "\n\n" if gap.count("\n") >= 2 else "\n"
 
 
 def build_continuation(
@@ -279,6 +299,7 @@ def build_continuation(
             visible_start=start,
             memory_included=bool(memory) and memory == full_memory,
             note_included=bool(note),
+            segments=tuple(layout.segments(start, memory, note)),
         )
 
     whole = tokens(0, memory, note)
@@ -309,6 +330,172 @@ def build_continuation(
         # small: nothing more can be removed.
         return result(end)
     return result(_fit_tail(draft, lambda s: tokens(s, memory, note), budget_tokens, whole, head))
+
+
+# --- What the next continuation sends, piece by piece -------------------------------------
+
+SpanKind = Literal["memory", "entry", "authors_note", "draft", "frame"]
+
+
+@dataclass(frozen=True)
+class PromptSpan:
+    """A piece of the prompt as the context inspector shows it: a part (memory, a story
+    bible entry, the author's note) or the draft, each with its token count, or the prompt's
+    own wording and separators ("frame", not counted)."""
+
+    kind: SpanKind
+    text: str
+    label: str = ""  # the part's label (app.core.lorebook.PromptPart.label); "" for the draft and frame
+    tokens: int | None = None
+    cut: bool = False  # only the end of this part fitted the context
+
+
+@dataclass(frozen=True)
+class ContinuationContext:
+    """The prompt the next continuation sends, and where each piece comes from. Made by
+    :func:`continuation_context`, for the context inspector and the continuation alike."""
+
+    draft: str  # the text before the cursor
+    mode: Mode  # the layout used (see prepare_continuation)
+    prompt: ContinuationPrompt
+    spans: tuple[PromptSpan, ...]  # instruct mode: the system message, a blank line, the user message
+    lore: LoreContext  # the entries the story called up, kept and left out
+    dropped: tuple[PromptPart, ...]  # parts left out whole because the context is full
+    memory: str  # what goes before the draft: the memory and the entries placed about it
+    authors_note: str  # what goes where the author's note goes: entries placed there and the note
+    total_tokens: int  # the whole prompt (instruct: the messages, without the chat template's markers)
+    budget_tokens: int  # what the prompt may take
+    context_tokens: int  # the model's context
+    lore_budget_tokens: int  # what the story bible's entries may take
+
+    @property
+    def text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+    def source(self) -> ContinuationSource:
+        """The request's continuation: the engine lays it out again, the same way, with the
+        same tokenizer and budget, so the model gets exactly :attr:`text`."""
+        return ContinuationSource(self.draft, self.memory, self.authors_note, self.mode)
+
+
+def _part_spans(kept: str, parts: Sequence[PromptPart], count_tokens: Callable[[str], int]) -> tuple[list[PromptSpan], list[PromptPart]]:
+    """``parts`` joined by PART_SEPARATOR, of which the prompt kept the end ``kept``: the
+    spans of what was kept, and the parts left out whole."""
+    full = PART_SEPARATOR.join(part.text for part in parts)
+    offset = len(full) - len(kept)
+    spans: list[PromptSpan] = []
+    dropped: list[PromptPart] = []
+    start = 0
+    for index, part in enumerate(parts):
+        end = start + len(part.text)
+        if end <= offset or not kept:
+            dropped.append(part)
+        else:
+            if spans:
+                spans.append(PromptSpan("frame", PART_SEPARATOR))
+            elif start > offset:  # the cut fell inside the separator before this part
+                spans.append(PromptSpan("frame", full[offset:start]))
+            text = full[max(start, offset) : end]
+            kind = "memory" if part.kind == "memory" else "authors_note" if part.kind == "authors_note" else "entry"
+            spans.append(PromptSpan(kind, text, part.label, count_tokens(text), cut=start < offset))
+        start = end + len(PART_SEPARATOR) * (index < len(parts) - 1)
+    return spans, dropped
+
+
+def continuation_context(
+    draft: str,
+    *,
+    memory: str = "",
+    authors_note: str = "",
+    lorebook: Lorebook | None = None,
+    count_tokens: Callable[[str], int],
+    context_tokens: int,
+    budget_tokens: int,
+    mode: Mode = "plain",
+    note_depth: int = 3,
+) -> ContinuationContext:
+    """The prompt that continues ``draft`` (the text before the cursor), with the story
+    bible's entries that the story calls up: :func:`app.core.lorebook.lore_context` picks
+    them within the bible's share of ``context_tokens``, the ones placed before or after the
+    memory go before the draft with it, those placed at the author's note go with the note
+    (inside its brackets in plain mode), and :func:`build_continuation` fits the whole to
+    ``budget_tokens``. The one place both the context inspector and the continuation get
+    their prompt from."""
+    lore = lore_context(lorebook or Lorebook(), text_before_cursor=draft, memory=memory.strip(),
+                        authors_note=authors_note.strip(), count_tokens=count_tokens, context_tokens=context_tokens)
+    head, with_note = split_at_note(lore.parts)
+    head_text, note_text = parts_text(head), parts_text(with_note)
+    built = build_continuation(draft, budget_tokens=budget_tokens, count_tokens=count_tokens, memory=head_text,
+                               authors_note=note_text, mode=mode, note_depth=note_depth)
+    spans: list[PromptSpan] = []
+    if mode == "instruct":
+        spans += [PromptSpan("frame", INSTRUCT_SYSTEM), PromptSpan("frame", "\n\n")]
+    dropped: list[PromptPart] = []
+    for kind, text in built.segments:
+        if kind in ("memory", "note"):
+            kept, lost = _part_spans(text, head if kind == "memory" else with_note, count_tokens)
+            spans += kept
+            dropped += lost
+        elif kind == "draft":
+            if text:
+                spans.append(PromptSpan("draft", text, tokens=count_tokens(text)))
+        else:
+            spans.append(PromptSpan("frame", text))
+    if not built.memory_included and head_text and not any(kind == "memory" for kind, _ in built.segments):
+        dropped = list(head) + dropped
+    if not built.note_included and note_text:
+        dropped += with_note
+    measured = built.prompt if built.prompt is not None else "".join(message.content for message in built.messages)
+    return ContinuationContext(
+        draft=draft, mode=mode, prompt=built, spans=tuple(spans), lore=lore, dropped=tuple(dropped),
+        memory=head_text, authors_note=note_text, total_tokens=count_tokens(measured),
+        budget_tokens=budget_tokens, context_tokens=context_tokens,
+        lore_budget_tokens=(lorebook or Lorebook()).budget_tokens(context_tokens),
+    )
+
+
+def continuation_budget(context_tokens: int, max_tokens: int, instruct: bool) -> int:
+    """What a continuation's prompt may take, as the engine reckons it: the context less
+    room for the reply, less what a chat template adds when the draft goes through one."""
+    return prompt_budget(context_tokens, max_tokens) - (TEMPLATE_ALLOWANCE if instruct else 0)
+
+
+def model_token_counter(backend: object) -> Callable[[str], int]:
+    """How the engine's ``backend`` counts when it fits a continuation (call it on the
+    engine thread): a remote engine's ``count_tokens``, or a local model's own tokenizer
+    without the BOS token."""
+    count = getattr(backend, "count_tokens", None)
+    if callable(count):
+        return count
+    model = getattr(backend, "llm", None)
+    if model is None:
+        raise ValueError(QT_TRANSLATE_NOOP("Writing", "No model is loaded, so the prompt's tokens cannot be counted."))
+    return lambda text: len(model.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+
+@dataclass(frozen=True)
+class ContinuationInput:
+    """What the writer has given for a continuation, read on the GUI thread."""
+
+    draft: str  # the text before the cursor
+    memory: str = ""
+    authors_note: str = ""
+    lorebook: Lorebook | None = None
+    mode: Mode = "plain"  # the prompt style asked for
+    max_tokens: int = LENGTHS["paragraph"]
+
+
+def prepare_continuation(given: ContinuationInput, backend: object, model: ModelInfo) -> ContinuationContext:
+    """:func:`continuation_context` on the engine thread, with the model's tokenizer, its
+    context, and the layout and budget the engine will use: a model without a chat template
+    continues the text as is, and a remote engine that cannot continue plain text is asked
+    (``_completions_supported``, as RemoteBackend keeps it)."""
+    instruct = (given.mode == "instruct" and model.has_chat_template) or not getattr(backend, "_completions_supported", True)
+    return continuation_context(
+        given.draft, memory=given.memory, authors_note=given.authors_note, lorebook=given.lorebook,
+        count_tokens=model_token_counter(backend), context_tokens=model.n_ctx,
+        budget_tokens=continuation_budget(model.n_ctx, given.max_tokens, instruct), mode="instruct" if instruct else "plain",
+    )
 
 
 # --- Where an accepted continuation meets the draft ---------------------------------------
