@@ -376,6 +376,12 @@ class StateCache:
             self._pending.pop(name, None)
         self._remove(self.folder / name)
 
+    def in_memory(self, key: StateKey, session: str) -> bool:
+        """Whether ``get`` would find the state without reading its file."""
+        with self._lock:
+            return (key.digest, session) in self._memory or (
+                file_name(session) in self._pending and self._pending[file_name(session)][0] == key)
+
     @property
     def memory_bytes(self) -> int:
         return self._memory_bytes
