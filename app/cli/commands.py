@@ -8,10 +8,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from app.core.lorebook import Lorebook, LorebookError
+from app.core.lorebook_formats import load_lorebook
 from app.core.paths import AppPaths
 from app.core.generation import (
     ChatMessage,
-    ContinuationSource,
     GenerationRequest,
     ModelInfo,
     SamplerSettings,
@@ -27,6 +28,7 @@ from app.cli.common import (
     resolve_model,
     settings_for,
 )
+from app.core.writing import ContinuationContext, ContinuationInput, prepare_continuation
 from app.engine.headless import EngineFailure, HeadlessEngine
 
 
@@ -74,6 +76,7 @@ def _stream(
     args: argparse.Namespace,
     make_request: Callable[[ModelInfo], GenerationRequest],
     write: Callable[[str], None] = _stdout_write,
+    prepare: Callable[[HeadlessEngine, ModelInfo], None] | None = None,
 ) -> int:
     """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
 
@@ -100,6 +103,8 @@ def _stream(
         if interrupted:
             return EXIT_INTERRUPTED
         try:
+            if prepare is not None:  # work on the engine thread that the request needs first
+                prepare(engine, info)
             stats = engine.generate(make_request(info), write)
         except EngineFailure as error:
             print(f"\ninkwell: {error}", file=sys.stderr)
@@ -143,9 +148,48 @@ def run_continue(args: argparse.Namespace, paths: AppPaths) -> int:
     except ValueError as error:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_USAGE
-    source = ContinuationSource(draft, memory, args.note or "", args.style)
+    lorebook = None
+    if args.lorebook:
+        try:
+            lorebook = _read_lorebook(args.lorebook)
+        except LorebookError as error:
+            print(f"inkwell: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    given = ContinuationInput(draft, memory, args.note or "", lorebook, args.style, args.max_tokens)
+    prepared: list[ContinuationContext] = []
+
+    def prepare(engine: HeadlessEngine, info: ModelInfo) -> None:
+        # The prompt is laid out as on the writing desk, with the model's own tokenizer.
+        context = engine.run(lambda backend: prepare_continuation(given, backend, info))
+        if lorebook is not None:
+            _report_lore(context)
+        prepared.append(context)
+
     return _stream(args, lambda _info: GenerationRequest(
-        continuation=source, max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")))
+        continuation=prepared[0].source(), max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")),
+        prepare=prepare)
+
+
+def _read_lorebook(file: str) -> Lorebook:
+    """A story bible in any format the writing desk imports; what the import left out is
+    said on standard error. Raises LorebookError."""
+    lorebook, notes = load_lorebook(Path(file).expanduser())
+    for note in notes:
+        print(f"inkwell: {file}: {note}", file=sys.stderr)
+    return lorebook
+
+
+def _report_lore(context: ContinuationContext) -> None:
+    """Which entries the draft called up, on standard error: those sent and those left out."""
+    lore = context.lore
+    print(f"inkwell: story bible: {len(lore.kept)} of {len(lore.activations)} entries called up are in the prompt "
+          f"(budget {context.lore_budget_tokens} tokens).", file=sys.stderr)
+    for activation in lore.kept:
+        print(f"  + {activation.entry.title}: {activation.reason}", file=sys.stderr)
+    for left in lore.left_out:
+        print(f"  - {left.activation.entry.title}: {left.reason}", file=sys.stderr)
+    for part in context.dropped:
+        print(f"  - {part.label}: left out, the context is full", file=sys.stderr)
 
 
 def run_rewrite(args: argparse.Namespace, paths: AppPaths) -> int:

@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("file", metavar="FILE", help="the draft (UTF-8 text); '-' reads standard input")
     cont.add_argument("--memory", metavar="FILE", help="memory: characters, setting, style (placed before the draft)")
     cont.add_argument("--note", metavar="TEXT", help="author's note, placed a few paragraphs before the end")
+    cont.add_argument("--lorebook", metavar="FILE",
+                      help="a story bible (SillyTavern World Info, a Kobold Lite story or world info, a NovelAI "
+                           ".lorebook): the entries the draft's end mentions go into the prompt, as on the writing desk")
     cont.add_argument("--style", choices=MODES, default=DEFAULT_MODE,
                       help="'plain' continues the text as is; 'instruct' asks an instruct model to continue the "
                            f"story (default: {DEFAULT_MODE}, as on the writing desk)")
