@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import socket
@@ -86,7 +87,9 @@ class FakeOpenAI:
     ``tokenize`` (whether /tokenize answers), ``fail_status`` with ``retry_after`` (every
     request answers that status), ``hang`` (accept, then never answer), ``drop_after`` (stream
     that many chunks, then close the connection without [DONE]), ``completions`` (whether
-    /v1/completions exists). Every request is logged in ``requests`` as (method, path, body)."""
+    /v1/completions exists), ``logprobs`` (whether a request for token probabilities gets
+    them: OpenAI's chat form, or the completions form that vLLM uses; "refuse" answers 400).
+    Every request is logged in ``requests`` as (method, path, body)."""
 
     def __init__(self) -> None:
         self.models: dict = {"object": "list", "data": [{"id": "fake-model", "object": "model"}]}
@@ -97,6 +100,7 @@ class FakeOpenAI:
         self.hang = False
         self.drop_after: int | None = None
         self.completions = True
+        self.logprobs: bool | str = True
         self.words = ["Once", " upon", " a", " time", " there", " was", " a", " lighthouse", "."]
         self.requests: list[tuple[str, str, dict | None]] = []
         fake = self
@@ -131,6 +135,9 @@ class FakeOpenAI:
                     headers = {"Retry-After": fake.retry_after} if fake.retry_after else {}
                     self._json(fake.fail_status, {"error": {"message": "Too many requests, slow down"}}, headers)
                     return
+                if fake.logprobs == "refuse" and body and "logprobs" in body:
+                    self._json(400, {"error": {"message": "logprobs is not supported"}})
+                    return
                 if self.path == "/v1/models":
                     self._json(200, fake.models)
                 elif self.path == "/props" and fake.props is not None:
@@ -153,6 +160,8 @@ class FakeOpenAI:
                         self.connection.shutdown(socket.SHUT_RDWR)
                         return
                     choice = {"index": 0, "delta": {"content": word}} if chat else {"index": 0, "text": word}
+                    if fake.logprobs is True and body.get("logprobs"):
+                        choice["logprobs"] = fake.token_logprobs(word, chat, body)
                     self.wfile.write(f"data: {json.dumps({'choices': [choice]})}\n\n".encode())
                     self.wfile.flush()
                     time.sleep(0.01)
@@ -174,6 +183,19 @@ class FakeOpenAI:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    @staticmethod
+    def token_logprobs(word: str, chat: bool, body: dict) -> dict:
+        """Each word is one token of probability 1/2, with runners-up of 1/4 and 1/8, sent out
+        of order (a client sorts them)."""
+        candidates = [(" else", 0.125), (word, 0.5), (" other", 0.25)]
+        if chat:
+            top = [{"token": text, "logprob": math.log(p), "bytes": list(text.encode())} for text, p in candidates]
+            return {"content": [{"token": word, "logprob": math.log(0.5), "bytes": list(word.encode()),
+                                 "top_logprobs": top[: body.get("top_logprobs", 0)]}]}
+        top = dict(candidates[: body["logprobs"]])
+        return {"tokens": [word], "token_logprobs": [math.log(0.5)], "top_logprobs": [{k: math.log(v) for k, v in top.items()}],
+                "text_offset": [0]}
 
     def paths(self) -> list[str]:
         return [path for _method, path, _body in self.requests]

@@ -6,6 +6,7 @@ import itertools
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from app.core.alternatives import Branch
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined
 
 Role = Literal["system", "user", "assistant"]
@@ -91,6 +92,12 @@ class GenerationRequest:
     stop: tuple[str, ...] = ()
     ignore_eos: bool = False  # benchmarks: generate exactly max_tokens
     request_id: int = field(default_factory=next_request_id)
+    # Keep the top N candidates of every generated token, with their probabilities; they come
+    # on the Generation handle's ``tokens`` signal (app/core/alternatives.py). 0: none.
+    alternatives: int = 0
+    # Carry an earlier reply to this same request on from one of its tokens with another
+    # (made by alternatives.branch_request); the text streamed starts with the new token.
+    branch: Branch | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,9 @@ class GenerationStats:
     # Why an "interrupted" reply ended early (a remote engine's connection dropped mid-stream):
     # the text that arrived is kept.
     error: str = ""
+    # Why no token alternatives came although the request asked for them (a remote engine
+    # that does not send probabilities), or "".
+    alternatives_note: str = ""
 
     @classmethod
     def timed(
@@ -194,3 +204,7 @@ class ModelInfo:
     remote_engine: str = ""  # the remote engine's name, for a model served over HTTP
     # Why the model's own chat template is not used (too big, too slow, refused), or "".
     template_note: str = ""
+    # Whether replies can carry token alternatives (a remote engine's server may still not
+    # send them: GenerationStats.alternatives_note then says so), and be branched at a token.
+    token_alternatives: bool = False
+    token_branching: bool = False

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import math
 import os
 import threading
 import time
@@ -17,6 +18,7 @@ import numpy as np
 
 import llama_cpp
 from llama_cpp import _internals as llama_internals
+from app.core.alternatives import Alternative, Branch, TokenChoice, TokenTrail
 from app.core.chat_template import check_template, render_chat, fit_messages
 from app.core.generation import (
     TEMPLATE_ALLOWANCE,
@@ -153,7 +155,9 @@ class LlamaBackend:
         self._gguf: GGUFInfo | None = None
         self._params: LoadParams | None = None  # how the loaded model was loaded
         self._pieces: dict[int, bytes] = {}
+        self._special_pieces: dict[int, bytes] = {}
         self._piece_buffer = ctypes.create_string_buffer(256)
+        self._softmax_buffer: np.ndarray | None = None  # n_vocab floats, reused every step
         self._eog_ids: list[int] | None = None
         self._cancel: threading.Event | None = None
         # llama.cpp calls this between graph computations, so a long prompt evaluation
@@ -241,6 +245,8 @@ class LlamaBackend:
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf, self._params = llm, gguf, params
         self._pieces.clear()
+        self._special_pieces.clear()
+        self._softmax_buffer = None
         self._eog_ids = None
         per_layer = plan.gpu_bytes / plan.layers if plan.layers else 0
         self.info = ModelInfo(
@@ -264,6 +270,8 @@ class LlamaBackend:
             parameter_count=gguf.parameter_count,
             template_note=check_template(gguf.chat_template, bos_token=self._special_text(llm.token_bos()),
                                          eos_token=self._special_text(llm.token_eos())) or "",
+            token_alternatives=True,
+            token_branching=True,
         )
         return self.info
 
@@ -334,6 +342,57 @@ class LlamaBackend:
             cached = self._piece_buffer.raw[: max(size, 0)]
             self._pieces[token] = cached
         return cached
+
+    def _shown_piece(self, token: int) -> bytes:
+        """A candidate's bytes as a person should see them: a control token such as
+        end-of-turn has no text of its own, so its name is shown (``<|im_end|>``)."""
+        piece = self.piece(token)
+        if piece:
+            return piece
+        cached = self._special_pieces.get(token)
+        if cached is None:
+            llm = self._require_model()
+            size = llama_cpp.llama_token_to_piece(
+                llm._model.vocab, token, self._piece_buffer, len(self._piece_buffer), 0, True
+            )
+            cached = self._piece_buffer.raw[: max(size, 0)]
+            self._special_pieces[token] = cached
+        return cached
+
+    def step_candidates(self, token: int, count: int, temperature: float,
+                        trail: TokenTrail) -> tuple[float, tuple[Alternative, ...]]:
+        """The probability of ``token`` and the ``count`` most likely tokens at the step that
+        just chose it: the model's distribution over the whole vocabulary with the request's
+        temperature applied, before penalties and truncation (top-k, top-p, min-p).
+
+        Reads the logits llama.cpp keeps for the last position in place: a view, no copy,
+        and never ``logits_all`` (which keeps n_ctx × n_vocab floats)."""
+        llm = self._require_model()
+        n_vocab = llm.n_vocab()
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,))
+        count = min(count, n_vocab)
+        highest = float(logits.max())
+        top = _top_indices(logits, highest, count)
+        scale = 1.0 / temperature if temperature > 0 else 1.0  # greedy: the model's own distribution
+        buffer = self._softmax_buffer
+        if buffer is None or buffer.shape[0] != n_vocab:
+            buffer = self._softmax_buffer = np.empty(n_vocab, dtype=np.float32)
+        np.subtract(logits, highest, out=buffer)
+        np.multiply(buffer, scale, out=buffer)
+        np.exp(buffer, out=buffer)
+        log_total = math.log(float(buffer.sum()))
+        # In float64 from the logits, so that an unlikely candidate does not round to 0.
+        chosen = np.append(top, token)
+        probabilities = np.exp((logits[chosen].astype(np.float64) - highest) * scale - log_total).tolist()
+
+        pending = trail.pending_bytes()
+        piece, alternatives = self.piece, []
+        for candidate, p in zip(top.tolist(), probabilities):
+            shown = piece(candidate)
+            text = (pending + shown).decode("utf-8", "replace") if shown else \
+                self._shown_piece(candidate).decode("utf-8", "replace")
+            alternatives.append(Alternative(text, candidate, p))
+        return probabilities[-1], tuple(alternatives)
 
     def eog_ids(self) -> list[int]:
         if self._eog_ids is None:
@@ -417,18 +476,28 @@ class LlamaBackend:
         request: GenerationRequest,
         emit: Callable[[str], None],
         cancel: threading.Event,
+        on_tokens: Callable[[list[TokenChoice]], None] | None = None,
     ) -> GenerationStats:
-        """Streams the reply to ``emit`` and returns its statistics. Raises EngineError."""
+        """Streams the reply to ``emit`` and returns its statistics. Raises EngineError.
+
+        With ``on_tokens``, every token's TokenChoice follows its text there, in batches
+        (with ``request.alternatives`` candidates each)."""
         llm = self._require_model()
         started = time.perf_counter()
         tokens, template_stops, dropped, visible_from = self.request_tokens(request)
+        branch = request.branch
+        if branch is not None:
+            self._check_branch(branch)
+            tokens = [*tokens, *branch.kept, branch.token_id]
         n_ctx = llm.n_ctx()
         if len(tokens) >= n_ctx:
             raise EngineError(QT_TRANSLATE_NOOP(
                 "Engine", "The message is too long for the model's context ({tokens} tokens, "
                 "the context holds {context}). Shorten it or choose a larger context."
             ).format(tokens=len(tokens), context=n_ctx))
-        max_new = max(1, min(request.max_tokens, n_ctx - len(tokens)))
+        # A branch's kept tokens and its new one count towards the reply's length.
+        reply_so_far = branch.index + 1 if branch is not None else 0
+        max_new = max(1, min(request.max_tokens - reply_so_far, n_ctx - len(tokens)))
         cached = _common_prefix(llm.input_ids[: llm.n_tokens], tokens)
         if request.sampler.seed is not None:
             llm.set_seed(request.sampler.seed)
@@ -443,6 +512,35 @@ class LlamaBackend:
         finish = "length"
         generated = 0
         first_token_at: float | None = None
+        # Token by token, only when asked: the text alone needs none of it.
+        trail = TokenTrail(branch.index if branch is not None else 0) if on_tokens is not None else None
+        candidates = max(0, request.alternatives)
+        temperature = request.sampler.temperature
+        sent = 0
+
+        def send(text: str) -> None:
+            nonlocal sent
+            if text:
+                sent += len(text)
+                emit(text)
+            released = trail.release(sent)
+            if released:
+                on_tokens(released)
+
+        if branch is not None:
+            # The kept tokens' bytes come first, so that a character they leave unfinished is
+            # completed by the new token; then the new token's own text starts the reply.
+            kept = [piece(token) for token in branch.kept]
+            for kept_piece in kept:
+                decoder.feed(kept_piece)
+            if trail is not None:
+                trail.prime(kept)
+                send(stopper.feed(trail.add(branch.token_id, piece(branch.token_id), branch.p, branch.alternatives)))
+            else:
+                text = stopper.feed(decoder.feed(piece(branch.token_id)))
+                if text:
+                    sent += len(text)
+                    emit(text)
         self._cancel = cancel
         use_dry = request.sampler.dry_multiplier > 0 and not request.ignore_eos
         if use_dry:
@@ -461,9 +559,15 @@ class LlamaBackend:
                     finish = "stop"
                     break
                 generated += 1
-                text = stopper.feed(decoder.feed(piece(token)))
-                if text:
-                    emit(text)
+                if trail is None:
+                    text = stopper.feed(decoder.feed(piece(token)))
+                    if text:
+                        emit(text)
+                else:
+                    # Read before the next token is evaluated: llama.cpp's logits are this step's.
+                    p, alternatives = (self.step_candidates(token, candidates, temperature, trail)
+                                       if candidates else (0.0, ()))
+                    send(stopper.feed(trail.add(token, piece(token), p, alternatives)))
                 if stopper.stopped:
                     finish = "stop"
                     break
@@ -479,9 +583,15 @@ class LlamaBackend:
             self._cancel = None
             if use_dry:
                 del llm._init_sampler
-        tail = stopper.feed(decoder.flush()) + stopper.flush()
-        if tail:
-            emit(tail)
+        if trail is None:
+            tail = stopper.feed(decoder.flush()) + stopper.flush()
+            if tail:
+                emit(tail)
+        else:
+            send(stopper.feed(trail.flush()) + stopper.flush())
+            rest = trail.finish(sent)
+            if rest:
+                on_tokens(rest)
         return GenerationStats.timed(
             request.request_id,
             finish,
@@ -495,6 +605,30 @@ class LlamaBackend:
             dropped_messages=dropped,
             draft_visible_from=visible_from,
         )
+
+    def _check_branch(self, branch: Branch) -> None:
+        """A token id the model does not have would make llama.cpp read past its tables."""
+        n_vocab = self._require_model().n_vocab()
+        if not all(0 <= token < n_vocab for token in (*branch.kept, branch.token_id)):
+            raise EngineError(QT_TRANSLATE_NOOP(
+                "Engine", "This branch names tokens the loaded model does not have; it was made with another model."))
+
+
+def _top_indices(logits: np.ndarray, highest: float, count: int) -> np.ndarray:
+    """The indices of the ``count`` largest logits, largest first. Only the few logits near the
+    highest are sorted: a window that widens until it holds ``count`` of them is cheaper than
+    partitioning the whole vocabulary."""
+    for window in (4.0, 16.0, 64.0):
+        near = np.flatnonzero(logits >= highest - window)
+        if near.size >= count:
+            break
+    else:  # a flat or a very peaked distribution: the whole vocabulary
+        near = np.argpartition(logits, logits.size - count)[logits.size - count:]
+    values = logits[near]
+    if near.size > count:
+        keep = np.argpartition(values, near.size - count)[near.size - count:]
+        near, values = near[keep], values[keep]
+    return near[np.argsort(values, kind="stable")[::-1]]
 
 
 def _common_prefix(a, b) -> int:

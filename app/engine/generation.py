@@ -29,9 +29,14 @@ class _Handle(QObject):
 
 class Generation(_Handle):
     """One generation request. It ends with exactly one ``finished`` (reason stop, length,
-    cancelled or interrupted) or one ``failed``; its text arrives before that, in batches."""
+    cancelled or interrupted) or one ``failed``; its text arrives before that, in batches.
+
+    A request that asks for ``alternatives`` (or is a ``branch``) also gets ``tokens``: lists
+    of app.core.alternatives.TokenChoice, in order, each emitted after the ``chunk`` that
+    holds their text; joined, their texts are the reply's text."""
 
     chunk = Signal(str)
+    tokens = Signal(object)  # list[TokenChoice]
     finished = Signal(object)  # GenerationStats
     failed = Signal(object)  # message: str or Translatable
 
@@ -41,9 +46,10 @@ class Generation(_Handle):
         self._cancel_event = cancel_event
 
     def listen(self, chunk: Callable[[str], None] | None = None, finished: Callable[[object], None] | None = None,
-               failed: Callable[[object], None] | None = None) -> Generation:
+               failed: Callable[[object], None] | None = None,
+               tokens: Callable[[list], None] | None = None) -> Generation:
         """Connects the asker's slots; ``abandon()`` disconnects them again."""
-        self._listen(((self.chunk, chunk), (self.finished, finished), (self.failed, failed)))
+        self._listen(((self.chunk, chunk), (self.tokens, tokens), (self.finished, finished), (self.failed, failed)))
         return self
 
     def cancel(self) -> None:

@@ -65,13 +65,15 @@ class HeadlessEngine:
             host.loaded.disconnect()
             host.load_failed.disconnect()
 
-    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None) -> GenerationStats:
-        """Streams ``request``'s text to ``on_text`` and returns its statistics; ``cancel()``
-        (from ``on_text``, or Ctrl+C) stops it."""
+    def generate(self, request: GenerationRequest, on_text: Callable[[str], None] | None = None,
+                 on_tokens: Callable[[list], None] | None = None) -> GenerationStats:
+        """Streams ``request``'s text to ``on_text`` (and its TokenChoices to ``on_tokens``,
+        when it asks for alternatives) and returns its statistics; ``cancel()`` (from
+        ``on_text``, or Ctrl+C) stops it."""
 
         def start(done):
             self.generation = self.host.generate(request).listen(
-                on_text, lambda stats: done(True, stats), lambda message: done(False, message))
+                on_text, lambda stats: done(True, stats), lambda message: done(False, message), on_tokens)
 
         try:
             return self._wait(start)

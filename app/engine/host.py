@@ -55,6 +55,7 @@ class EngineHost(QObject):
         self._worker.loaded.connect(self._on_loaded)
         self._worker.load_failed.connect(self._on_load_failed)
         self._worker.chunk.connect(self._on_chunk)
+        self._worker.tokens.connect(self._on_tokens)
         self._worker.finished.connect(self._on_finished)
         self._worker.failed.connect(self._on_failed)
         self._worker.job_done.connect(self._on_job_done)
@@ -130,6 +131,11 @@ class EngineHost(QObject):
         generation = self._generations.get(request_id)
         if generation is not None:
             generation.chunk.emit(text)
+
+    def _on_tokens(self, request_id: int, choices: list) -> None:
+        generation = self._generations.get(request_id)
+        if generation is not None:
+            generation.tokens.emit(choices)
 
     def _on_finished(self, request_id: int, stats) -> None:
         self._end(self._generations, request_id, "finished", stats)

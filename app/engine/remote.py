@@ -13,9 +13,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from app import __version__
+from app.core.alternatives import UNKNOWN_TOKEN, Alternative, TokenChoice, TokenTrail, logprob_request, server_tokens
 from app.core.chat_template import fit_messages
 from app.core.generation import (
     TEMPLATE_ALLOWANCE,
@@ -63,6 +65,8 @@ class RemoteBackend:
         self.tokenize_route: str | None = None
         self._token_counts: dict[str, int] = {}
         self._completions_supported = True
+        # Set once the server answered a request for token probabilities without them.
+        self._sends_logprobs = True
 
     # -- HTTP ------------------------------------------------------------------------------
 
@@ -150,6 +154,7 @@ class RemoteBackend:
         self.tokenize_route = self._find_tokenizer(root)
         self._token_counts.clear()
         self._completions_supported = True
+        self._sends_logprobs = True
         self.info = ModelInfo(
             path=f"{self.engine.api_base}#{model}",
             name=model.rsplit("/", 1)[-1],
@@ -164,6 +169,10 @@ class RemoteBackend:
             offload_note=QT_TRANSLATE_NOOP("Remote", "Served by {url}; context {context} tokens ({source}).").format(
                 url=self.engine.api_base, context=f"{n_ctx:,}", source=self.context_source),
             remote_engine=self.engine.name,
+            # Asked of the server with every reply that wants them; llama.cpp's server and
+            # vLLM send them. Branching needs token ids, which servers do not give.
+            token_alternatives=True,
+            token_branching=False,
         )
         return self.info
 
@@ -295,20 +304,46 @@ class RemoteBackend:
         request: GenerationRequest,
         emit: Callable[[str], None],
         cancel: threading.Event,
+        on_tokens: Callable[[list[TokenChoice]], None] | None = None,
     ) -> GenerationStats:
         """Streams the reply to ``emit``. Raises RemoteError for failures before any text; a
-        connection lost mid-reply ends it as "interrupted", keeping what arrived."""
-        started = time.perf_counter()
-        try:
-            return self._generate(request, emit, cancel, started)
-        except RemoteError as error:
-            if error.status in (404, 405) and error.route == "/completions" and self._completions_supported:
-                # A server without plain completions (some chat-only servers): continue with chat.
-                self._completions_supported = False
-                return self._generate(request, emit, cancel, started)
-            raise
+        connection lost mid-reply ends it as "interrupted", keeping what arrived.
 
-    def _generate(self, request, emit, cancel, started) -> GenerationStats:
+        With ``on_tokens`` and ``request.alternatives``, the server is asked for each token's
+        probability and top candidates (OpenAI's ``logprobs``), which go to ``on_tokens``
+        after their text; a server that does not send them is named in the statistics'
+        ``alternatives_note``."""
+        if request.branch is not None:
+            raise RemoteError(QT_TRANSLATE_NOOP(
+                "Remote", "Branching a reply at a token needs the local engine: {url} names tokens by their "
+                "text, not by the ids the model knows them by.").format(url=self.engine.api_base))
+        started = time.perf_counter()
+        wanted = on_tokens is not None and request.alternatives > 0
+        ask = wanted and self._sends_logprobs
+        while True:
+            try:
+                stats = self._generate(request, emit, cancel, started, on_tokens if ask else None)
+                if wanted and not ask:  # this server is known not to send them
+                    stats = replace(stats, alternatives_note=self._no_alternatives())
+                return stats
+            except RemoteError as error:
+                if error.status in (404, 405) and error.route == "/completions" and self._completions_supported:
+                    # A server without plain completions (some chat-only servers): continue with chat.
+                    self._completions_supported = False
+                    continue
+                if error.status in (400, 422) and ask:
+                    # A server that refuses the logprobs fields: the reply comes without them.
+                    stats = self._generate(request, emit, cancel, started, None)
+                    self._sends_logprobs = False
+                    return replace(stats, alternatives_note=self._no_alternatives())
+                raise
+
+    def _no_alternatives(self):
+        return QT_TRANSLATE_NOOP(
+            "Remote", "{url} does not send token probabilities, so its replies have no alternatives "
+            "(llama.cpp's server and vLLM send them).").format(url=self.engine.api_base)
+
+    def _generate(self, request, emit, cancel, started, on_tokens=None) -> GenerationStats:
         info = self._require_model()
         route, body, prompt_tokens, dropped, visible_from = self._plan(request)
         if prompt_tokens >= info.n_ctx:
@@ -323,6 +358,11 @@ class RemoteBackend:
             stream_options={"include_usage": True},
             max_tokens=max(1, min(request.max_tokens, info.n_ctx - prompt_tokens)),
         )
+        trail = TokenTrail() if on_tokens is not None else None
+        if trail is not None:
+            body.update(logprob_request(route, request.alternatives))
+        described = 0  # tokens the server described
+        sent = 0  # characters sent to ``emit``
         connection, path = self._connection(self.engine.api_base + route, self.engine.timeout_s)
         done = threading.Event()
         watcher = threading.Thread(target=_close_on_cancel, args=(connection, cancel, done), daemon=True)
@@ -354,6 +394,8 @@ class RemoteBackend:
                         finish = finish if finish != "interrupted" else "stop"
                         break
                     delta = parse_chunk(data)
+                    if trail is not None and not delta.error:
+                        described += self._follow(trail, data, request.alternatives)
                     if delta.error:
                         if generated:
                             error_text = delta.error
@@ -368,7 +410,12 @@ class RemoteBackend:
                         generated += 1
                         text = stopper.feed(delta.text)
                         if text:
+                            sent += len(text)
                             emit(text)
+                        if trail is not None:
+                            released = trail.release(sent)
+                            if released:
+                                on_tokens(released)
                         if stopper.stopped:
                             finish = "stop"
                             break
@@ -392,7 +439,17 @@ class RemoteBackend:
             raise RemoteError(error_text)
         tail = stopper.flush()
         if tail:
+            sent += len(tail)
             emit(tail)
+        note = ""
+        if trail is not None:
+            trail.flush()
+            rest = trail.finish(sent)
+            if rest:
+                on_tokens(rest)
+            if generated and not described:
+                self._sends_logprobs = False
+                note = self._no_alternatives()
         prompt_tokens = usage_prompt or prompt_tokens
         return GenerationStats.timed(
             request.request_id,
@@ -406,7 +463,20 @@ class RemoteBackend:
             dropped_messages=dropped,
             draft_visible_from=visible_from,
             error=error_text if finish == "interrupted" else "",
+            alternatives_note=note,
         )
+
+    @staticmethod
+    def _follow(trail: TokenTrail, data: str, count: int) -> int:
+        """Adds the tokens a chunk describes to ``trail``; returns how many there were."""
+        try:
+            described = server_tokens(json.loads(data), count)
+        except json.JSONDecodeError:
+            return 0
+        for token in described or ():
+            alternatives = tuple(Alternative(trail.text_of(piece), UNKNOWN_TOKEN, p) for piece, p in token.top)
+            trail.add(UNKNOWN_TOKEN, token.piece, token.p, alternatives)
+        return len(described or ())
 
 
 def _close_on_cancel(connection: http.client.HTTPConnection, cancel: threading.Event, done: threading.Event) -> None:

@@ -28,6 +28,7 @@ class EngineWorker(QObject):
     # message, and the ModelInfo of the model still loaded (the previous one), or None
     load_failed = Signal(object, object)
     chunk = Signal(int, str)  # request_id, text
+    tokens = Signal(int, object)  # request_id, list[TokenChoice] whose text came in earlier chunks
     finished = Signal(int, object)  # request_id, GenerationStats
     failed = Signal(int, object)  # request_id, message
     job_done = Signal(int, object)  # job_id, result
@@ -102,6 +103,7 @@ class EngineWorker(QObject):
             self.finished.emit(request_id, GenerationStats(request_id, "cancelled"))
             return
         pending: list[str] = []
+        pending_tokens: list = []
         last_flush = 0.0
 
         def flush() -> None:
@@ -109,6 +111,9 @@ class EngineWorker(QObject):
             if pending:
                 self.chunk.emit(request_id, "".join(pending))
                 pending.clear()
+            if pending_tokens:  # after the text they belong to
+                self.tokens.emit(request_id, pending_tokens.copy())
+                pending_tokens.clear()
             last_flush = time.monotonic()
 
         def emit(text: str) -> None:
@@ -116,9 +121,15 @@ class EngineWorker(QObject):
             if time.monotonic() - last_flush >= BATCH_INTERVAL_S:
                 flush()
 
+        def emit_tokens(choices: list) -> None:
+            pending_tokens.extend(choices)
+
         note_activity(activity="chat" if request.messages else "continuation" if request.continuation else "prompt")
         try:
-            stats = self.backend.generate(request, emit, cancel)
+            if request.alternatives > 0 or request.branch is not None:
+                stats = self.backend.generate(request, emit, cancel, on_tokens=emit_tokens)
+            else:
+                stats = self.backend.generate(request, emit, cancel)
         except (EngineError, RemoteError) as error:
             flush()
             self.failed.emit(request_id, message_of(error))
