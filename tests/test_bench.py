@@ -19,7 +19,7 @@ class PretendEngine:
         self.chunks = chunks
         self.cancelled = False
 
-    def generate(self, request, on_text=None) -> GenerationStats:
+    def generate(self, request, on_text=None, on_tokens=None) -> GenerationStats:
         self.cancelled = False
         sent = 0
         while sent < self.chunks and not self.cancelled:
@@ -93,7 +93,7 @@ class PretendHeadlessEngine(PretendEngine):
     def load(self, path: str, params) -> ModelInfo:
         return ModelInfo(path, "pretend", "llama", params.n_ctx, params.n_ctx, True, 0, 30, False, n_threads=2)
 
-    def generate(self, request, on_text=None) -> GenerationStats:
+    def generate(self, request, on_text=None, on_tokens=None) -> GenerationStats:
         self.chunks = request.max_tokens
         stats = super().generate(request, on_text)
         return replace(stats, prompt_tokens=40, total_seconds=0.5)
@@ -125,11 +125,12 @@ def test_bench_says_on_stderr_how_far_it_is_and_keeps_stdout_for_the_results(mon
     assert set(summary["lengths"]) == {"8", "16"} and len(summary["conversation"]) == 2
     steps = [re.fullmatch(r"\[(\d+)/(\d+)\] (.+)", line) for line in err.splitlines()]
     assert all(steps), err
-    # loading, warm-up, 2 lengths x 2 repeats x 3 methods, 2 turns twice, the draft twice
-    assert [(int(s[1]), int(s[2])) for s in steps] == [(n, 20) for n in range(1, 21)]
+    # loading, warm-up, 2 lengths x 2 repeats x 4 methods, 2 turns twice, the draft twice
+    assert [(int(s[1]), int(s[2])) for s in steps] == [(n, 24) for n in range(1, 25)]
     said = [s[3] for s in steps]
     assert said[0] == "loading pretend.gguf"
     assert "16 tokens, bare, run 2 of 2" in said
+    assert "16 tokens, engine_alternatives, run 2 of 2" in said
     assert "conversation, turn 2 of 2 again, from an empty cache" in said
     assert said[-1] == "continuing the 100-word draft again at the same place"
 
@@ -139,7 +140,8 @@ def test_the_table_goes_to_stdout_alone(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     assert out.startswith("Model: pretend, context 4096, threads: 2\n")
     assert not re.search(r"^\[\d+/\d+\]", out, re.MULTILINE)
-    assert err.splitlines()[-1].startswith("[20/20] ")
+    assert err.splitlines()[-1].startswith("[24/24] ")
+    assert "with alternatives / without = 1.000" in out
 
 
 def test_the_remote_comparison_is_counted_too(monkeypatch, capsys, tmp_path):
@@ -147,11 +149,21 @@ def test_the_remote_comparison_is_counted_too(monkeypatch, capsys, tmp_path):
                                        "--engine", "http://127.0.0.1:1/v1", "--json")
     assert code == 0, err
     assert json.loads(out)["remote_engine"] == "http://127.0.0.1:1/v1"
-    # loading, warm-up, 2 x 2 x 3 runs, then the remote warm-up and 2 repeats x 2 engines
+    # loading, warm-up, 2 x 2 x 4 runs, then the remote warm-up and 2 repeats x 2 engines
     assert err.splitlines()[-5:] == [
-        "[15/19] remote engine, warm-up",
-        "[16/19] 8 tokens, local engine, run 1 of 2",
-        "[17/19] 8 tokens, remote engine, run 1 of 2",
-        "[18/19] 8 tokens, remote engine, run 2 of 2",
-        "[19/19] 8 tokens, local engine, run 2 of 2",
+        "[19/23] remote engine, warm-up",
+        "[20/23] 8 tokens, local engine, run 1 of 2",
+        "[21/23] 8 tokens, remote engine, run 1 of 2",
+        "[22/23] 8 tokens, remote engine, run 2 of 2",
+        "[23/23] 8 tokens, local engine, run 2 of 2",
     ]
+
+
+def test_alternatives_are_measured_beside_the_engine_and_the_old_keys_stay(monkeypatch, capsys, tmp_path):
+    code, out, err = run_pretend_bench(monkeypatch, capsys, tmp_path, "--json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["alternatives_overhead_ratio"] == 1.0  # the pretend engine is as fast either way
+    for row in summary["lengths"].values():
+        assert {"engine", "bare", "create_completion", "engine_vs_bare", "engine_vs_create_completion"} <= set(row)
+        assert row["engine_alternatives"]["runs"] == 2 and row["alternatives_overhead_ratio"] == 1.0
