@@ -98,6 +98,9 @@ class GenerationRequest:
     # Carry an earlier reply to this same request on from one of its tokens with another
     # (made by alternatives.branch_request); the text streamed starts with the new token.
     branch: Branch | None = None
+    # Whose prompt this is ("document:<id>", "conversation:<id>"): the engine keeps the model's
+    # state of each one when another comes, and restores it when it comes back. "": nobody's.
+    cache_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,11 @@ class LoadParams:
     kv_cache_type: str = "f16"  # "f16" | "q8_0" | "q4_0"
     use_mmap: bool = True
     gpu_offload: str = "auto"  # "auto" | "all" | "off" | a number of layers
+    # Saved model state (app/engine/resume.py): on or off, the most it may take on disk, and
+    # its folder ("": none is kept; EngineHost fills in the app's own).
+    saved_state: bool = True
+    saved_state_disk_mb: int = 4096
+    saved_state_dir: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import math
 import os
 import threading
@@ -35,12 +36,15 @@ from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, messa
 from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
 from app.core.offload import memory_needed, plan_offload
 from app.core.writing import build_continuation
-from app.engine import llama_build
+from app.engine import kv_state, llama_build
 from app.engine.llama_build import system_info
+from app.engine.resume import SessionStates
 
 # A runtime-dispatch build (the bundles') loads its CPU backend before anything asks llama.cpp
 # what it can do.
 llama_build.load_cpu_variants()
+
+log = logging.getLogger(__name__)
 
 DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
 DEFAULT_CONTEXT = 4096  # for a GGUF that does not say its trained length
@@ -163,6 +167,8 @@ class LlamaBackend:
         # llama.cpp calls this between graph computations, so a long prompt evaluation
         # stops promptly when the current request is cancelled.
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
+        # Each draft's and conversation's KV state, kept and restored (app/engine/resume.py).
+        self.states = SessionStates()
 
     # -- loading -------------------------------------------------------------------------
 
@@ -244,6 +250,9 @@ class LlamaBackend:
             break
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf, self._params = llm, gguf, params
+        saving = params.saved_state and bool(params.saved_state_dir)
+        self.states.configure(params.saved_state_dir, saving, params.saved_state_disk_mb, SessionStates.key_for(
+            str(gguf.path), gguf.data_offset, llm.n_ctx(), params.kv_cache_type, flash, layers) if saving else None)
         self._pieces.clear()
         self._special_pieces.clear()
         self._softmax_buffer = None
@@ -280,6 +289,7 @@ class LlamaBackend:
 
     def unload(self) -> None:
         if self.llm is not None:
+            self.states.unload(self.llm)  # the current draft's or conversation's state is kept
             self.llm.close()
         self.llm, self.info, self._gguf, self._params = None, None, None, None
 
@@ -498,6 +508,13 @@ class LlamaBackend:
         # A branch's kept tokens and its new one count towards the reply's length.
         reply_so_far = branch.index + 1 if branch is not None else 0
         max_new = max(1, min(request.max_tokens - reply_so_far, n_ctx - len(tokens)))
+        try:
+            # Another draft's or conversation's state is kept and this one's brought back; a
+            # conversation whose window moved is shifted rather than evaluated again.
+            self.states.prepare(llm, request.cache_key, tokens, window_moved=bool(dropped or visible_from))
+        except Exception:  # noqa: BLE001 - saved state is an optimisation: never a failed reply
+            log.exception("Saved model state could not be prepared; the prompt is evaluated whole.")
+            kv_state.clear(llm)
         cached = _common_prefix(llm.input_ids[: llm.n_tokens], tokens)
         if request.sampler.seed is not None:
             llm.set_seed(request.sampler.seed)
@@ -581,6 +598,7 @@ class LlamaBackend:
         finally:
             token_stream.close()
             self._cancel = None
+            self.states.finished()
             if use_dry:
                 del llm._init_sampler
         if trail is None:
@@ -605,6 +623,14 @@ class LlamaBackend:
             dropped_messages=dropped,
             draft_visible_from=visible_from,
         )
+
+    def save_state(self) -> bool:
+        """Between requests: keeps the current draft's or conversation's state."""
+        return self.states.save_idle(self.llm)
+
+    def clear_saved_state(self) -> int:
+        """Forgets every saved state, in memory and on disk; the bytes freed on disk."""
+        return self.states.clear()
 
     def _check_branch(self, branch: Branch) -> None:
         """A token id the model does not have would make llama.cpp read past its tables."""

@@ -7,11 +7,13 @@ import itertools
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Qt, Signal
 
 from app.core.generation import GenerationRequest, LoadParams, ModelInfo, next_request_id
 from app.core.remote import RemoteEngine
+from app.core.state_cache import clear_folder, disk_usage
 from app.engine.generation import EngineJob, Generation
 from app.engine.worker import EngineWorker
 
@@ -32,9 +34,13 @@ class EngineHost(QObject):
     _job_requested = Signal(int, object)
     _unload_requested = Signal()
 
-    def __init__(self, parent: QObject | None = None, worker: EngineWorker | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, worker: EngineWorker | None = None,
+                 state_dir: str | Path | None = None) -> None:
         super().__init__(parent)
         self.model_info: ModelInfo | None = None
+        # Where each draft's and conversation's saved model state goes (app/engine/resume.py),
+        # for loads whose parameters name no folder; None: none is kept.
+        self.state_dir = Path(state_dir) if state_dir else None
         # Requests and jobs not yet ended, by id; each is forgotten at its one closing signal.
         self._generations: dict[int, Generation] = {}
         self._jobs: dict[int, EngineJob] = {}
@@ -65,6 +71,8 @@ class EngineHost(QObject):
     # -- requests ------------------------------------------------------------------------
 
     def load_model(self, path: str, params: LoadParams = LoadParams()) -> None:
+        if self.state_dir is not None and not params.saved_state_dir:
+            params = replace(params, saved_state_dir=str(self.state_dir))
         self.cancel_all()
         self.model_info = None
         self.loading.emit(str(path))
@@ -109,6 +117,22 @@ class EngineHost(QObject):
         self._jobs[job_id] = handle
         self._job_requested.emit(job_id, job)
         return handle
+
+    def clear_saved_state(self) -> EngineJob:
+        """Forgets every saved model state, in memory and on disk (Settings → Clear); the
+        job's result is the bytes freed on disk."""
+        worker, folder = self._worker, self.state_dir
+
+        def clear(_backend) -> int:
+            local = worker.local_backend
+            freed = local.clear_saved_state() if hasattr(local, "clear_saved_state") else 0
+            return freed + (clear_folder(folder) if folder is not None else 0)
+
+        return self.run_on_engine(clear)
+
+    def saved_state_bytes(self) -> int:
+        """The disk space saved model state takes now (for the Models page)."""
+        return disk_usage(self.state_dir) if self.state_dir is not None else 0
 
     def shutdown(self, timeout_ms: int = 10_000) -> None:
         if not self._thread.isRunning():

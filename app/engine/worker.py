@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.core.crash import note_activity
 from app.core.generation import GenerationRequest, GenerationStats, LoadParams, ModelInfo
@@ -18,8 +19,13 @@ from app.engine.backend import EngineError, LlamaBackend
 from app.engine.protocol import Backend
 from app.engine.remote import RemoteBackend
 
+log = logging.getLogger(__name__)
+
 # One queued signal per interval keeps the GUI event loop free however fast the model is.
 BATCH_INTERVAL_S = 0.030
+# After a request, the engine waits this long for the next before it keeps the state of the
+# draft or conversation it holds: a request already queued goes first.
+IDLE_SAVE_MS = 1500
 
 
 class EngineWorker(QObject):
@@ -40,6 +46,11 @@ class EngineWorker(QObject):
         self._backend_factory = backend_factory
         self._backend: LlamaBackend | None = None
         self._remote: RemoteBackend | None = None  # in use instead of the local model when set
+        # A child, so that it moves to the engine thread with the worker.
+        self._idle_save = QTimer(self)
+        self._idle_save.setSingleShot(True)
+        self._idle_save.setInterval(IDLE_SAVE_MS)
+        self._idle_save.timeout.connect(self._save_state)
 
     @property
     def model_info(self) -> ModelInfo | None:
@@ -47,6 +58,11 @@ class EngineWorker(QObject):
         if self._remote is not None:
             return self._remote.info
         return getattr(self._backend, "info", None)
+
+    @property
+    def local_backend(self) -> LlamaBackend | None:
+        """The local model's backend, even while a remote engine is in use; None before the first use."""
+        return self._backend
 
     @property
     def backend(self) -> Backend:
@@ -125,6 +141,7 @@ class EngineWorker(QObject):
             pending_tokens.extend(choices)
 
         note_activity(activity="chat" if request.messages else "continuation" if request.continuation else "prompt")
+        self._idle_save.stop()
         try:
             if request.alternatives > 0 or request.branch is not None:
                 stats = self.backend.generate(request, emit, cancel, on_tokens=emit_tokens)
@@ -142,6 +159,19 @@ class EngineWorker(QObject):
             self.finished.emit(request_id, stats)
         finally:
             note_activity(activity="idle")
+            if request.cache_key:
+                self._idle_save.start()
+
+    def _save_state(self) -> None:
+        """Between requests: the local model keeps the state of the draft or conversation it
+        holds (app/engine/resume.py)."""
+        save = getattr(self._backend, "save_state", None)
+        if self._remote is not None or save is None:
+            return
+        try:
+            save()
+        except Exception:  # noqa: BLE001 - saved state is an optimisation: never a failure
+            log.exception("The model state could not be kept.")
 
     @Slot(int, object)
     def run_job(self, job_id: int, job: Callable[[Backend], object]) -> None:
@@ -162,5 +192,6 @@ class EngineWorker(QObject):
 
     @Slot()
     def close(self) -> None:
+        self._idle_save.stop()  # on the engine thread, where it runs; unloading keeps the state
         if self._backend is not None:
             self._backend.unload()
