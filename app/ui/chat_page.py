@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QProgressBar, QS
 from app.core.markup import code_blocks
 from app.core.paths import find_starter_model
 from app.core.store import Change, Conversation, Message, StoreError
+from app.ui.alternatives_popup import AlternativesPopup
 from app.ui.chat_input import ChatInput
 from app.ui.chat_session import ChatSession, StreamingReply
 from app.ui.chat_view import ChatView, message_items
@@ -95,6 +96,8 @@ class ChatPage(QSplitter):
         self.context_meter.setValue(0)
         self.speed_label = QLabel("")
         self.speed_label.setObjectName("speedLabel")
+        self.alternatives_popup = AlternativesPopup(self)
+        self._token_asked: tuple[int, int] | None = None  # (message id, token index) the popup shows
 
     def _connect(self) -> None:
         self.chat_input.submitted.connect(self.send)
@@ -103,6 +106,8 @@ class ChatPage(QSplitter):
         self.cancel_edit_button.clicked.connect(self.session.cancel_edit)
         self.chat_view.action_requested.connect(self._on_message_action)
         self.chat_view.alternative_requested.connect(self.session.flip_last)
+        self.chat_view.token_alternatives_requested.connect(self.show_token_alternatives)
+        self.alternatives_popup.chosen.connect(self._branch_at_token)
 
         self.sidebar.conversation_selected.connect(self.session.open)
         self.sidebar.new_requested.connect(self.new_conversation)
@@ -211,6 +216,22 @@ class ChatPage(QSplitter):
                         "edit": session.edit_message, "delete": session.delete_message}
             if action in handlers:
                 handlers[action](message_id)
+
+    def show_token_alternatives(self, message_id: int, position: int, at) -> None:
+        """What else the model might have written at a word of a reply (Alt+click, Ctrl+Shift+A)."""
+        found = self.session.alternatives_at(message_id, position)
+        if found is None or not found[1].alternatives:
+            self.status.emit(self.tr("Alternatives are kept for the replies written since Inkwell started, "
+                                     "by an engine that gives them."), 6000)
+            return
+        self._token_asked = (message_id, found[0])
+        self.alternatives_popup.show_for(found[1], self.chat_view.viewport().mapToGlobal(at))
+
+    def _branch_at_token(self, token_id: int) -> None:
+        """A new alternative reply, the same up to the word, carried on from the token picked."""
+        if self._token_asked is not None:
+            message_id, index = self._token_asked
+            self.session.branch(message_id, index, token_id)
 
     def _set_generating(self, generating: bool) -> None:
         self.stop_button.setEnabled(generating)

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.core.alternatives import DEFAULT_ALTERNATIVES, TokenChoice, branch_request, token_at
 from app.core.generation import MESSAGE_STATUS, ChatMessage, GenerationRequest, GenerationStats
 from app.core.samplers import SamplerPreset
 from app.core.store import Conversation, Message, Store, StoreError
@@ -18,6 +19,7 @@ from app.engine.host import EngineHost
 from app.ui.i18n import translated
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
+REMEMBERED_REPLIES = 32  # replies whose tokens' alternatives are kept (in memory, this session)
 LAST_CONVERSATION_KEY = "last_conversation_id"
 
 
@@ -28,13 +30,26 @@ class StreamingReply:
     generation: Generation
     conversation_id: int
     message_id: int
-    prefix: str = ""  # the text a "Continue" started from
+    request: GenerationRequest
+    prefix: str = ""  # the text before what this request writes (a "Continue", or a branch)
     chunks: list[str] = field(default_factory=list)
     last_save: float = field(default_factory=time.monotonic)
+    offset: int = 0  # where the tokens' positions count from in the message's text
+    tokens: list[TokenChoice] = field(default_factory=list)  # the reply's tokens up to now
+    token_shift: int = 0  # a branch's tokens count from the branch point: moved by this
 
     @property
     def text(self) -> str:
         return self.prefix + "".join(self.chunks)
+
+
+@dataclass(frozen=True)
+class ReplyTokens:
+    """A finished reply's tokens with their alternatives, and the request that wrote them."""
+
+    request: GenerationRequest
+    offset: int
+    tokens: list[TokenChoice]
 
 
 class ChatSession(QObject):
@@ -65,6 +80,7 @@ class ChatSession(QObject):
         self.streaming: StreamingReply | None = None
         self.editing: Message | None = None
         self.loads_pending = 0  # loads asked for and not yet ended: Send waits for them
+        self._reply_tokens: dict[int, ReplyTokens] = {}  # by message id, the newest last
         self._reply_saver = QTimer(self)
         self._reply_saver.setSingleShot(True)
         self._reply_saver.timeout.connect(self._save_streaming_reply)
@@ -208,9 +224,20 @@ class ChatSession(QObject):
             sampler=preset.to_sampler(),
             stop=preset.stop,
             assistant_prefix=continue_from.content if continue_from else "",
+            alternatives=DEFAULT_ALTERNATIVES,
+            cache_key=f"conversation:{conversation.id}",
         )
-        generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
-        self.streaming = StreamingReply(generation, conversation.id, reply.id, request.assistant_prefix)
+        self._stream(request, conversation.id, reply.id, request.assistant_prefix)
+
+    def _stream(self, request: GenerationRequest, conversation_id: int, message_id: int, prefix: str,
+                offset: int | None = None, kept: list[TokenChoice] | None = None) -> None:
+        """Starts ``request``; ``kept``: a branch's tokens before the branch point."""
+        generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed,
+                                                        tokens=self._on_tokens)
+        kept = list(kept or ())
+        self.streaming = StreamingReply(generation, conversation_id, message_id, request, prefix,
+                                        offset=len(prefix) if offset is None else offset, tokens=kept,
+                                        token_shift=kept[-1].end if kept else 0)
         self._changed()
         self.generating_changed.emit(True)
 
@@ -270,6 +297,33 @@ class ChatSession(QObject):
         if 0 <= target < len(siblings) and self._write(lambda: self.store.select_branch(siblings[target].id)):
             self._changed()
 
+    def alternatives_at(self, message_id: int, position: int) -> tuple[int, TokenChoice] | None:
+        """The token of a reply written in this session that holds character ``position`` of
+        the message, with its index; None when its alternatives are not known."""
+        kept = self._reply_tokens.get(message_id)
+        index = None if kept is None else token_at(kept.tokens, position - kept.offset)
+        return None if index is None else (index, kept.tokens[index])
+
+    def branch(self, message_id: int, index: int, token_id: int) -> None:
+        """A new alternative of a reply, the same up to its token ``index``, carried on from
+        ``token_id`` there (the model evaluates only that token); the others stay with ◀ ▶."""
+        if self.busy():
+            return
+        kept = self._reply_tokens.get(message_id)
+        if kept is None:
+            return
+        try:
+            request = branch_request(kept.request, kept.tokens, index, token_id)
+        except ValueError:
+            self.status.emit(self.tr("This engine shows alternatives but cannot carry a reply on from one."), 6000)
+            return
+        message = self.store.get_message(message_id)
+        prefix = message.content[: kept.offset + kept.tokens[index].start]
+        reply = self._write(lambda: self.store.add_message(
+            message.conversation_id, "assistant", prefix, message.parent_id, status="streaming"))
+        if reply is not None:
+            self._stream(request, message.conversation_id, reply.id, prefix, kept.offset, kept.tokens[:index])
+
     def edit_message(self, message_id: int) -> None:
         """Sending next keeps this message's earlier version as another branch."""
         if self.busy():
@@ -309,6 +363,10 @@ class ChatSession(QObject):
             # A stream that stalls must not leave what already arrived unsaved for longer.
             self._reply_saver.start(int((SAVE_INTERVAL_S - waited) * 1000) + 1)
 
+    def _on_tokens(self, tokens: list[TokenChoice]) -> None:
+        reply = self.streaming
+        reply.tokens.extend(replace(token, start=token.start + reply.token_shift) for token in tokens)
+
     def _save_streaming_reply(self) -> None:
         self._reply_saver.stop()
         reply = self.streaming
@@ -321,6 +379,11 @@ class ChatSession(QObject):
         reply = self.streaming
         self._write(lambda: self.store.update_message(
             reply.message_id, content=reply.text, status=MESSAGE_STATUS[stats.finish_reason], stats=stats.as_dict()))
+        if reply.tokens:
+            self._reply_tokens.pop(reply.message_id, None)
+            self._reply_tokens[reply.message_id] = ReplyTokens(reply.request, reply.offset, reply.tokens)
+            while len(self._reply_tokens) > REMEMBERED_REPLIES:
+                del self._reply_tokens[next(iter(self._reply_tokens))]
         self.reply_finished.emit(stats)
         self._end_reply()
         if stats.finish_reason == "interrupted":

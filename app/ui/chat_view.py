@@ -11,6 +11,9 @@ from PySide6.QtGui import (
     QDesktopServices,
     QFont,
     QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QShortcut,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -119,6 +122,9 @@ class ChatView(QTextBrowser):
 
     action_requested = Signal(str, int, int)  # action, message id, extra (e.g. code block index)
     alternative_requested = Signal(int)  # -1 or +1: flip the last reply's alternatives
+    # Alt+click or Ctrl+Shift+A on a word of a reply: (message id, character in its text, where
+    # to show the choices in the viewport).
+    token_alternatives_requested = Signal(int, int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,12 +137,18 @@ class ChatView(QTextBrowser):
         self._reply_start: int | None = None
         self._reply_text: list[str] = []
         self.expanded_reasoning: set[int] = set()
+        # Each shown message's text: where it lies in the document, and the text itself.
+        self._message_spans: dict[int, tuple[int, int, str]] = {}
+        shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(lambda: self._ask_alternatives(self.textCursor().position()))
 
     # -- whole conversation --------------------------------------------------------------
 
     def show_messages(self, items: list[MessageItem]) -> None:
         self._reply_start = None
         self._reply_text = []
+        self._message_spans = {}
         self.clear()
         for item in items:
             self._insert_message(item)
@@ -205,6 +217,34 @@ class ChatView(QTextBrowser):
             self.expanded_reasoning ^= {message_id}
         self.action_requested.emit(action, message_id, extra)
 
+    # -- a word of a reply ---------------------------------------------------------------
+
+    def message_position(self, document_position: int) -> tuple[int, int] | None:
+        """The message shown at a place of the document and the character of its text there:
+        the text is found by its paragraph, since Markdown shows it without its marks."""
+        for message_id, (start, end, content) in self._message_spans.items():
+            if start <= document_position <= end:
+                block = self.document().findBlock(document_position)
+                found = content.find(block.text()) if block.text() else -1
+                if found < 0:
+                    return None
+                return message_id, found + document_position - block.position()
+        return None
+
+    def _ask_alternatives(self, document_position: int) -> None:
+        placed = self.message_position(document_position)
+        if placed is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(document_position)
+            self.token_alternatives_requested.emit(*placed, self.cursorRect(cursor).bottomLeft())
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() == Qt.KeyboardModifier.AltModifier:
+            self._ask_alternatives(self.cursorForPosition(event.position().toPoint()).position())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (Qt.Key.Key_Left, Qt.Key.Key_Right) and event.modifiers() == Qt.KeyboardModifier.NoModifier:
             self.alternative_requested.emit(-1 if event.key() == Qt.Key.Key_Left else 1)
@@ -221,6 +261,7 @@ class ChatView(QTextBrowser):
             reasoning, content = split_reasoning(content)
             if reasoning is not None:
                 self._insert_reasoning(item.message_id, reasoning.text, reasoning.finished)
+        content_start = self._end_cursor().position()
         code_index = 0
         for segment in split_code_blocks(content):
             if segment.kind == "code":
@@ -228,6 +269,8 @@ class ChatView(QTextBrowser):
                 code_index += 1
             elif segment.text:
                 self._insert_markdown(segment.text)
+        if item.role == "assistant":
+            self._message_spans[item.message_id] = (content_start, self._end_cursor().position(), item.content)
         if not content.strip() and item.role == "assistant" and item.status != "streaming":
             self._insert_small(self.tr("(empty reply)"))
         note = translated(STATUS_NOTES[item.status]) if item.status in STATUS_NOTES and item.status != "streaming" else ""
