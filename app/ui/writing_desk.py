@@ -7,31 +7,41 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QSpinBox,
     QSplitter,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app.core.generation import ContinuationSource, GenerationRequest, GenerationStats, SamplerSettings
+from app.core.generation import GenerationRequest, GenerationStats, SamplerSettings
 from app.core.store import Change, Store, StoreError
-from app.core.writing import DEFAULT_MODE, LENGTHS, MODES, Mode, count_words, join_continuation
+from app.core.writing import (
+    DEFAULT_MODE,
+    LENGTHS,
+    MODES,
+    ContinuationContext,
+    ContinuationInput,
+    Mode,
+    count_words,
+    join_continuation,
+    prepare_continuation,
+)
 from app.engine.generation import Generation
 from app.engine.host import EngineHost
+from app.ui.context_inspector import ContextFollower, ContextInspector
+from app.ui.desk_notes import DeskNotes
 from app.ui.ghost_editor import GhostEditor
 from app.ui.i18n import translated
+from app.ui.revisions_dialog import RevisionsDialog
 from app.ui.widgets import make_button
 
 AUTOSAVE_DELAY_MS = 700  # saved this long after the writer pauses
@@ -72,10 +82,12 @@ class ContinuationSession:
     alternatives: list[str] = field(default_factory=list)
     shown: int = 0
     generation: Generation | None = None  # the alternative being written, if any
+    preparing: bool = False  # its prompt is being laid out on the engine thread
+    stopped: bool = False  # Stop came while it was preparing: nothing is to be sent
 
     @property
     def writing(self) -> bool:
-        return self.generation is not None
+        return self.generation is not None or self.preparing
 
 
 class DocumentList(QListWidget):
@@ -107,6 +119,8 @@ class WritingDesk(QWidget):
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
         self._last_revision = time.monotonic()
         self._loading = False
+        # The prompt the last continuation was sent (what the inspector showed for it).
+        self.last_context: ContinuationContext | None = None
         self._build()
         self._connect()
         # The list follows the store: it changes when a draft is added, renamed, deleted or
@@ -173,6 +187,15 @@ class WritingDesk(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             choices.addWidget(combo)
         choices.addStretch(1)
+        self.inspector_action = QAction(self.tr("Context inspector"), self)
+        self.inspector_action.setObjectName("contextInspectorAction")
+        self.inspector_action.setCheckable(True)
+        self.inspector_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.inspector_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.inspector_action)
+        self.inspector_button = make_button(self.tr("Inspector"), "inspectorButton",
+                                            self.tr("Show the exact prompt the next continuation sends (Ctrl+I)"))
+        self.inspector_button.setCheckable(True)
 
         self.word_count = QLabel(self.tr("{words} words").format(words=0))
         self.word_count.setObjectName("wordCount")
@@ -183,37 +206,33 @@ class WritingDesk(QWidget):
         bottom.addWidget(self.word_count)
         bottom.addWidget(self.context_info, 1)
         bottom.addWidget(self.alternative_label)
+        bottom.addWidget(self.inspector_button)
 
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.addLayout(actions)
         center_layout.addLayout(choices)
-        center_layout.addWidget(self.editor, 1)
+        # Under the editor, the context inspector (Ctrl+I): what the next continuation sends.
+        self.inspector = ContextInspector()
+        self.inspector.hide()
+        self.editor_split = QSplitter(Qt.Orientation.Vertical)
+        self.editor_split.setObjectName("editorSplitter")
+        self.editor_split.setChildrenCollapsible(False)
+        self.editor_split.addWidget(self.editor)
+        self.editor_split.addWidget(self.inspector)
+        self.editor_split.setStretchFactor(0, 3)
+        self.editor_split.setStretchFactor(1, 2)
+        center_layout.addWidget(self.editor_split, 1)
         center_layout.addLayout(bottom)
 
-        self.memory_edit = _note_edit("memoryEdit", self.tr("Memory"), self.tr("Characters, setting, style: placed before the draft every time."))
-        self.note_edit = _note_edit("authorsNoteEdit", self.tr("Author's note"), self.tr("A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor."))
-        self.word_target = QSpinBox()
-        self.word_target.setObjectName("wordTarget")
-        self.word_target.setAccessibleName(self.tr("Word target"))
-        self.word_target.setRange(0, 10_000_000)
-        self.word_target.setSingleStep(500)
-        self.word_target.setSpecialValueText(self.tr("none"))
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(self.tr("Memory")))
-        right_layout.addWidget(self.memory_edit, 2)
-        right_layout.addWidget(QLabel(self.tr("Author's note")))
-        right_layout.addWidget(self.note_edit, 1)
-        target_row = QHBoxLayout()
-        target_row.addWidget(QLabel(self.tr("Word target")))
-        target_row.addWidget(self.word_target)
-        right_layout.addLayout(target_row)
+        # Memory, author's note and word target, and the story bible, in one narrow column.
+        side = DeskNotes(self.store, self._ensure_document)
+        self.side_tabs, self.bible = side, side.bible
+        self.memory_edit, self.note_edit, self.word_target = side.memory_edit, side.note_edit, side.word_target
 
         splitter = QSplitter()
-        for widget in (left, center, right):
+        for widget in (left, center, side):
             splitter.addWidget(widget)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([200, 640, 240])
@@ -237,6 +256,7 @@ class WritingDesk(QWidget):
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(0)
+        self.follower = ContextFollower(self.host, self.inspector, lambda: self._continuation_input(), self)
 
     def _connect(self) -> None:
         self.new_button.clicked.connect(self.new_document)
@@ -261,6 +281,15 @@ class WritingDesk(QWidget):
         self._autosave_deadline.timeout.connect(self.save)
         self._word_count_timer.timeout.connect(self._update_word_count)
         self.host.loaded.connect(self._on_model_loaded)
+        self.bible.message.connect(self.message)
+        self.bible.undo_offered.connect(self.undo_offered)
+        self.inspector_action.toggled.connect(self.show_inspector)
+        self.inspector_button.toggled.connect(self.inspector_action.setChecked)
+        # Whatever the next prompt depends on brings the inspector up to date after a pause.
+        for signal in (self.editor.textChanged, self.editor.cursorPositionChanged, self.memory_edit.textChanged,
+                       self.note_edit.textChanged, self.bible.edited, self.length_chooser.currentIndexChanged,
+                       self.mode_chooser.currentIndexChanged, self.host.loaded):
+            signal.connect(self.follower.schedule)
 
     # -- documents -----------------------------------------------------------------------
 
@@ -362,6 +391,7 @@ class WritingDesk(QWidget):
         finally:
             self._loading = False
         self._show_prompt_style()
+        self.bible.set_document(document.id)
         self._select_listed(document.id)
         self._write(lambda: self.store.set_meta(OPEN_DOCUMENT_KEY, str(document.id)))
         cursor = self.editor.textCursor()
@@ -376,6 +406,7 @@ class WritingDesk(QWidget):
         """Writes the open draft, its notes and the cursor position (one transaction)."""
         self._autosave.stop()
         self._autosave_deadline.stop()
+        self.bible.flush()
         if self.document_id is None or self._loading:
             return
         document_id = self.document_id
@@ -411,6 +442,7 @@ class WritingDesk(QWidget):
             self.note_edit.clear()
             self._loading = False
             self._show_prompt_style()
+            self.bible.set_document(None)
         self._update_buttons()
 
         def undo() -> None:
@@ -438,19 +470,25 @@ class WritingDesk(QWidget):
     def _on_text_changed(self) -> None:
         if self._loading:
             return
-        if self.document_id is None:
-            # Typing into an empty desk starts a draft, so nothing typed is ever unsaved.
-            document = self._write(lambda: self.store.create_document())
-            if not document:
-                return
-            self.document_id = document.id
-            self._write(lambda: self.store.set_meta(OPEN_DOCUMENT_KEY, str(document.id)))
+        # Typing into an empty desk starts a draft, so nothing typed is ever unsaved.
+        if self._ensure_document() is None:
+            return
         self.editor.setExtraSelections([])  # the "model sees" marker is about the old text
         if self.editor.document().characterCount() <= WORD_COUNT_AT_ONCE_CHARS:
             self._update_word_count()
         elif not self._word_count_timer.isActive():
             self._word_count_timer.start()
         self._schedule_save()
+
+    def _ensure_document(self) -> int | None:
+        """The open draft's id; a new draft when none is open (None if the store refused)."""
+        if self.document_id is None:
+            document = self._write(lambda: self.store.create_document())
+            if not document:
+                return None
+            self.document_id = self.bible.document_id = document.id
+            self._write(lambda: self.store.set_meta(OPEN_DOCUMENT_KEY, str(document.id)))
+        return self.document_id
 
     def _on_target_changed(self) -> None:
         self._update_word_count()
@@ -500,8 +538,11 @@ class WritingDesk(QWidget):
         self._update_buttons()
 
     def stop(self) -> None:
-        if self.session is not None and self.session.writing:
-            self.session.generation.cancel()
+        session = self.session
+        if session is not None and session.generation is not None:
+            session.generation.cancel()
+        elif session is not None and session.preparing:
+            session.stopped = True
 
     def escape(self) -> None:
         """Esc: stop writing, then drop the proposal."""
@@ -519,24 +560,55 @@ class WritingDesk(QWidget):
             return True
         return False
 
-    def _request_alternative(self) -> None:
-        session = self.session
-        self.save()
-        draft = self.editor.toPlainText()[: session.position]
+    def _continuation_input(self, position: int | None = None) -> ContinuationInput:
+        """What the next continuation at ``position`` (the cursor's, by default) is made of."""
+        if position is None:
+            position = self.editor.textCursor().position()
         mode = self.mode_chooser.currentData()
         info = self.host.model_info
         if info is not None and not info.has_chat_template:
             mode = "plain"
-        request = GenerationRequest(
-            continuation=ContinuationSource(draft, self.memory_edit.toPlainText(), self.note_edit.toPlainText(), mode),
-            max_tokens=self.length_chooser.currentData(),
-            sampler=self.sampler_for(),
-        )
+        return ContinuationInput(self.editor.toPlainText()[:position], self.memory_edit.toPlainText(),
+                                 self.note_edit.toPlainText(), self.bible.lorebook(), mode, self.length_chooser.currentData())
+
+    def _request_alternative(self) -> None:
+        session = self.session
+        self.save()
+        given = self._continuation_input(session.position)
+        info = self.host.model_info
         session.alternatives.append("")
         session.shown = len(session.alternatives) - 1
-        session.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
+        session.preparing, session.stopped = True, False
         self.editor.show_ghost(session.position, "")
         self._update_buttons()
+        # The prompt is laid out on the engine thread by the function the inspector uses, so
+        # the model gets exactly what the inspector shows; then it is sent.
+        self.host.run_on_engine(lambda backend: prepare_continuation(given, backend, info)).listen(
+            lambda context: self._send(session, context), lambda message: self._prepare_failed(session, message))
+
+    def _send(self, session: ContinuationSession, context: ContinuationContext) -> None:
+        if session is not self.session:
+            return  # the proposal was dropped meanwhile
+        session.preparing = False
+        if session.stopped:  # Esc before anything was sent: the proposal being made goes
+            session.alternatives.pop()
+            session.shown = max(0, len(session.alternatives) - 1)
+            if session.alternatives:
+                self._show_alternative()
+            else:
+                self.editor.discard_ghost()
+            self._update_buttons()
+            return
+        self.last_context = context
+        request = GenerationRequest(continuation=context.source(), max_tokens=self.length_chooser.currentData(),
+                                    sampler=self.sampler_for())
+        session.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
+        self._update_buttons()
+
+    def _prepare_failed(self, session: ContinuationSession, message: object) -> None:
+        if session is self.session:
+            session.preparing = False
+            self._on_failed(message)
 
     def _on_chunk(self, text: str) -> None:
         session = self.session
@@ -601,7 +673,7 @@ class WritingDesk(QWidget):
         self._update_buttons()
 
     def _end_session(self) -> None:
-        if self.session is not None and self.session.writing:
+        if self.session is not None and self.session.generation is not None:
             self.session.generation.abandon()  # what it still writes belongs to no session
         self.session = None
         self.editor.discard_ghost()
@@ -673,6 +745,7 @@ class WritingDesk(QWidget):
                 self._loading = True
                 self.editor.setPlainText(document.body)
                 self._loading = False
+                self.bible.reload()
                 self._update_word_count()
                 self.message.emit(self.tr("The draft was restored; the version before it is kept as a revision."))
 
@@ -691,59 +764,16 @@ class WritingDesk(QWidget):
             self.message.emit(translated(error))
             return None
 
+    def show_inspector(self, shown: bool) -> None:
+        """Ctrl+I: the context inspector under the editor, up to date at once."""
+        self.inspector.setVisible(shown)
+        self.inspector_button.setChecked(shown)
+        self.inspector_action.setChecked(shown)
+        if shown:
+            self.follower.refresh()
+
     def close_desk(self) -> None:
         self.save()
         self._end_session()
         self._unsubscribe()
-
-
-class RevisionsDialog(QDialog):
-    def __init__(self, store: Store, document_id: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("revisionsDialog")
-        self.setWindowTitle(self.tr("Revisions"))
-        self.resize(720, 480)
-        self.chosen: int | None = None
-        self.revisions = store.list_revisions(document_id)
-        self.list = QListWidget()
-        self.list.setObjectName("revisionList")
-        self.list.setAccessibleName(self.tr("Revisions"))
-        for revision in self.revisions:
-            stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(revision.created_at))
-            item = QListWidgetItem(self.tr("{stamp} · {words} words · {reason}").format(
-                stamp=stamp, words=f"{count_words(revision.body):,}", reason=revision.reason))
-            item.setData(Qt.ItemDataRole.UserRole, revision.id)
-            self.list.addItem(item)
-        self.preview = QPlainTextEdit()
-        self.preview.setObjectName("revisionPreview")
-        self.preview.setAccessibleName(self.tr("Revision text"))
-        self.preview.setReadOnly(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton(self.tr("Restore this version"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.restore_button.setObjectName("restoreRevisionButton")
-        self.restore_button.setEnabled(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.list.currentRowChanged.connect(self._show)
-        body = QHBoxLayout()
-        body.addWidget(self.list, 1)
-        body.addWidget(self.preview, 2)
-        layout = QVBoxLayout(self)
-        if not self.revisions:
-            layout.addWidget(QLabel(self.tr("No earlier versions yet. One is kept each time you accept a continuation.")))
-        layout.addLayout(body)
-        layout.addWidget(buttons)
-
-    def _show(self, row: int) -> None:
-        if 0 <= row < len(self.revisions):
-            self.preview.setPlainText(self.revisions[row].body)
-            self.chosen = self.revisions[row].id
-            self.restore_button.setEnabled(True)
-
-
-def _note_edit(name: str, accessible: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setAccessibleName(accessible)
-    edit.setPlaceholderText(placeholder)
-    return edit
+        self.bible.close_panel()

@@ -59,7 +59,11 @@ class _LorebookStore(_StoreBase):
 
     @staticmethod
     def _bible_id(conn: sqlite3.Connection, document_id: int) -> int | None:
-        return _DOCUMENTS.fetch(conn, document_id).lorebook_id
+        # Without reading the draft's text: the panel asks after every autosave.
+        row = conn.execute("SELECT lorebook_id FROM documents WHERE id = ?", (document_id,)).fetchone()
+        if row is None:
+            _DOCUMENTS.fetch(conn, document_id)  # raises the "does not exist" error
+        return row[0]
 
     @staticmethod
     def _read_bible(conn: sqlite3.Connection, lorebook_id: int) -> StoryBible:
