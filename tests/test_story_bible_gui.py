@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QInputMethodEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLabel, QLineEdit, QListWidget, QPlainTextEdit, QTextEdit
 
 from app.core.generation import GenerationStats
@@ -224,6 +224,17 @@ def test_a_lorebook_is_imported_through_the_import_button(qtbot, desk_on, monkey
     shown = child(desk, QLabel, "bibleNotes")
     assert shown.isVisible() and "regular expressions" in shown.text() and len(notes) >= 1
     assert "Imported 4 entries from sillytavern.json." in window.undo_button.text()
+    # Editing an imported entry keeps what the panel does not show (its secondary keys).
+    row = [entry.name for entry in book.entries].index("玛拉（中文）")
+    entries.setCurrentRow(row)
+    assert child(desk, QLineEdit, "entryName").text() == "玛拉（中文）"
+    content = child(desk, QPlainTextEdit, "entryContent")
+    content.setFocus()
+    content.moveCursor(QTextCursor.MoveOperation.End)
+    qtbot.keyClicks(content, " More.")
+    desk.bible.flush()
+    edited = desk.store.story_bible(desk.document_id).lorebook.entries[row]
+    assert edited.content.endswith(" More.") and edited.secondary_keys == ("灯塔",) == book.entries[row].secondary_keys
     qtbot.mouseClick(window.undo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: entries.count() == 0, timeout=5000)
 

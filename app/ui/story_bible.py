@@ -34,7 +34,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.lorebook import DEFAULT_PRIORITY, POSITIONS, SCAN_CHARS_RANGE, LoreEntry, Lorebook, LorebookError, keys_text
+from app.core.lorebook import (
+    DEFAULT_PRIORITY,
+    POSITIONS,
+    SCAN_CHARS_RANGE,
+    LoreEntry,
+    Lorebook,
+    LorebookError,
+    keys_text,
+    parse_keys,
+)
 from app.core.lorebook_formats import load_lorebook, save_sillytavern
 from app.core.store import Change, Store, StoreError, StoryBible
 from app.ui.i18n import translated
@@ -215,10 +224,14 @@ class StoryBiblePanel(QScrollArea):
             return book
 
     def _entry_in_fields(self) -> LoreEntry | None:
+        """The entry as the fields show it; what they do not show (secondary keys brought
+        in by an import) stays as stored."""
         if self.entry_id is None:
             return None
-        return LoreEntry(
-            id=self.entry_id, name=self.name_edit.text().strip(), keys=self.keys_edit.text(),
+        entries = self.bible.lorebook.entries if self.bible else ()
+        stored = next((entry for entry in entries if entry.id == self.entry_id), LoreEntry(id=self.entry_id))
+        return replace(
+            stored, name=self.name_edit.text().strip(), keys=parse_keys(self.keys_edit.text()),
             content=self.content_edit.toPlainText(), enabled=self.enabled_box.isChecked(),
             always_on=self.always_box.isChecked(), priority=self.priority_spin.value(),
             position=self.position_chooser.currentData())
