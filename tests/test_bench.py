@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from types import SimpleNamespace
 
-from app.cli import bench
+from app.cli import bench, bench_resume
 from app.cli.bench import _stop_latency, format_table, measure_remote
 from app.cli.main import build_parser
 from app.core.generation import GenerationStats, ModelInfo
@@ -75,6 +76,7 @@ class PretendLlama:
 
 class PretendBackend:
     llm = PretendLlama()
+    states = SimpleNamespace(last=SimpleNamespace(seconds=0.005))  # what the last switch took
 
     def tokenize_prompt(self, prompt: str) -> list[int]:
         return [1] * len(prompt.split())
@@ -125,14 +127,19 @@ def test_bench_says_on_stderr_how_far_it_is_and_keeps_stdout_for_the_results(mon
     assert set(summary["lengths"]) == {"8", "16"} and len(summary["conversation"]) == 2
     steps = [re.fullmatch(r"\[(\d+)/(\d+)\] (.+)", line) for line in err.splitlines()]
     assert all(steps), err
-    # loading, warm-up, 2 lengths x 2 repeats x 4 methods, 2 turns twice, the draft twice
-    assert [(int(s[1]), int(s[2])) for s in steps] == [(n, 24) for n in range(1, 25)]
+    # loading, warm-up, 2 lengths x 2 repeats x 4 methods, 2 turns twice, the draft twice,
+    # then the resume figures
+    total = 24 + bench_resume.step_count()
+    assert [(int(s[1]), int(s[2])) for s in steps] == [(n, total) for n in range(1, total + 1)]
     said = [s[3] for s in steps]
     assert said[0] == "loading pretend.gguf"
     assert "16 tokens, bare, run 2 of 2" in said
     assert "16 tokens, engine_alternatives, run 2 of 2" in said
     assert "conversation, turn 2 of 2 again, from an empty cache" in said
-    assert said[-1] == "continuing the 100-word draft again at the same place"
+    assert said[23] == "continuing the 100-word draft again at the same place"
+    assert said[24] == "resume: loading pretend.gguf"
+    assert said[-1] == f"resume: sliding window, turn {bench_resume.WINDOW_TURNS} of {bench_resume.WINDOW_TURNS}"
+    assert set(summary["resume"]) >= {"draft_cold_ttft_s", "draft_restored_ttft_s", "ratio"}
 
 
 def test_the_table_goes_to_stdout_alone(monkeypatch, capsys, tmp_path):
@@ -140,7 +147,9 @@ def test_the_table_goes_to_stdout_alone(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     assert out.startswith("Model: pretend, context 4096, threads: 2\n")
     assert not re.search(r"^\[\d+/\d+\]", out, re.MULTILINE)
-    assert err.splitlines()[-1].startswith("[24/24] ")
+    total = 24 + bench_resume.step_count()
+    assert err.splitlines()[-1].startswith(f"[{total}/{total}] ")
+    assert "Instant resume (saved model state, sliding window):" in out
     assert "with alternatives / without = 1.000" in out
 
 
@@ -149,13 +158,15 @@ def test_the_remote_comparison_is_counted_too(monkeypatch, capsys, tmp_path):
                                        "--engine", "http://127.0.0.1:1/v1", "--json")
     assert code == 0, err
     assert json.loads(out)["remote_engine"] == "http://127.0.0.1:1/v1"
-    # loading, warm-up, 2 x 2 x 4 runs, then the remote warm-up and 2 repeats x 2 engines
-    assert err.splitlines()[-5:] == [
-        "[19/23] remote engine, warm-up",
-        "[20/23] 8 tokens, local engine, run 1 of 2",
-        "[21/23] 8 tokens, remote engine, run 1 of 2",
-        "[22/23] 8 tokens, remote engine, run 2 of 2",
-        "[23/23] 8 tokens, local engine, run 2 of 2",
+    # loading, warm-up, 2 x 2 x 4 runs, then the remote warm-up and 2 repeats x 2 engines,
+    # then the resume figures
+    total = 23 + bench_resume.step_count()
+    assert err.splitlines()[18:23] == [
+        f"[19/{total}] remote engine, warm-up",
+        f"[20/{total}] 8 tokens, local engine, run 1 of 2",
+        f"[21/{total}] 8 tokens, remote engine, run 1 of 2",
+        f"[22/{total}] 8 tokens, remote engine, run 2 of 2",
+        f"[23/{total}] 8 tokens, local engine, run 2 of 2",
     ]
 
 
@@ -167,3 +178,67 @@ def test_alternatives_are_measured_beside_the_engine_and_the_old_keys_stay(monke
     for row in summary["lengths"].values():
         assert {"engine", "bare", "create_completion", "engine_vs_bare", "engine_vs_create_completion"} <= set(row)
         assert row["engine_alternatives"]["runs"] == 2 and row["alternatives_overhead_ratio"] == 1.0
+
+
+class ResumingEngine(PretendHeadlessEngine):
+    """Pretends to keep each session's state across restarts (one "disk" for every instance):
+    a prompt it holds costs 0.02 s to the first token, one it must read 0.1 s per 100 tokens,
+    and a chat past 30 messages drops its oldest ones (whose rest is shifted, not read)."""
+
+    disk: set[str] = set()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = ""
+        self.params = None
+
+    def load(self, path: str, params):
+        self.params = params
+        assert params.saved_state and params.saved_state_dir  # the bench keeps state, in its own folder
+        return super().load(path, params)
+
+    def generate(self, request, on_text=None, on_tokens=None) -> GenerationStats:
+        stats = super().generate(request, on_text)
+        prompt = 4000 if request.continuation else 20 * len(request.messages)
+        known = request.cache_key in self.disk or request.cache_key == self.held
+        dropped = max(0, len(request.messages) - 30)
+        ttft = 0.02 if known else prompt / 1000
+        self.disk.add(request.cache_key)
+        self.held = request.cache_key
+        return replace(stats, prompt_tokens=prompt, cached_tokens=prompt - 10 if known else 0,
+                       time_to_first_token=ttft, dropped_messages=dropped)
+
+
+def test_only_resume_reports_the_resume_figures_under_their_names(monkeypatch, capsys, tmp_path):
+    ResumingEngine.disk = set()
+    monkeypatch.setattr(bench, "HeadlessEngine", ResumingEngine)
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "bench", "--model", str(tmp_path / "pretend.gguf"),
+                                      "--only", "resume", "--json"])
+    code = bench.run_bench(args)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    summary = json.loads(out)
+    assert "lengths" not in summary and "conversation" not in summary  # nothing but the resume figures
+    resume = summary["resume"]
+    assert resume["draft_cold_ttft_s"] == 4.0 and resume["draft_restored_ttft_s"] == 0.02
+    assert resume["ratio"] == 200.0
+    assert resume["switch_return_ttft_s"] == 0.02 and resume["short_turn_ttft_s"] == 0.02
+    assert resume["switch_return_vs_short_turn"] == 1.0
+    assert resume["switch_keep_and_restore_s"] == 0.005
+    assert resume["window_slide_turns"] > 0 and resume["window_fit_turns"] > 0
+    assert resume["window_slide_ttft_s"] == 0.02 and resume["window_slide_vs_fit"] == 1.0
+    lines = err.splitlines()
+    assert lines[0] == f"[1/{bench_resume.step_count()}] resume: loading pretend.gguf"
+    assert len(lines) == bench_resume.step_count()
+
+
+def test_the_resume_table_says_what_it_measured(monkeypatch, capsys, tmp_path):
+    ResumingEngine.disk = set()
+    monkeypatch.setattr(bench, "HeadlessEngine", ResumingEngine)
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "bench", "--model", str(tmp_path / "pretend.gguf"),
+                                      "--only", "resume"])
+    assert bench.run_bench(args) == 0
+    out = capsys.readouterr().out
+    assert "a 4,000-token draft, cold: 4,000 ms; after a restart, its state on disk: 20 ms" in out
+    assert "cold ÷ restored = 200.0 (target ≥ 20)" in out
+    assert "return ÷ short = 1.00 (target ≤ 1.5); keeping one state and restoring the other took 5 ms" in out

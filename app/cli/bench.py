@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from app.cli import bench_resume
 from app.cli.common import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, remote_engine_for, resolve_model
 from app.core.alternatives import DEFAULT_ALTERNATIVES
 from app.core.generation import (
@@ -67,10 +68,11 @@ class StepCounter:
         print(f"[{self.done}/{self.total}] {what}", file=sys.stderr, flush=True)
 
 
-def count_steps(lengths: list[int], repeats: int, turns: int, draft_words: int, remote: bool) -> int:
+def count_steps(lengths: list[int], repeats: int, turns: int, draft_words: int, remote: bool, resume: bool = True) -> int:
     """How many measurements a bench announces, loading the model included."""
     runs = 1 + len(lengths) * repeats * len(METHODS) if lengths else 0  # with the warm-up
-    return 1 + runs + 2 * turns + (2 if draft_words else 0) + (1 + 2 * repeats if remote else 0)
+    return (1 + runs + 2 * turns + (2 if draft_words else 0) + (1 + 2 * repeats if remote else 0)
+            + (bench_resume.step_count() if resume else 0))
 
 
 @dataclass
@@ -403,6 +405,8 @@ def format_table(summary: dict) -> str:
             f"({draft['second_reused_tokens']:,} tokens reused)",
         ]
     remote = summary.get("remote")
+    if summary.get("resume"):
+        lines += bench_resume.format_lines(summary["resume"])
     if remote:
         lines += ["", f"Remote engine {summary['remote_engine']} against the local engine ({remote['length']} tokens, median):", ""]
         header = f"{'engine':<8} {'TTFT ms':>8} {'gen tok/s':>10} {'Stop → end ms':>14}"
@@ -431,11 +435,13 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
     if model is None:
         print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
+    params = load_params_for(args)
+    if getattr(args, "only", None) == "resume":
+        return _run_resume_only(args, model, params)
     announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine)))
     engine = HeadlessEngine()
     try:
         try:
-            params = load_params_for(args)
             n_ctx = max(args.n_ctx or 4096, max(lengths, default=0) + 256)
             announce(f"loading {model.name}")
             info = engine.load(str(model), replace(params, n_ctx=n_ctx))
@@ -458,13 +464,36 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
         summary["threads"] = info.n_threads
-        if args.json:
-            print(json.dumps(summary, indent=2))
-        else:
-            print(format_table(summary))
-        return EXIT_OK
     finally:
-        engine.close()
+        engine.close()  # its memory is wanted for the resume measurements' own engines
+    try:
+        summary["resume"] = bench_resume.measure_resume(
+            HeadlessEngine, str(model), params, synthetic_draft(bench_resume.DRAFT_WORDS), announce)
+    except EngineFailure as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(format_table(summary))
+    return EXIT_OK
+
+
+def _run_resume_only(args: argparse.Namespace, model, params) -> int:
+    """`inkwell bench --only resume`: the saved-state and sliding-window figures alone."""
+    announce = StepCounter(bench_resume.step_count())
+    try:
+        resume = bench_resume.measure_resume(
+            HeadlessEngine, str(model), params, synthetic_draft(bench_resume.DRAFT_WORDS), announce)
+    except EngineFailure as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = {"model": model.stem, "threads": resume["threads"], "resume": resume}
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print("\n".join([f"Model: {model.stem}", *bench_resume.format_lines(resume)]))
+    return EXIT_OK
 
 
 def _measure_remote_into(summary: dict, args: argparse.Namespace, local, length: int, announce: Announce) -> str | None:

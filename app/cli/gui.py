@@ -39,11 +39,13 @@ def run_gui(args: argparse.Namespace, paths: AppPaths) -> int:
         QMessageBox.critical(None, "Inkwell", message)
         return EXIT_FAILED
 
+    from app.core.state_cache import FOLDER_NAME as STATE_FOLDER
     from app.core.store import StoreError
     from app.engine.host import EngineHost
 
     log = _stderr_copy()  # before any model load can point standard error elsewhere
-    host = EngineHost()
+    # Each draft's and conversation's saved model state goes to the cache folder.
+    host = EngineHost(state_dir=paths.cache_dir / STATE_FOLDER)
     try:
         window = open_window(args, paths, host)
     except StoreError as error:

@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turns of the conversation benchmark; 0 skips it (default: 10)")
     bench.add_argument("--draft-words", type=int, default=20_000, metavar="N",
                        help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
+    bench.add_argument("--only", choices=("resume",), default=None,
+                       help="run only these measurements: resume (saved model state and the sliding window)")
     remote_options(bench)  # --engine: also compare a remote engine with the local one
     return parser
 

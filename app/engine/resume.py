@@ -38,6 +38,7 @@ class Prepared:
     restored_from: str = ""  # "memory" or "disk"
     shifted: int = 0  # tokens moved back rather than evaluated when the window slid
     discarded: int = 0  # tokens taken out of the cache by that shift
+    seconds: float = 0.0  # what keeping, restoring and shifting took
 
 
 def common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
@@ -104,6 +105,7 @@ class SessionStates:
         restores this one's when it holds more of the prompt than the cache does, and when
         the window moved (old turns left out), shifts the cache rather than evaluating the
         rest again."""
+        started = time.perf_counter()
         restored, source = 0, ""
         if session != self.session:
             self._keep_current(llm)
@@ -116,7 +118,7 @@ class SessionStates:
             if shift is not None and kv_state.apply_shift(llm, shift):
                 shifted, discarded = shift.reuse, shift.discard
                 self._dirty = True
-        self.last = Prepared(restored, source, shifted, discarded)
+        self.last = Prepared(restored, source, shifted, discarded, time.perf_counter() - started)
         return self.last
 
     def finished(self) -> None:
