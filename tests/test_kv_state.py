@@ -202,3 +202,37 @@ def test_plan_shift_declines(held, prompt):
 def test_the_state_format_names_the_versions():
     assert f"seq{llama_cpp.LLAMA_STATE_SEQ_VERSION}" in kv_state.state_format()
     assert llama_cpp.__version__ in kv_state.state_format()
+
+
+def _writing_model():
+    from app.core.paths import AppPaths
+    from app.core.writing_model import model_path
+
+    path = model_path(AppPaths.resolve())
+    return path if path.is_file() else None
+
+
+@pytest.mark.skipif(_writing_model() is None, reason="the writing model (Gemma 3 270M) is not installed: "
+                    "`inkwell models install-writing-model`")
+def test_a_sliding_window_model_continues_a_restored_state_at_its_end_only():
+    """Gemma 3 attends to the last 512 tokens in most layers; llama.cpp reads back only that
+    window of those layers, so a restored cache may be continued at its end and nowhere else."""
+    gemma = llama_cpp.Llama(model_path=str(_writing_model()), n_ctx=2048, n_threads=2, verbose=False)
+    try:
+        prompt = tokens_of(gemma, DRAFT * 14, bos=True)
+        assert len(prompt) > 600
+        kv_state.clear(gemma)
+        cold, _ = greedy(gemma, prompt, 6)
+        tokens, state = kv_state.snapshot(gemma)
+        assert kv_state.window_start(gemma) == 0  # before: every position
+        kv_state.clear(gemma)
+        assert kv_state.restore(gemma, tokens, state)
+        assert kv_state.window_start(gemma) > 0  # after: the sliding layers' last window only
+        with Counting(gemma) as counted:
+            again, _ = greedy(gemma, prompt + cold[:2], 4)
+        assert again == cold[2:]
+        assert counted.count == 1 + 3
+        again_saved = kv_state.snapshot(gemma)  # and it can be kept again
+        assert again_saved is not None and len(again_saved[0]) == len(prompt) + 5
+    finally:
+        gemma.close()

@@ -156,3 +156,41 @@ def test_turned_off_nothing_is_kept(llm, starter_model, tmp_path):
     turn(llm, states, "document:2", tokens_of(llm, LETTER))
     states.unload(llm)
     assert list(tmp_path.iterdir()) == []
+
+
+def _writing_model():
+    from app.core.paths import AppPaths
+    from app.core.writing_model import model_path
+
+    path = model_path(AppPaths.resolve())
+    return path if path.is_file() else None
+
+
+@pytest.mark.skipif(_writing_model() is None, reason="the writing model (Gemma 3 270M) is not installed: "
+                    "`inkwell models install-writing-model`")
+def test_a_sliding_window_models_state_is_not_used_to_go_back_before_its_end(tmp_path):
+    """Gemma 3's restored cache lacks the early part of its sliding layers' window: coming
+    back to a draft edited before its end evaluates it whole rather than attend to a hole."""
+    path = _writing_model()
+    gemma = llama_cpp.Llama(model_path=str(path), n_ctx=2048, n_threads=2, verbose=False)
+    try:
+        states = states_for(path, tmp_path, n_ctx=2048)
+        story = tokens_of(gemma, STORY * 22)
+        assert len(story) > 600
+        turn(gemma, states, "document:1", story)
+        turn(gemma, states, "document:2", tokens_of(gemma, LETTER))
+        _, cached = turn(gemma, states, "document:1", story)  # at its end: restored
+        assert states.last.restored == len(story) and cached == len(story)
+        turn(gemma, states, "document:2", tokens_of(gemma, LETTER))
+        edited = story[:300] + tokens_of(gemma, LETTER)[1:]
+        _, cached = turn(gemma, states, "document:1", edited)
+        assert states.last.restored == 0 and cached == 0
+        # The same session going back before the end of a restored cache is evaluated whole too.
+        turn(gemma, states, "document:1", story)
+        turn(gemma, states, "document:2", tokens_of(gemma, LETTER))
+        _, cached = turn(gemma, states, "document:1", story)
+        assert cached == len(story) and kv_state.window_start(gemma) > 0
+        _, cached = turn(gemma, states, "document:1", edited)
+        assert cached == 0
+    finally:
+        gemma.close()

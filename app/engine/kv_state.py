@@ -52,7 +52,8 @@ def snapshot(llm: llama_cpp.Llama) -> tuple[array.array, bytearray] | None:
     # A prompt evaluation stopped half-way (Stop, the abort callback) can leave cells past
     # n_tokens behind; the state must hold exactly the tokens we list.
     llama_cpp.llama_memory_seq_rm(memory, SEQ, n_tokens, -1)
-    if llama_cpp.llama_memory_seq_pos_min(memory, SEQ) != 0 or llama_cpp.llama_memory_seq_pos_max(memory, SEQ) != n_tokens - 1:
+    # (A sliding-window model's memory may start later than 0: see window_start.)
+    if llama_cpp.llama_memory_seq_pos_min(memory, SEQ) < 0 or llama_cpp.llama_memory_seq_pos_max(memory, SEQ) != n_tokens - 1:
         return None
     size = llama_cpp.llama_state_seq_get_size(ctx, SEQ)
     if size <= 0:
@@ -84,7 +85,7 @@ def restore(llm: llama_cpp.Llama, tokens: Sequence[int], state: bytes | bytearra
         source = ctypes.cast(ctypes.c_char_p(state), ctypes.POINTER(ctypes.c_uint8))
     read = llama_cpp.llama_state_seq_set_data(ctx, source, len(state), SEQ)
     del source
-    if read != len(state) or llama_cpp.llama_memory_seq_pos_min(memory, SEQ) != 0 \
+    if read != len(state) or llama_cpp.llama_memory_seq_pos_min(memory, SEQ) < 0 \
             or llama_cpp.llama_memory_seq_pos_max(memory, SEQ) != count - 1:
         clear(llm)
         return False
@@ -94,6 +95,27 @@ def restore(llm: llama_cpp.Llama, tokens: Sequence[int], state: bytes | bytearra
     # evaluates that token again before it samples.
     llm._requires_eval = True
     return True
+
+
+def window_start(llm: llama_cpp.Llama) -> int:
+    """The first position the memory still holds for every layer: 0, except for a model with
+    sliding-window attention whose state was restored (llama.cpp reads back only the last
+    window of its sliding-window layers). From such a cache only the end may be continued:
+    going back to an earlier token would leave those layers without the window it needs."""
+    return max(0, llama_cpp.llama_memory_seq_pos_min(_memory(llm), SEQ))
+
+
+def sliding_window(llm: llama_cpp.Llama) -> int:
+    """The model's attention window in its sliding-window layers (Gemma 2 and 3); 0: none."""
+    return max(0, int(llama_cpp.llama_model_n_swa(llm._model.model)))
+
+
+def truncate(llm: llama_cpp.Llama, count: int) -> None:
+    """Keeps only the first ``count`` tokens."""
+    if 0 <= count < llm.n_tokens:
+        llama_cpp.llama_memory_seq_rm(_memory(llm), SEQ, count, -1)
+        llm.n_tokens = count
+        llm._requires_eval = True
 
 
 def clear(llm: llama_cpp.Llama) -> None:

@@ -64,6 +64,7 @@ class SessionStates:
         self._dirty = False  # the KV cache holds more than the session's newest saved state
         self._latest: SavedState | None = None  # that state, when it is not on disk yet
         self._saved_at: dict[str, float] = {}  # when each session was last written to disk
+        self._prompt_length = 0  # of the last request's prompt
         self.last = Prepared()
 
     # -- set-up --------------------------------------------------------------------------
@@ -112,8 +113,13 @@ class SessionStates:
             self._dirty, self._latest = False, None
             restored, source = self._bring_back(llm, session, tokens)
             self.session = session
+        self._prompt_length = len(tokens)
+        held = kv_state.held_tokens(llm)
+        if llm.n_tokens and kv_state.window_start(llm) > 0 and common_prefix(held, tokens) < llm.n_tokens - 1:
+            # A sliding-window model's restored cache can only be continued at its end.
+            kv_state.clear(llm)
         shifted = discarded = 0
-        if window_moved and llm.n_tokens:
+        if window_moved and llm.n_tokens and kv_state.window_start(llm) == 0:
             shift = kv_state.plan_shift(kv_state.held_tokens(llm).copy(), tokens)
             if shift is not None and kv_state.apply_shift(llm, shift):
                 shifted, discarded = shift.reuse, shift.discard
@@ -129,8 +135,8 @@ class SessionStates:
     def save_idle(self, llm: llama_cpp.Llama | None) -> bool:
         """Between requests: keeps the current session's state (in memory, and on disk unless
         it was written within RESAVE_INTERVAL_S). True when a state was taken."""
-        if llm is None or not self._dirty:
-            return False
+        if llm is None or not self._dirty or kv_state.sliding_window(llm):
+            return False  # a sliding-window model's state is taken when it is left (see _keep_current)
         recently = time.monotonic() - self._saved_at.get(self.session, -RESAVE_INTERVAL_S) < RESAVE_INTERVAL_S
         return self._keep_current(llm, persist=not recently)
 
@@ -167,6 +173,11 @@ class SessionStates:
             return False
         if self._dirty:
             self._dirty = False
+            if kv_state.sliding_window(llm) and 0 < self._prompt_length < llm.n_tokens:
+                # llama.cpp restores only the last window of sliding-window layers, so such a
+                # state can only be continued at its end: it ends where the last prompt did,
+                # which is where "continue again" and the next turn start from.
+                kv_state.truncate(llm, self._prompt_length)
             taken = kv_state.snapshot(llm)
             if taken is None:
                 return False
@@ -194,6 +205,9 @@ class SessionStates:
         if not kv_state.restore(llm, saved.tokens, saved.state):
             log.info("The saved state of %s was refused by llama.cpp; it is evaluated again.", session)
             self.cache.forget(session)
+            return 0, ""
+        if kv_state.window_start(llm) > 0 and wanted < len(saved.tokens) - 1:
+            kv_state.clear(llm)  # a sliding-window model's state continues only at its end
             return 0, ""
         self._saved_at.setdefault(session, time.monotonic())
         return wanted, "memory" if in_memory else "disk"
