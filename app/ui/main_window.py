@@ -150,9 +150,7 @@ class MainWindow(QMainWindow):
         for source in (self.chat, self.writing_desk):
             source.undo_offered.connect(self.undo_button.offer)
         self.writing_desk.rewrite_button.clicked.connect(self.open_rewrite)
-        # The Writing tab may have its own model; the Models page keeps whichever is loaded.
-        self.mode_tabs.currentChanged.connect(
-            lambda _index: self.mode_tabs.currentWidget() is not self.models_page and self.model_session.use_for(self.writing))
+        self.mode_tabs.currentChanged.connect(self._on_mode_changed)
         self.rewrite_dock.problem.connect(self.chat.report)
         self.preferences.problem.connect(self.chat.report)
 
@@ -171,6 +169,7 @@ class MainWindow(QMainWindow):
         self.models_page.default_changed.connect(models.set_default)
         self.models_page.remote_engines.connect_requested.connect(models.connect_remote)
         self.models_page.remote_engines.default_requested.connect(models.set_default)
+        self.models_page.clear_saved_state_requested.connect(self._clear_saved_state)
 
     # -- models and settings -------------------------------------------------------------
 
@@ -218,6 +217,21 @@ class MainWindow(QMainWindow):
         if theme_changed:
             apply_theme(str(settings.get("ui.theme")))
             self.chat.render_conversation()
+
+    def _on_mode_changed(self, _index: int) -> None:
+        # The Writing tab may have its own model; the Models page keeps whichever is loaded.
+        if self.mode_tabs.currentWidget() is self.models_page:
+            self.models_page.show_saved_state(self.host.saved_state_bytes())
+        else:
+            self.model_session.use_for(self.writing)
+
+    def _clear_saved_state(self) -> None:
+        def cleared(freed: object) -> None:
+            self.models_page.show_saved_state(self.host.saved_state_bytes())
+            self.statusBar().showMessage(self.tr("Saved model state cleared: {size} MB freed.").format(
+                size=f"{int(freed) / 1e6:,.0f}"), 5000)
+
+        self.host.clear_saved_state().listen(cleared, lambda message: self.chat.report(translated(message)))
 
     def _on_backend_report(self, report: object) -> None:
         self.backend_text = translated(report)  # lines written in English on the engine thread

@@ -87,6 +87,7 @@ class ModelsPage(QWidget):
     load_requested = Signal(str)
     unload_requested = Signal()
     default_changed = Signal(str)
+    clear_saved_state_requested = Signal()
     message = Signal(str)
 
     def __init__(self, paths: AppPaths, default_path: str = "", parent: QWidget | None = None) -> None:
@@ -154,6 +155,18 @@ class ModelsPage(QWidget):
         local_layout.addWidget(self.model_list, 2)
         local_layout.addWidget(self.details, 1)
         local_layout.addLayout(actions)
+        # The model's memory of each draft and conversation, kept on disk between sessions.
+        self.saved_state_label = QLabel("")
+        self.saved_state_label.setObjectName("savedStateLabel")
+        self.saved_state_label.setWordWrap(True)
+        self.clear_state_button = make_button(
+            self.tr("Clear saved state"), "clearSavedStateButton",
+            self.tr("Forget the model's saved state of every draft and conversation; the next continuation reads its text again"))
+        self.clear_state_button.clicked.connect(self.clear_saved_state_requested)
+        state_row = QHBoxLayout()
+        state_row.addWidget(self.saved_state_label, 1)
+        state_row.addWidget(self.clear_state_button)
+        local_layout.addLayout(state_row)
 
         self.catalog_list = _list("catalogList", self.tr("Recommended models"))
         self.catalog_download_button = make_button(self.tr("Download"), "downloadButton", self.tr("Download the chosen model"))
@@ -240,6 +253,11 @@ class ModelsPage(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.tasks.replace(SCAN)  # a closed page wants no more results
         super().closeEvent(event)
+
+    def show_saved_state(self, size: int) -> None:
+        """How much disk the saved model state takes (bytes)."""
+        self.saved_state_label.setText(self.tr("Saved model state: {size} MB on disk").format(size=f"{size / 1e6:,.0f}"))
+        self.clear_state_button.setEnabled(size > 0)
 
     def set_loaded(self, path: str | None) -> None:
         self.loaded_path = path
