@@ -227,6 +227,7 @@ def test_only_resume_reports_the_resume_figures_under_their_names(monkeypatch, c
     assert resume["switch_keep_and_restore_s"] == 0.005
     assert resume["window_slide_turns"] > 0 and resume["window_fit_turns"] > 0
     assert resume["window_slide_ttft_s"] == 0.02 and resume["window_slide_vs_fit"] == 1.0
+    assert resume["window_slide_evaluated_tokens"] == resume["window_fit_evaluated_tokens"] == 10
     lines = err.splitlines()
     assert lines[0] == f"[1/{bench_resume.step_count()}] resume: loading pretend.gguf"
     assert len(lines) == bench_resume.step_count()

@@ -142,7 +142,7 @@ def _switching(engine, announce: Callable[[str], None]) -> dict:
 def _window(engine, announce: Callable[[str], None]) -> dict:
     """A conversation growing past a small context, a long question and a 48-token reply a turn."""
     history = _conversation("W", WINDOW_PREFILL)
-    fits, slides, reused, evaluated = [], [], [], []
+    fits, slides, reused, evaluated, fit_evaluated = [], [], [], [], []
     for turn in range(WINDOW_TURNS):
         announce(f"resume: sliding window, turn {turn + 1} of {WINDOW_TURNS}")
         stats = _chat(engine, history, _question(TOPICS[turn % len(TOPICS)], long=True), "conversation:window",
@@ -155,6 +155,7 @@ def _window(engine, announce: Callable[[str], None]) -> dict:
             evaluated.append(stats.prompt_tokens - stats.cached_tokens)
         else:
             fits.append(stats.time_to_first_token)
+            fit_evaluated.append(stats.prompt_tokens - stats.cached_tokens)
     slide = statistics.median(slides) if slides else None
     fit = statistics.median(fits) if fits else None
     return {
@@ -165,6 +166,7 @@ def _window(engine, announce: Callable[[str], None]) -> dict:
         "window_slide_ttft_s": slide,
         "window_slide_reused_tokens": statistics.median(reused) if reused else None,
         "window_slide_evaluated_tokens": statistics.median(evaluated) if evaluated else None,
+        "window_fit_evaluated_tokens": statistics.median(fit_evaluated) if fit_evaluated else None,
         "window_slide_vs_fit": slide / fit if slide is not None and fit else None,
     }
 
@@ -188,8 +190,9 @@ def format_lines(resume: dict) -> list[str]:
     ratio = resume.get("window_slide_vs_fit")
     lines.append(
         f"  a conversation past its {resume['window_context']:,}-token context: {ms(resume['window_slide_ttft_s'])} a turn "
-        f"({resume['window_slide_turns']} turns, {resume['window_slide_reused_tokens'] or 0:,.0f} tokens shifted, not "
-        f"evaluated); turns that fitted: {ms(resume['window_fit_ttft_s'])}; "
+        f"({resume['window_slide_turns']} turns, {resume['window_slide_reused_tokens'] or 0:,.0f} tokens shifted and "
+        f"{resume['window_slide_evaluated_tokens'] or 0:,.0f} evaluated); turns that fitted: {ms(resume['window_fit_ttft_s'])} "
+        f"({resume['window_fit_evaluated_tokens'] or 0:,.0f} evaluated); "
         + ("slide ÷ fit = n/a" if ratio is None else f"slide ÷ fit = {ratio:.2f}") + " (target ≤ 1.5)"
     )
     return lines
