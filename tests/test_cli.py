@@ -52,7 +52,7 @@ def test_chat_with_bad_model_fails_clearly(tmp_path):
 
 def test_bench_prints_side_by_side_figures(tmp_path):
     result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--turns", "3",
-                     "--draft-words", "2000", "--n-ctx", "512", "--json")
+                     "--draft-words", "2000", "--n-ctx", "512", "--skip", "resume", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     row = summary["lengths"]["16"]

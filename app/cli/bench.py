@@ -438,7 +438,8 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
     params = load_params_for(args)
     if getattr(args, "only", None) == "resume":
         return _run_resume_only(args, model, params)
-    announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine)))
+    resume = "resume" not in (getattr(args, "skip", None) or ())
+    announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine), resume))
     engine = HeadlessEngine()
     try:
         try:
@@ -467,8 +468,9 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
     finally:
         engine.close()  # its memory is wanted for the resume measurements' own engines
     try:
-        summary["resume"] = bench_resume.measure_resume(
-            HeadlessEngine, str(model), params, synthetic_draft(bench_resume.DRAFT_WORDS), announce)
+        if resume:
+            summary["resume"] = bench_resume.measure_resume(
+                HeadlessEngine, str(model), params, synthetic_draft(bench_resume.DRAFT_WORDS), announce)
     except EngineFailure as error:
         print(f"inkwell: {error}", file=sys.stderr)
         return EXIT_USAGE

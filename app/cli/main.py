@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
     bench.add_argument("--only", choices=("resume",), default=None,
                        help="run only these measurements: resume (saved model state and the sliding window)")
+    bench.add_argument("--skip", choices=("resume",), action="append", default=[],
+                       help="leave these measurements out: resume (they load the model three more times)")
     remote_options(bench)  # --engine: also compare a remote engine with the local one
     return parser
 
