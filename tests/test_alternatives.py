@@ -348,3 +348,47 @@ def test_a_server_is_not_asked_when_alternatives_are_not_wanted(fake):
     _, _, tokens, stats = remote_reply(fake, GenerationRequest(messages=SEA))
     assert "logprobs" not in fake.requests[-1][2] and tokens == [] and not stats.alternatives_note
 
+
+# -- the command line --------------------------------------------------------------------------
+
+
+def inkwell(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "app", "--data-dir", str(tmp_path / "data"), *args],
+                          capture_output=True, text=True, encoding="utf-8", timeout=180,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+
+def jsonl(output: str) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in output.splitlines()]
+
+
+@pytest.mark.parametrize("draft", ["The storm came in from the west, and the keeper", MOUNTAIN], ids=["english", "chinese"])
+def test_cli_continue_prints_one_json_object_per_token(tmp_path, draft):
+    path = tmp_path / "draft.txt"
+    path.write_text(draft, encoding="utf-8")
+    options = ["--seed", "5", "--max-tokens", "16", "--style", "plain"]
+    text = inkwell(tmp_path, "continue", str(path), *options)
+    tokens = inkwell(tmp_path, "continue", str(path), *options, "--alternatives", "3", "--format", "jsonl")
+    assert text.returncode == 0 and tokens.returncode == 0, tokens.stderr
+    records = jsonl(tokens.stdout)
+    assert records and "".join(record["token"] for record in records) == text.stdout.removesuffix("\n")
+    for record in records:
+        assert set(record) == {"token", "p", "alternatives"} and 0 < record["p"] <= 1
+        assert len(record["alternatives"]) == 3
+        probabilities = [alternative["p"] for alternative in record["alternatives"]]
+        assert probabilities == sorted(probabilities, reverse=True) and all(0 < p <= 1 for p in probabilities)
+
+
+def test_cli_chat_has_the_same_options(tmp_path):
+    result = inkwell(tmp_path, "chat", "Say hello.", "--seed", "3", "--max-tokens", "6", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    records = jsonl(result.stdout)
+    assert 0 < len(records) <= 6 and all(len(record["alternatives"]) == 8 for record in records)
+    wrong = inkwell(tmp_path, "chat", "Hi", "--alternatives", "3")
+    assert wrong.returncode == 2 and "--alternatives needs --format jsonl" in wrong.stderr

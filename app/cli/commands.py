@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from app.core.alternatives import DEFAULT_ALTERNATIVES, token_record
 from app.core.lorebook import Lorebook, LorebookError
 from app.core.lorebook_formats import load_lorebook
 from app.core.paths import AppPaths
@@ -72,13 +74,52 @@ def _stdout_write(text: str) -> None:
     sys.stdout.flush()
 
 
+MAX_CLI_ALTERNATIVES = 100
+
+
+def _alternatives_wanted(args: argparse.Namespace) -> int:
+    """How many candidates per token ``--format jsonl`` asks for; 0 for text. Raises ValueError."""
+    count = getattr(args, "alternatives", None)
+    if getattr(args, "format", "text") != "jsonl":
+        if count is not None:
+            raise ValueError("--alternatives needs --format jsonl.")
+        return 0
+    count = DEFAULT_ALTERNATIVES if count is None else count
+    if not 1 <= count <= MAX_CLI_ALTERNATIVES:
+        raise ValueError(f"--alternatives takes 1 to {MAX_CLI_ALTERNATIVES}.")
+    return count
+
+
+def _print_tokens(choices: list) -> None:
+    """--format jsonl: one JSON object per token, in place of the text (which they join to)."""
+    sys.stdout.write("".join(json.dumps(token_record(choice), ensure_ascii=False) + "\n" for choice in choices))
+    sys.stdout.flush()
+
+
+def _discard(_text: str) -> None:
+    pass
+
+
 def _stream(
     args: argparse.Namespace,
     make_request: Callable[[ModelInfo], GenerationRequest],
     write: Callable[[str], None] = _stdout_write,
     prepare: Callable[[HeadlessEngine, ModelInfo], None] | None = None,
 ) -> int:
-    """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr."""
+    """Loads the model, streams one reply to ``write`` (stdout) and its statistics to stderr.
+    With ``--format jsonl`` the reply's tokens go to stdout instead, one JSON object each."""
+    try:
+        alternatives = _alternatives_wanted(args)
+    except ValueError as error:
+        print(f"inkwell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if alternatives:
+        make_text_request = make_request
+
+        def make_request(info: ModelInfo) -> GenerationRequest:
+            return replace(make_text_request(info), alternatives=alternatives)
+
+        write = _discard
 
     remote = None
     if getattr(args, "engine", None):
@@ -105,7 +146,7 @@ def _stream(
         try:
             if prepare is not None:  # work on the engine thread that the request needs first
                 prepare(engine, info)
-            stats = engine.generate(make_request(info), write)
+            stats = engine.generate(make_request(info), write, _print_tokens if alternatives else None)
         except EngineFailure as error:
             print(f"\ninkwell: {error}", file=sys.stderr)
             return EXIT_FAILED
@@ -114,6 +155,9 @@ def _stream(
         print(f"[{info.name}] {stats.summary()}", file=sys.stderr)
         if stats.finish_reason == "interrupted":
             print(f"inkwell: {stats.error}", file=sys.stderr)
+            return EXIT_FAILED
+        if alternatives and stats.alternatives_note:
+            print(f"inkwell: {stats.alternatives_note}", file=sys.stderr)
             return EXIT_FAILED
         return EXIT_INTERRUPTED if interrupted else EXIT_OK
     finally:

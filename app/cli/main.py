@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--max-tokens", type=int, default=512, metavar="N")
     chat.add_argument("--seed", type=int, default=None, metavar="N", help="fixed seed for a repeatable reply")
     chat.add_argument("--temperature", type=float, default=None, metavar="T")
+    _token_options(chat)
     remote_options(chat)
 
     cont = commands.add_parser("continue", help="continue a draft and print the continuation to stdout")
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("--max-tokens", type=int, default=120, metavar="N")
     cont.add_argument("--seed", type=int, default=None, metavar="N")
     cont.add_argument("--temperature", type=float, default=None, metavar="T")
+    _token_options(cont)
     remote_options(cont)
 
     rewrite = commands.add_parser("rewrite", help="rewrite a passage in another style and print it")
@@ -92,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="leave these measurements out: resume (they load the model three more times)")
     remote_options(bench)  # --engine: also compare a remote engine with the local one
     return parser
+
+
+def _token_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "jsonl"), default="text",
+                        help="text: the reply as it streams (default); jsonl: one JSON object per generated token, "
+                             "with its probability and the likeliest candidates at that step")
+    parser.add_argument("--alternatives", type=int, default=None, metavar="N",
+                        help="with --format jsonl: how many candidates each token lists (default: 8)")
 
 
 def main(argv: list[str] | None = None) -> int:

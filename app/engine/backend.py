@@ -556,7 +556,6 @@ class LlamaBackend:
             else:
                 text = stopper.feed(decoder.feed(piece(branch.token_id)))
                 if text:
-                    sent += len(text)
                     emit(text)
         self._cancel = cancel
         use_dry = request.sampler.dry_multiplier > 0 and not request.ignore_eos
