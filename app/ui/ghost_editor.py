@@ -9,10 +9,11 @@ as one edit block: one Ctrl+Z takes it back out.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor, QTextLayout
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor, QTextLayout, QTextLine
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 # The next "word" of the ghost text: a CJK character on its own, or a run of non-spaces,
 # with the whitespace before it.
@@ -27,6 +28,8 @@ class GhostEditor(QPlainTextEdit):
     ghost_accepted = Signal(str)  # the text that became part of the draft
     ghost_discarded = Signal()
     continue_requested = Signal()
+    # Alt+click: the alternatives of the model's word under this point of the viewport.
+    alternatives_requested = Signal(QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -40,6 +43,7 @@ class GhostEditor(QPlainTextEdit):
         self._ghost = ""
         self._ghost_position = -1
         self._ghost_block = None
+        self._marks: dict[str, list[QTextEdit.ExtraSelection]] = {}
 
     # -- ghost text ----------------------------------------------------------------------
 
@@ -55,8 +59,9 @@ class GhostEditor(QPlainTextEdit):
     def ghost_position(self) -> int:
         return self._ghost_position
 
-    def show_ghost(self, position: int, text: str) -> None:
-        """Shows (or replaces) the proposed continuation at document ``position``."""
+    def show_ghost(self, position: int, text: str, tints: Sequence[tuple[int, int, QColor]] = ()) -> None:
+        """Shows (or replaces) the proposed continuation at document ``position``; ``tints``:
+        (start, length, background) for parts of it."""
         self._clear_layout()
         self._ghost, self._ghost_position = text, position
         block = self.document().findBlock(position)
@@ -70,7 +75,14 @@ class GhostEditor(QPlainTextEdit):
             ghost_format = QTextLayout.FormatRange()
             ghost_format.start, ghost_format.length = offset, len(shown)
             ghost_format.format = self._ghost_format()
-            layout.setFormats([ghost_format])
+            formats = [ghost_format]
+            for start, length, color in tints:
+                tinted = QTextLayout.FormatRange()
+                tinted.start, tinted.length = offset + start, length
+                tinted.format = self._ghost_format()
+                tinted.format.setBackground(color)
+                formats.append(tinted)
+            layout.setFormats(formats)
         self.document().markContentsDirty(block.position(), max(1, block.length()))
         self.viewport().update()
 
@@ -120,6 +132,56 @@ class GhostEditor(QPlainTextEdit):
         fmt.setFontItalic(True)
         return fmt
 
+    # -- where things are -----------------------------------------------------------------
+
+    def spot_at(self, point: QPoint) -> tuple[int, int]:
+        """The character under ``point`` (viewport coordinates): (its document position, -1),
+        or (-1, its offset in the ghost text) when it is a character of the ghost text."""
+        block = self.cursorForPosition(point).block()
+        geometry = self.blockBoundingGeometry(block).translated(self.contentOffset())
+        layout = block.layout()
+        local = QPointF(point) - geometry.topLeft()
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if line.y() <= local.y() < line.y() + line.height():
+                at = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+                break
+        else:
+            return self.cursorForPosition(point).position(), -1
+        # The layout's text holds the ghost text (its pre-edit area) at the ghost's place.
+        ghost_at, ghost_length = layout.preeditAreaPosition(), len(layout.preeditAreaText())
+        if block == self._ghost_block and self._ghost and ghost_at >= 0:
+            if ghost_at <= at < ghost_at + ghost_length:
+                return -1, at - ghost_at
+            if at >= ghost_at + ghost_length:
+                at -= ghost_length
+        return block.position() + min(at, max(0, block.length() - 1)), -1
+
+    def ghost_point(self, offset: int) -> QPoint:
+        """The bottom left of character ``offset`` of the ghost text (viewport coordinates)."""
+        block = self._ghost_block
+        if block is None or not block.isValid():
+            return self.cursorRect().bottomLeft()
+        origin = self.blockBoundingGeometry(block).translated(self.contentOffset()).topLeft()  # lays it out
+        layout = block.layout()
+        at = layout.preeditAreaPosition() + offset
+        line = layout.lineForTextPosition(at)
+        if not line.isValid():
+            return self.cursorRect().bottomLeft()
+        x, _ = line.cursorToX(at)
+        return QPointF(origin.x() + x, origin.y() + line.y() + line.height()).toPoint()
+
+    def position_point(self, position: int) -> QPoint:
+        """The bottom left of the character at document ``position`` (viewport coordinates)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(0, min(position, self.document().characterCount() - 1)))
+        return self.cursorRect(cursor).bottomLeft()
+
+    def set_marks(self, kind: str, selections: list[QTextEdit.ExtraSelection]) -> None:
+        """Marks on the draft's text, kept apart by ``kind`` so that each can change alone."""
+        self._marks[kind] = selections
+        self.setExtraSelections([selection for marks in self._marks.values() for selection in marks])
+
     # -- keys ----------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
@@ -154,5 +216,9 @@ class GhostEditor(QPlainTextEdit):
         super().inputMethodEvent(event)
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() == Qt.KeyboardModifier.AltModifier:
+            event.accept()  # the ghost text stays: its words are what Alt+click asks about
+            self.alternatives_requested.emit(event.position().toPoint())
+            return
         self.discard_ghost()
         super().mousePressEvent(event)
