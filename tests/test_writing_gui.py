@@ -268,7 +268,7 @@ class InstructReplies(LlamaBackend):
 
     REPLIES = {"stairs": "The story has been completed, and", "wal": "king home.", "他走了": "很久。"}
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         draft = request.continuation.draft
         emit(next(reply for end, reply in self.REPLIES.items() if draft.endswith(end)))
         return GenerationStats(request.request_id, "stop")
@@ -321,7 +321,7 @@ class RecordsStyles(LlamaBackend):
 
     styles: list[str] = []
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         self.styles.append(request.continuation.mode)
         emit(" and on.")
         return GenerationStats(request.request_id, "stop")

