@@ -5,7 +5,7 @@
     <message>
         <location filename="../../app/ui/alternatives_popup.py" line="26" />
         <source>Alternatives</source>
-        <translation type="unfinished" />
+        <translation>候选词</translation>
     </message>
 </context>
 <context>
@@ -139,7 +139,7 @@
     <message>
         <location filename="../../app/ui/chat_page.py" line="224" />
         <source>Alternatives are kept for the replies written since Inkwell started, by an engine that gives them.</source>
-        <translation type="unfinished" />
+        <translation>只有 Inkwell 本次启动以来、由提供候选词的引擎写出的回复才保留候选词。</translation>
     </message>
     <message>
         <location filename="../../app/ui/chat_page.py" line="265" />
@@ -232,7 +232,7 @@
     <message>
         <location filename="../../app/ui/chat_session.py" line="318" />
         <source>This engine shows alternatives but cannot carry a reply on from one.</source>
-        <translation type="unfinished" />
+        <translation>此引擎能显示候选词，但无法从某个候选词继续写回复。</translation>
     </message>
     <message>
         <location filename="../../app/ui/chat_session.py" line="350" />
@@ -860,7 +860,7 @@
     <message>
         <location filename="../../app/engine/backend.py" line="638" />
         <source>This branch names tokens the loaded model does not have; it was made with another model.</source>
-        <translation type="unfinished" />
+        <translation>此分支使用了当前模型没有的词元；它是用另一个模型生成的。</translation>
     </message>
     <message>
         <location filename="../../app/engine/worker.py" line="86" />
@@ -1645,7 +1645,7 @@
     <message>
         <location filename="../../app/ui/main_window.py" line="231" />
         <source>Saved model state cleared: {size} MB freed.</source>
-        <translation type="unfinished" />
+        <translation>已清除保存的模型状态：释放了 {size} MB。</translation>
     </message>
     <message>
         <location filename="../../app/ui/main_window.py" line="187" />
@@ -1911,12 +1911,12 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/ui/models_page.py" line="163" />
         <source>Clear saved state</source>
-        <translation type="unfinished" />
+        <translation>清除保存的状态</translation>
     </message>
     <message>
         <location filename="../../app/ui/models_page.py" line="164" />
         <source>Forget the model's saved state of every draft and conversation; the next continuation reads its text again</source>
-        <translation type="unfinished" />
+        <translation>忘掉模型为每篇草稿和每个对话保存的状态；下次续写时会重新读取文本</translation>
     </message>
     <message>
         <location filename="../../app/ui/models_page.py" line="171" />
@@ -1992,7 +1992,7 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/ui/models_page.py" line="259" />
         <source>Saved model state: {size} MB on disk</source>
-        <translation type="unfinished" />
+        <translation>保存的模型状态：磁盘上 {size} MB</translation>
     </message>
     <message>
         <location filename="../../app/ui/models_page.py" line="278" />
@@ -2975,12 +2975,12 @@ A private chat and writing assistant that runs language models on this computer.
     <message>
         <location filename="../../app/engine/remote.py" line="317" />
         <source>Branching a reply at a token needs the local engine: {url} names tokens by their text, not by the ids the model knows them by.</source>
-        <translation type="unfinished" />
+        <translation>从某个词元分支回复需要本地引擎：{url} 用文本而不是模型内部的编号来标识词元。</translation>
     </message>
     <message>
         <location filename="../../app/engine/remote.py" line="342" />
         <source>{url} does not send token probabilities, so its replies have no alternatives (llama.cpp's server and vLLM send them).</source>
-        <translation type="unfinished" />
+        <translation>{url} 不发送词元概率，因此其回复没有候选词（llama.cpp 的服务器和 vLLM 会发送）。</translation>
     </message>
     <message>
         <location filename="../../app/engine/remote.py" line="350" />
