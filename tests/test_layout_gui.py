@@ -47,3 +47,17 @@ def test_the_window_starts_within_the_screen(qtbot, make_window, app_paths):
     free = window.screen().availableGeometry()
     assert window.width() <= max(free.width(), window.minimumSizeHint().width())
     assert window.height() <= max(free.height(), window.minimumSizeHint().height())
+
+
+def test_the_view_menu_toggles_the_desks_tint(qtbot, make_window, app_paths):
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QPushButton
+
+    window = make_window(app_paths, load=False)
+    view = next(action.menu() for action in window.menuBar().actions() if action.objectName() == "" and action.menu()
+                and any(a.objectName() == "writingModeAction" for a in action.menu().actions()))
+    tint = next(a for a in view.actions() if a.objectName() == "tintProbabilitiesAction")
+    button = window.writing_desk.findChild(QPushButton, "tintProbabilitiesButton")
+    assert isinstance(tint, QAction) and not button.isChecked()
+    tint.trigger()
+    assert button.isChecked()

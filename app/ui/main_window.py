@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         action(view_menu, self.tr("&Chat"), "chatModeAction", lambda: self.mode_tabs.setCurrentIndex(0), QKeySequence("Ctrl+1"))
         action(view_menu, self.tr("&Writing"), "writingModeAction", lambda: self.mode_tabs.setCurrentIndex(1), QKeySequence("Ctrl+2"))
         action(view_menu, self.tr("&Models"), "modelsModeAction", lambda: self.mode_tabs.setCurrentIndex(2), QKeySequence("Ctrl+3"))
+        view_menu.addSeparator()
+        view_menu.addAction(self.writing_desk.tint_action)  # the desk's words shaded by probability
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         action(help_menu, self.tr("&Keyboard shortcuts"), "shortcutsAction",

@@ -25,6 +25,8 @@ WIDGET_KEYS = (
     ("Tab", QT_TRANSLATE_NOOP("ShortcutsDialog", "Accept the proposed text")),
     ("Ctrl+Right", QT_TRANSLATE_NOOP("ShortcutsDialog", "Accept the next word of the proposed text")),
     ("Left / Right", QT_TRANSLATE_NOOP("ShortcutsDialog", "Flip between a reply's alternatives (in the conversation)")),
+    ("Ctrl+Shift+A", QT_TRANSLATE_NOOP("ShortcutsDialog", "What else the model might have written at the cursor (a reply, the proposed or accepted text)")),
+    ("Alt+Click", QT_TRANSLATE_NOOP("ShortcutsDialog", "What else the model might have written at that word")),
     ("F2", QT_TRANSLATE_NOOP("ShortcutsDialog", "Rename the conversation or draft")),
     ("Delete", QT_TRANSLATE_NOOP("ShortcutsDialog", "Delete the chosen conversation or draft (with Undo)")),
 )

@@ -1477,7 +1477,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="240" />
+        <location filename="../../app/ui/main_window.py" line="242" />
         <source>llama.cpp could not say what it can use: {error}</source>
         <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
     </message>
@@ -1623,47 +1623,47 @@
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="137" />
+        <location filename="../../app/ui/main_window.py" line="139" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="138" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140" />
+        <location filename="../../app/ui/main_window.py" line="142" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="202" />
+        <location filename="../../app/ui/main_window.py" line="204" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="231" />
+        <location filename="../../app/ui/main_window.py" line="233" />
         <source>Saved model state cleared: {size} MB freed.</source>
         <translation>已清除保存的模型状态：释放了 {size} MB。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="187" />
+        <location filename="../../app/ui/main_window.py" line="189" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
+        <location filename="../../app/ui/main_window.py" line="143" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="141" />
+        <location filename="../../app/ui/main_window.py" line="143" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
@@ -3895,27 +3895,37 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
     <message>
         <location filename="../../app/ui/shortcuts_dialog.py" line="28" />
+        <source>What else the model might have written at the cursor (a reply, the proposed or accepted text)</source>
+        <translation>模型在光标处还可能写出什么（回复、建议文本或已接受的文本）</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts_dialog.py" line="29" />
+        <source>What else the model might have written at that word</source>
+        <translation>模型在该词处还可能写出什么</translation>
+    </message>
+    <message>
+        <location filename="../../app/ui/shortcuts_dialog.py" line="30" />
         <source>Rename the conversation or draft</source>
         <translation>重命名对话或草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts_dialog.py" line="29" />
+        <location filename="../../app/ui/shortcuts_dialog.py" line="31" />
         <source>Delete the chosen conversation or draft (with Undo)</source>
         <translation>删除所选对话或草稿（可撤销）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts_dialog.py" line="37" />
-        <location filename="../../app/ui/shortcuts_dialog.py" line="47" />
+        <location filename="../../app/ui/shortcuts_dialog.py" line="39" />
+        <location filename="../../app/ui/shortcuts_dialog.py" line="49" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts_dialog.py" line="48" />
+        <location filename="../../app/ui/shortcuts_dialog.py" line="50" />
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/shortcuts_dialog.py" line="48" />
+        <location filename="../../app/ui/shortcuts_dialog.py" line="50" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
