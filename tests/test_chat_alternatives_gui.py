@@ -45,7 +45,7 @@ def test_pick_another_word_and_the_reply_branches_there(qtbot, make_window, app_
 
     put_cursor_on(window, word)
     qtbot.keyClick(window.chat_view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    popup = window.findChild(QListWidget, "alternativesPopup")
+    popup = window.chat.findChild(QListWidget, "alternativesPopup")
     qtbot.waitUntil(popup.isVisible, timeout=2000)
     assert popup.count() >= 2
     shares = [float(re.search(r"([\d.]+)%", popup.item(row).text()).group(1)) for row in range(popup.count())]
@@ -83,5 +83,5 @@ def test_a_reply_from_before_a_restart_says_why_there_is_nothing_to_show(qtbot, 
     put_cursor_on(again, reply.content.split()[0])
     qtbot.keyClick(again.chat_view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     QApplication.processEvents()
-    assert not again.findChild(QListWidget, "alternativesPopup").isVisible()
+    assert not again.chat.findChild(QListWidget, "alternativesPopup").isVisible()
     assert any("Alternatives are kept" in text for text in said)

@@ -193,7 +193,7 @@ def test_engine_keeps_working_after_a_bad_file(qapp, starter_model, bad_model_fi
 class BurstBackend:
     """Emits many pieces at once, as a fast model on a GPU would."""
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         for index in range(500):
             emit(f"t{index} ")
         return GenerationStats(request.request_id, "length", generated_tokens=500)

@@ -17,7 +17,7 @@ class StallingBackend(LlamaBackend):
     """The real model for loading; a reply that sends its first words, then stalls until it
     is stopped (a swapping machine, a slow GPU, a server that pauses)."""
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         emit("The first words of the reply")
         cancel.wait(30)
         return GenerationStats(request.request_id, "cancelled")

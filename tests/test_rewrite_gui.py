@@ -133,7 +133,7 @@ class SomeRewritesStall(LlamaBackend):
         super().__init__()
         self.calls = 0
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         self.calls += 1
         if self.calls not in self.STALLING:
             return super().generate(request, emit, cancel)
@@ -203,7 +203,7 @@ class ScriptedRewrites(LlamaBackend):
         super().__init__()
         self.replies = list(self.REPLIES)
 
-    def generate(self, request, emit, cancel):
+    def generate(self, request, emit, cancel, on_tokens=None):
         text, reason = self.replies.pop(0)
         emit(text)
         return GenerationStats(request.request_id, reason)
