@@ -186,7 +186,7 @@ def test_saved_state_never_takes_more_than_a_fraction_of_the_free_disk(tmp_path)
 
 
 def test_a_full_disk_means_no_file_and_a_note_never_an_error(tmp_path, monkeypatch, caplog):
-    def full(path, key, state):
+    def full(path, key, state, pause=None):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(state_cache, "write_file", full)
@@ -199,21 +199,52 @@ def test_a_full_disk_means_no_file_and_a_note_never_an_error(tmp_path, monkeypat
     assert cache.get(KEY, "document:1") is not None  # memory still has it
 
 
-def test_a_real_write_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
-    original = state_cache.encode
+def test_a_write_that_fails_half_way_leaves_no_temporary_file(tmp_path):
+    chunks = []
 
-    def failing(key, state):
-        parts = original(key, state)
-        return [*parts[:3], _Exploding()]
-
-    class _Exploding(bytes):
-        def __len__(self):
+    def disk_fills_up() -> None:
+        chunks.append(1)
+        if len(chunks) == 5:  # some parts are written already
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(state_cache, "encode", failing)
     with pytest.raises(OSError):
-        write_file(tmp_path / file_name("document:1"), KEY, saved())
+        write_file(tmp_path / file_name("document:1"), KEY, saved(), pause=disk_fills_up)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_file_written_in_chunks_is_the_file_encoded(tmp_path, monkeypatch):
+    monkeypatch.setattr(state_cache, "WRITE_CHUNK", 1000)  # the state in several chunks
+    state = saved(size=4500)
+    path = tmp_path / file_name("document:1")
+    pauses = []
+    size = write_file(path, KEY, state, pause=lambda: pauses.append(1))
+    assert path.read_bytes() == b"".join(bytes(part) for part in state_cache.encode(KEY, state))
+    assert size == path.stat().st_size
+    assert len(pauses) >= 5 + 5  # the header's parts, and the state's five chunks
+
+
+def test_writing_waits_while_the_engine_is_busy(tmp_path, monkeypatch):
+    cache = StateCache(tmp_path)
+    cache.busy()  # a request is being evaluated
+    cache.put(KEY, saved())
+    time.sleep(0.3)
+    assert not (tmp_path / file_name("document:1")).exists()
+    cache.idle()  # between requests
+    deadline = time.monotonic() + 10
+    while not (tmp_path / file_name("document:1")).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / file_name("document:1")).exists()
+
+
+def test_a_busy_engine_delays_a_write_only_so_long(tmp_path, monkeypatch):
+    monkeypatch.setattr(state_cache, "MAX_WRITE_DELAY_S", 0.2)
+    cache = StateCache(tmp_path)
+    cache.busy()  # and never idle again
+    cache.put(KEY, saved())
+    deadline = time.monotonic() + 10
+    while not (tmp_path / file_name("document:1")).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert (tmp_path / file_name("document:1")).exists()
 
 
 def test_a_cache_folder_that_cannot_be_made_is_only_a_note(tmp_path):

@@ -50,6 +50,9 @@ _COUNT = struct.Struct("<I")  # tokens
 _LENGTH = struct.Struct("<Q")  # state bytes
 _CHECK = struct.Struct("<I")  # CRC-32 of everything before it
 _READ_CHUNK = 8 * 1024 * 1024
+WRITE_CHUNK = 4 * 1024 * 1024
+# A write waits for the engine to be between requests, but not longer than this in all.
+MAX_WRITE_DELAY_S = 30.0
 
 
 class CacheFileError(ValueError):
@@ -138,35 +141,46 @@ def _little_endian(tokens: array.array) -> bytes:
     return swapped.tobytes()
 
 
-def encode(key: StateKey, saved: SavedState) -> list[bytes | bytearray | memoryview]:
-    """The file's parts in order, without joining them (a state is often hundreds of MB):
-    magic, format version, key (JSON, with the session), token count and tokens (int32),
-    state length and bytes, and a CRC-32 of all that."""
+def _body(key: StateKey, saved: SavedState) -> list[bytes | bytearray | memoryview]:
+    """The file's parts before its checksum: magic, format version, key (JSON, with the
+    session), token count and tokens (int32), state length and bytes."""
     document = _key_document(key, saved.session)
-    tokens = _little_endian(saved.tokens)
-    parts: list[bytes | bytearray | memoryview] = [
+    return [
         _HEAD.pack(MAGIC, FORMAT_VERSION, len(document)), document,
-        _COUNT.pack(len(saved.tokens)), tokens,
+        _COUNT.pack(len(saved.tokens)), _little_endian(saved.tokens),
         _LENGTH.pack(len(saved.state)), memoryview(saved.state),
     ]
+
+
+def encode(key: StateKey, saved: SavedState) -> list[bytes | bytearray | memoryview]:
+    """The file's parts in order, without joining them (a state is often hundreds of MB),
+    ending with a CRC-32 of all the others."""
+    parts = _body(key, saved)
     check = 0
     for part in parts:
         check = zlib.crc32(part, check)
-    parts.append(_CHECK.pack(check))
-    return parts
+    return [*parts, _CHECK.pack(check)]
 
 
-def write_file(path: Path, key: StateKey, saved: SavedState) -> int:
+def write_file(path: Path, key: StateKey, saved: SavedState, pause: Callable[[], None] | None = None) -> int:
     """Writes atomically (a temporary file renamed over ``path``); the bytes written. Raises
-    OSError; the temporary file is removed then. No fsync: a file cut short by a power cut
-    fails its check and is removed when it is next read."""
+    OSError; the temporary file is removed then. ``pause`` is called before every chunk of
+    WRITE_CHUNK bytes (to wait while the engine is busy). No fsync: a file cut short by a
+    power cut fails its check and is removed when it is next read."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    size = 0
+    size = check = 0
     try:
         with open(temporary, "wb") as file:
-            for part in encode(key, saved):
-                file.write(part)
-                size += len(part) if not isinstance(part, memoryview) else part.nbytes
+            for part in _body(key, saved):
+                view = memoryview(part).cast("B")
+                for start in range(0, len(view), WRITE_CHUNK):
+                    if pause is not None:
+                        pause()
+                    chunk = view[start: start + WRITE_CHUNK]
+                    check = zlib.crc32(chunk, check)
+                    file.write(chunk)
+                    size += len(chunk)
+            size += file.write(_CHECK.pack(check))
         os.replace(temporary, path)
     except BaseException:
         try:
@@ -306,6 +320,10 @@ class StateCache:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._cleared = 0  # counts clear(); a write that began before one removes its file
+        # Set while the engine is between requests: files are written then, so that writing
+        # never takes the cores from a prompt being read.
+        self._quiet = threading.Event()
+        self._quiet.set()
         self.notes: list[str] = []  # what went wrong with the disk, newest last (also logged)
         self._remove_stale_temporaries()
 
@@ -376,6 +394,14 @@ class StateCache:
             self._pending.pop(name, None)
         self._remove(self.folder / name)
 
+    def busy(self) -> None:
+        """The engine started a request: writes wait (MAX_WRITE_DELAY_S at most)."""
+        self._quiet.clear()
+
+    def idle(self) -> None:
+        """The engine is between requests: writes go on."""
+        self._quiet.set()
+
     def in_memory(self, key: StateKey, session: str) -> bool:
         """Whether ``get`` would find the state without reading its file."""
         with self._lock:
@@ -402,7 +428,8 @@ class StateCache:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Waits until every state handed to ``put`` is written (or given up); False when
-        ``timeout`` seconds passed first."""
+        ``timeout`` seconds passed first. Writes no longer wait for the engine to be idle."""
+        self.idle()
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             with self._lock:
@@ -482,8 +509,13 @@ class StateCache:
             _, size, oldest = files.pop(0)
             if self._remove(oldest):
                 used -= size
+        deadline = time.monotonic() + MAX_WRITE_DELAY_S
+
+        def wait_for_quiet() -> None:
+            self._quiet.wait(max(0.0, deadline - time.monotonic()))
+
         try:
-            write_file(path, key, saved)
+            write_file(path, key, saved, pause=wait_for_quiet)
         except OSError as error:
             self._remove(path)
             self._note(f"The saved model state of {saved.session or 'a prompt'} was not written "

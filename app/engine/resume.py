@@ -107,6 +107,8 @@ class SessionStates:
         the window moved (old turns left out), shifts the cache rather than evaluating the
         rest again."""
         started = time.perf_counter()
+        if self.cache is not None:
+            self.cache.busy()  # the disk waits until this request is over
         restored, source = 0, ""
         if session != self.session:
             self._keep_current(llm)
@@ -131,6 +133,8 @@ class SessionStates:
         """After a request: the cache holds this session's newest tokens."""
         if self.session:
             self._dirty = True
+        if self.cache is not None:
+            self.cache.idle()
 
     def save_idle(self, llm: llama_cpp.Llama | None) -> bool:
         """Between requests: keeps the current session's state (in memory, and on disk unless
