@@ -167,8 +167,10 @@ def test_probabilities_are_the_softmax_of_the_models_logits_after_temperature(en
     _, tokens, _ = generate(engine, GenerationRequest(prompt=prompt, max_tokens=1, alternatives=5,
                                                       sampler=SamplerSettings(seed=1, temperature=temperature)))
     prompt_tokens = engine.run(lambda backend: backend.tokenize_prompt(prompt))
-    # The first step's logits straight from llama.cpp, in a model of the test's own.
-    llm = llama_cpp.Llama(model_path=str(starter_model), n_ctx=256, n_threads=1, logits_all=True, verbose=False)
+    # The first step's logits straight from llama.cpp, in a model of the test's own (with flash
+    # attention, as the engine loads it).
+    llm = llama_cpp.Llama(model_path=str(starter_model), n_ctx=256, n_threads=1, logits_all=True, flash_attn=True,
+                          verbose=False)
     try:
         llm.eval(prompt_tokens)
         logits = np.array(llm.scores[len(prompt_tokens) - 1], dtype=np.float64)

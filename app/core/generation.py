@@ -101,6 +101,9 @@ class GenerationRequest:
     # Whose prompt this is ("document:<id>", "conversation:<id>"): the engine keeps the model's
     # state of each one when another comes, and restores it when it comes back. "": nobody's.
     cache_key: str = ""
+    # Guess the next tokens from the prompt and check them in one batch (a rewrite copies much
+    # of its passage); each token is still the one the sampler chooses (app/engine/decode.py).
+    speculative: bool = False
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ class GenerationStats:
     # Why no token alternatives came although the request asked for them (a remote engine
     # that does not send probabilities), or "".
     alternatives_note: str = ""
+    # Speculation: tokens guessed from the prompt and evaluated in a batch, and how many of
+    # them the sampler kept.
+    drafted_tokens: int = 0
+    accepted_draft_tokens: int = 0
 
     @classmethod
     def timed(

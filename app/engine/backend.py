@@ -18,7 +18,6 @@ from dataclasses import replace
 import numpy as np
 
 import llama_cpp
-from llama_cpp import _internals as llama_internals
 from app.core.alternatives import Alternative, Branch, TokenChoice, TokenTrail
 from app.core.chat_template import check_template, render_chat, fit_messages
 from app.core.generation import (
@@ -35,8 +34,10 @@ from app.core.textstream import StopMatcher, Utf8StreamDecoder
 from app.core.translatable import QT_TRANSLATE_NOOP, Translatable, joined, message_of
 from app.core.hardware import available_memory_bytes, gpu_present, gpus, physical_cores
 from app.core.offload import memory_needed, plan_offload
+from app.core.speculation import DraftPolicy, NgramDrafter
 from app.core.writing import build_continuation
 from app.engine import kv_state, llama_build
+from app.engine.decode import DecodeLoop, sampler_chain
 from app.engine.llama_build import system_info
 from app.engine.resume import SessionStates
 
@@ -46,7 +47,6 @@ llama_build.load_cpu_variants()
 
 log = logging.getLogger(__name__)
 
-DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
 DEFAULT_CONTEXT = 4096  # for a GGUF that does not say its trained length
 AUTOMATIC_CONTEXT_LIMIT = 8192
 KV_TYPES = {"f16": llama_cpp.GGML_TYPE_F16, "q8_0": llama_cpp.GGML_TYPE_Q8_0, "q4_0": llama_cpp.GGML_TYPE_Q4_0}
@@ -169,6 +169,8 @@ class LlamaBackend:
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         # Each draft's and conversation's KV state, kept and restored (app/engine/resume.py).
         self.states = SessionStates()
+        self._loop: DecodeLoop | None = None  # the decode loop of the model loaded
+        self._flash = False  # whether the loaded model uses flash attention
 
     # -- loading -------------------------------------------------------------------------
 
@@ -213,9 +215,12 @@ class LlamaBackend:
                 reason=plan.reason, hint=NO_GPU_BUILD_HINT))
         layers, note, fell_back = plan.layers, plan.reason, False
         while True:
-            # llama.cpp's flash attention "auto" is not reachable through llama-cpp-python:
-            # Inkwell's auto turns it on where it pays (on a GPU) or is required (quantized KV).
-            flash = params.flash_attention == "on" or (params.flash_attention == "auto" and (quantized_kv or layers > 0))
+            # llama.cpp's flash attention "auto" is not reachable through llama-cpp-python, and
+            # Inkwell's auto turns it on: on a GPU it pays, a quantized KV cache needs it, and on
+            # the CPU it was measured faster (starter model, 2 cores: 86 against 75 tok/s, prompt
+            # 195 against 170 tok/s). With it, a drafted batch's attention is computed as a single
+            # token's is (see app/engine/decode.py), which speculative drafting relies on.
+            flash = params.flash_attention != "off"
             try:
                 with _templates_left_to_inkwell():
                     llm = llama_cpp.Llama(
@@ -250,6 +255,7 @@ class LlamaBackend:
             break
         llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf, self._params = llm, gguf, params
+        self._flash = flash
         saving = params.saved_state and bool(params.saved_state_dir)
         self.states.configure(params.saved_state_dir, saving, params.saved_state_disk_mb, SessionStates.key_for(
             str(gguf.path), gguf.data_offset, llm.n_ctx(), params.kv_cache_type, flash, layers) if saving else None)
@@ -291,6 +297,7 @@ class LlamaBackend:
         if self.llm is not None:
             self.states.unload(self.llm)  # the current draft's or conversation's state is kept
             self.llm.close()
+        self._loop = None
         self.llm, self.info, self._gguf, self._params = None, None, None, None
 
     # -- prompts -------------------------------------------------------------------------
@@ -370,16 +377,17 @@ class LlamaBackend:
         return cached
 
     def step_candidates(self, token: int, count: int, temperature: float,
-                        trail: TokenTrail) -> tuple[float, tuple[Alternative, ...]]:
+                        trail: TokenTrail, logits_index: int = -1) -> tuple[float, tuple[Alternative, ...]]:
         """The probability of ``token`` and the ``count`` most likely tokens at the step that
         just chose it: the model's distribution over the whole vocabulary with the request's
         temperature applied, before penalties and truncation (top-k, top-p, min-p).
 
-        Reads the logits llama.cpp keeps for the last position in place: a view, no copy,
-        and never ``logits_all`` (which keeps n_ctx × n_vocab floats)."""
+        Reads the logits llama.cpp keeps for that step (``logits_index`` in the last batch,
+        -1 for its last token) in place: a view, no copy, and never ``logits_all`` (which
+        keeps n_ctx × n_vocab floats)."""
         llm = self._require_model()
         n_vocab = llm.n_vocab()
-        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(n_vocab,))
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, logits_index), shape=(n_vocab,))
         count = min(count, n_vocab)
         highest = float(logits.max())
         top = _top_indices(logits, highest, count)
@@ -434,24 +442,6 @@ class LlamaBackend:
         if request.ignore_eos:
             kwargs["logits_processor"] = llama_cpp.LogitsProcessorList([self.eos_suppressor()])
         return kwargs
-
-    def _chain_with_dry(self, s) -> llama_internals.LlamaSampler:
-        """llama-cpp-python's usual chain (penalties, top-k, typical, top-p, min-p,
-        temperature, distribution) with DRY right after the repetition penalties."""
-        llm = self._require_model()
-        chain = llama_internals.LlamaSampler()
-        chain.add_penalties(llm.n_vocab(), llm.last_n_tokens_size, s.repeat_penalty, s.frequency_penalty, s.presence_penalty)
-        chain.add_dry(llm._model, s.dry_multiplier, s.dry_base, s.dry_allowed_length, s.dry_penalty_last_n, list(DRY_BREAKERS))
-        if s.temperature <= 0:
-            chain.add_greedy()
-            return chain
-        chain.add_top_k(s.top_k)
-        chain.add_typical(1.0, 1)
-        chain.add_top_p(s.top_p, 1)
-        chain.add_min_p(s.min_p, 1)
-        chain.add_temp(s.temperature)
-        chain.add_dist(llm._seed)
-        return chain
 
     def request_tokens(self, request: GenerationRequest) -> tuple[list[int], tuple[str, ...], int, int]:
         """The prompt's tokens, its stop strings, how many messages were left out and, for a
@@ -515,11 +505,16 @@ class LlamaBackend:
         except Exception:  # noqa: BLE001 - saved state is an optimisation: never a failed reply
             log.exception("Saved model state could not be prepared; the prompt is evaluated whole.")
             kv_state.clear(llm)
-        cached = _common_prefix(llm.input_ids[: llm.n_tokens], tokens)
-        if request.sampler.seed is not None:
-            llm.set_seed(request.sampler.seed)
-        else:
-            llm.set_seed(int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF)
+        seed = request.sampler.seed if request.sampler.seed is not None else \
+            int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF
+        llm.set_seed(seed)
+        chain = sampler_chain(llm, request.sampler, seed, self.eog_ids() if request.ignore_eos else ())
+        # Drafting guesses from the prompt and the reply so far (app/core/speculation.py).
+        # Without flash attention, llama.cpp computes a batch's attention differently from one
+        # token's at any length, so a drafted run could tip a near tie: drafting is left out.
+        drafting = request.speculative and self._flash
+        drafter, policy = (NgramDrafter(tokens), DraftPolicy()) if drafting else (None, None)
+        loop = self._loop = self._loop if self._loop is not None and self._loop.llm is llm else DecodeLoop(llm)
 
         decoder = Utf8StreamDecoder()
         stopper = StopMatcher((*template_stops, *request.stop))
@@ -558,14 +553,12 @@ class LlamaBackend:
                 if text:
                     emit(text)
         self._cancel = cancel
-        use_dry = request.sampler.dry_multiplier > 0 and not request.ignore_eos
-        if use_dry:
-            # Llama.generate() builds its sampler chain without DRY; this instance's chain
-            # builder is swapped for one that has it, for this request only.
-            llm._init_sampler = lambda **_: self._chain_with_dry(request.sampler)
-        token_stream = llm.generate(tokens, **self.sampling_kwargs(request))
+        cached = 0
+        token_stream = None
         try:
-            for token in token_stream:
+            cached = loop.prefill(tokens)
+            token_stream = loop.tokens(chain, drafter, policy)
+            for token, logits_index in token_stream:
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
                 if cancel.is_set():
@@ -581,7 +574,7 @@ class LlamaBackend:
                         emit(text)
                 else:
                     # Read before the next token is evaluated: llama.cpp's logits are this step's.
-                    p, alternatives = (self.step_candidates(token, candidates, temperature, trail)
+                    p, alternatives = (self.step_candidates(token, candidates, temperature, trail, logits_index)
                                        if candidates else (0.0, ()))
                     send(stopper.feed(trail.add(token, piece(token), p, alternatives)))
                 if stopper.stopped:
@@ -595,11 +588,11 @@ class LlamaBackend:
                     error=str(error))) from None
             finish = "cancelled"  # the abort callback interrupted prompt evaluation
         finally:
-            token_stream.close()
+            if token_stream is not None:
+                token_stream.close()
+            chain.close()
             self._cancel = None
             self.states.finished()
-            if use_dry:
-                del llm._init_sampler
         if trail is None:
             tail = stopper.feed(decoder.flush()) + stopper.flush()
             if tail:
@@ -621,6 +614,8 @@ class LlamaBackend:
             cached_tokens=cached,
             dropped_messages=dropped,
             draft_visible_from=visible_from,
+            drafted_tokens=policy.drafted if policy else 0,
+            accepted_draft_tokens=policy.accepted if policy else 0,
         )
 
     def save_state(self) -> bool:
@@ -654,12 +649,3 @@ def _top_indices(logits: np.ndarray, highest: float, count: int) -> np.ndarray:
         keep = np.argpartition(values, near.size - count)[near.size - count:]
         near, values = near[keep], values[keep]
     return near[np.argsort(values, kind="stable")[::-1]]
-
-
-def _common_prefix(a, b) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
