@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QComboBox, QDockWidget, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QTextBrowser
 
-from app.core.generation import GenerationStats
+from app.core.generation import GenerationStats, SamplerSettings
 from app.engine.backend import LlamaBackend
 from tests.engine_watch import watch
 
@@ -293,3 +293,30 @@ def test_the_rewrite_panel_stays_narrow(qtbot, make_window, app_paths, language)
     qtbot.waitUntil(window.rewrite_dock.isVisible)
     QApplication.processEvents()
     assert window.width() - width < MAX_PANEL_WIDTH  # opening the panel widens the window by no more
+
+
+def test_the_diff_is_the_same_with_and_without_speculative_drafting(qtbot, window):
+    # Greedy, so that the two rewrites can be compared; drafting must not change a word.
+    window.rewrite_panel.sampler_for = lambda: SamplerSettings(temperature=0.0, repeat_penalty=1.1, seed=1)
+    qtbot.keyClick(window.chat_input, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(panel_widget(window, QPlainTextEdit, "rewriteSource"),
+                    "The keeper have lived alone on the island for twelve year. He climb the stairs every morning.")
+    chooser = panel_widget(window, QComboBox, "styleChooser")
+    chooser.setCurrentIndex(chooser.findText("Fix grammar only"))
+    diff = panel_widget(window, QTextBrowser, "rewriteDiff")
+    shown, drafted = {}, {}
+    for speculative in (False, True):
+        settings = window.preferences.settings.copy()
+        settings.set("engine.speculative", speculative)
+        window.preferences.apply(settings)
+        # From an empty cache both times: a prompt read in other batches differs in its last bits.
+        reset = window.host.run_on_engine(lambda backend: backend.llm.reset())
+        qtbot.waitUntil(lambda: reset.ended, timeout=10_000)
+        events = watch(window.host)
+        with qtbot.waitSignal(events.finished, timeout=120_000) as finished:
+            qtbot.mouseClick(panel_widget(window, QPushButton, "startRewriteButton"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not window.rewrite_panel.rewriting, timeout=5000)
+        shown[speculative] = diff.toPlainText()
+        drafted[speculative] = finished.args[0].drafted_tokens
+    assert shown[True] == shown[False] and shown[True].strip()
+    assert drafted[False] == 0 and drafted[True] > 0

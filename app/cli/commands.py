@@ -69,6 +69,13 @@ def _sampler(args: argparse.Namespace, setting: str) -> SamplerSettings:
     return sampler
 
 
+def _speculative(args: argparse.Namespace) -> bool:
+    """``--speculative on|off``, else the setting."""
+    if args.speculative is not None:
+        return args.speculative == "on"
+    return bool(settings_for(args).get("engine.speculative"))
+
+
 def _stdout_write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -210,7 +217,8 @@ def run_continue(args: argparse.Namespace, paths: AppPaths) -> int:
         prepared.append(context)
 
     return _stream(args, lambda _info: GenerationRequest(
-        continuation=prepared[0].source(), max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing")),
+        continuation=prepared[0].source(), max_tokens=args.max_tokens, sampler=_sampler(args, "sampler.writing"),
+        speculative=_speculative(args)),
         prepare=prepare)
 
 
@@ -267,7 +275,8 @@ def run_rewrite(args: argparse.Namespace, paths: AppPaths) -> int:
     reply: list[str] = []
 
     def make_request(_info: ModelInfo) -> GenerationRequest:
-        return GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=_sampler(args, "sampler.rewrite"))
+        return GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=_sampler(args, "sampler.rewrite"),
+                                 speculative=_speculative(args))
 
     # The reply is cleaned (preambles, quotes) before it is printed, so it is collected first.
     code = _stream(args, make_request, write=reply.append)

@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     cont.add_argument("--max-tokens", type=int, default=120, metavar="N")
     cont.add_argument("--seed", type=int, default=None, metavar="N")
     cont.add_argument("--temperature", type=float, default=None, metavar="T")
+    _speculative_option(cont)
     _token_options(cont)
     remote_options(cont)
 
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     rewrite.add_argument("--max-tokens", type=int, default=None, metavar="N")
     rewrite.add_argument("--seed", type=int, default=None, metavar="N")
     rewrite.add_argument("--temperature", type=float, default=None, metavar="T")
+    _speculative_option(rewrite)
     remote_options(rewrite)
 
     add_models_parser(commands)
@@ -88,12 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="turns of the conversation benchmark; 0 skips it (default: 10)")
     bench.add_argument("--draft-words", type=int, default=20_000, metavar="N",
                        help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
-    bench.add_argument("--only", choices=("resume",), default=None,
-                       help="run only these measurements: resume (saved model state and the sliding window)")
-    bench.add_argument("--skip", choices=("resume",), action="append", default=[],
-                       help="leave these measurements out: resume (they load the model three more times)")
+    bench.add_argument("--only", choices=("resume", "speculative"), default=None,
+                       help="run only these measurements: resume (saved model state and the sliding window) or "
+                            "speculative (rewrites with and without drafting)")
+    bench.add_argument("--skip", choices=("resume", "speculative"), action="append", default=[],
+                       help="leave these measurements out: resume (they load the model three more times), "
+                            "speculative (three rewrites, each way, --repeats times)")
+    bench.add_argument("--llama-server", metavar="PATH", default=None,
+                       help="also stream from llama.cpp's own llama-server (`make llama-server` builds it) and "
+                            "report native_ratio, Inkwell's speed ÷ the server's; without it, native_ratio is the "
+                            "ratio to a bare Llama.generate() loop")
     remote_options(bench)  # --engine: also compare a remote engine with the local one
     return parser
+
+
+def _speculative_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--speculative", choices=("on", "off"), default=None,
+                        help="draft the next tokens from the passage and check several at once: the same text, "
+                             "sooner where the reply copies its prompt (default: the setting engine.speculative, on)")
 
 
 def _token_options(parser: argparse.ArgumentParser) -> None:

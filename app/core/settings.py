@@ -210,8 +210,8 @@ OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "engine.flash_attention", str, "auto",
-        QT_TRANSLATE_NOOP("Settings", "Flash attention is faster and uses less memory where the hardware supports it. "
-        "Auto turns it on where it pays: when layers run on the GPU, or when the KV cache is quantized, which needs it."),
+        QT_TRANSLATE_NOOP("Settings", "Flash attention is faster and uses less memory, on the CPU as on a GPU; a quantized "
+        "KV cache needs it, and so does speculative drafting. Auto turns it on."),
         QT_TRANSLATE_NOOP("Settings", "Flash attention"), choices=("auto", "on", "off"), needs_reload=True,
     ),
     Option(
@@ -284,6 +284,13 @@ OPTIONS: tuple[Option, ...] = (
         QT_TRANSLATE_NOOP("Settings", "The most disk space saved model state may take, in MB (never more than a quarter of "
         "the free disk); the least recently used states go first. 0 keeps it in memory only, until Inkwell closes."),
         QT_TRANSLATE_NOOP("Settings", "Saved state on disk (MB)"), minimum=0, maximum=1_048_576, needs_reload=True,
+    ),
+    Option(
+        "engine.speculative", bool, True,
+        QT_TRANSLATE_NOOP("Settings", "Rewrites and continuations guess their next words from the passage and the draft and "
+        "check several at once: a rewrite that keeps much of its passage can finish sooner, and every word is still the "
+        "one the model chooses. It measures itself and turns off for a request where the guesses do not pay."),
+        QT_TRANSLATE_NOOP("Settings", "Speculative drafting"),
     ),
 )
 

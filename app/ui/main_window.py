@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.chat_view, self.chat_input, self.sidebar = self.chat.chat_view, self.chat.chat_input, self.chat.sidebar
         self.writing_desk = WritingDesk(self.store, self.host)
         self.writing_desk.sampler_for = lambda: self.preferences.sampler_for("sampler.writing")
+        self.writing_desk.speculative = self.preferences.speculative
         self.models_page = ModelsPage(self.paths, str(self.preferences.settings.get("models.default_path")))
         self.model_session = ModelSession(self.host, self.paths, self.preferences, lambda: self.models_page.remote_engines.keys, self)
         self.mode_tabs = QTabWidget()

@@ -27,6 +27,7 @@ class RewriteDock(QDockWidget):
         self.chat_input = chat_input
         self.panel = RewritePanel(host, preferences.config_dir)
         self.panel.sampler_for = lambda: preferences.sampler_for("sampler.rewrite")
+        self.panel.speculative = preferences.speculative
         self.setWidget(self.panel)
         self._target: tuple[str, int, int] | None = None  # ("editor" | "input", start, end)
         self.panel.accepted.connect(self._on_accepted)

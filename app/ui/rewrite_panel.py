@@ -85,6 +85,8 @@ class RewritePanel(QWidget):
         self.job: RewriteJob | None = None
         # The window passes the preset the settings choose for rewriting.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
+        # And whether the engine drafts the rewrite from the passage (the same text, sooner).
+        self.speculative: Callable[[], bool] = lambda: True
         self.accept_label = self.tr("Accept")
 
         self.style_chooser = QComboBox()
@@ -248,6 +250,7 @@ class RewritePanel(QWidget):
             messages=messages,
             max_tokens=rewrite_max_tokens(passage, info.n_ctx),
             sampler=self.sampler_for(),
+            speculative=self.speculative(),
         )
         self.job.add_alternative()
         self.job.prompt = messages

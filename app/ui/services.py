@@ -50,6 +50,10 @@ class Preferences(QObject):
     def sampler_for(self, key: str) -> SamplerSettings:
         return self.preset_for(key).to_sampler()
 
+    def speculative(self) -> bool:
+        """Whether rewrites and continuations draft from their own text (same text, sooner)."""
+        return bool(self.settings.get("engine.speculative"))
+
     def apply(self, settings: Settings) -> bool:
         """Saves and uses ``settings``; True when a loaded model must load again for all of
         them to apply."""

@@ -97,6 +97,8 @@ class WritingDesk(QWidget):
         self._settings: dict = {}
         # The window passes the preset the settings choose for writing.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
+        # And whether the engine drafts continuations from the draft (the same text, sooner).
+        self.speculative: Callable[[], bool] = lambda: True
         self._last_revision = time.monotonic()
         self._loading = False
         # The prompt the last continuation was sent (what the inspector showed for it).
@@ -591,6 +593,7 @@ class WritingDesk(QWidget):
         # under its own key, so a branch from a token evaluates only the new one.
         request = GenerationRequest(continuation=context.source(), max_tokens=self.length_chooser.currentData(),
                                     sampler=self.sampler_for(), alternatives=DEFAULT_ALTERNATIVES,
+                                    speculative=self.speculative(),
                                     cache_key=f"document:{self.document_id}" if self.document_id is not None else "")
         self.write(session, request)
 

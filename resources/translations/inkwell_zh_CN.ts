@@ -823,42 +823,42 @@
         <translation>CPU：{count} 个物理核心。{info}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="183" />
+        <location filename="../../app/engine/backend.py" line="185" />
         <source>A {kv_type} KV cache needs flash attention. Set flash attention to Auto or On in Settings, or use the f16 KV cache.</source>
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="212" />
+        <location filename="../../app/engine/backend.py" line="214" />
         <source>{reason}. {hint}</source>
         <translation>{reason}。{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="238" />
+        <location filename="../../app/engine/backend.py" line="243" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="244" />
+        <location filename="../../app/engine/backend.py" line="249" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="300" />
+        <location filename="../../app/engine/backend.py" line="307" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="504" />
+        <location filename="../../app/engine/backend.py" line="494" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="594" />
+        <location filename="../../app/engine/backend.py" line="587" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="638" />
+        <location filename="../../app/engine/backend.py" line="633" />
         <source>This branch names tokens the loaded model does not have; it was made with another model.</source>
         <translation>此分支使用了当前模型没有的词元；它是用另一个模型生成的。</translation>
     </message>
@@ -1095,27 +1095,27 @@
         <translation>已中断</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="162" />
+        <location filename="../../app/core/generation.py" line="169" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="163" />
+        <location filename="../../app/core/generation.py" line="170" />
         <source>{speed} tok/s</source>
         <translation>{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="164" />
+        <location filename="../../app/core/generation.py" line="171" />
         <source>first token {seconds} s</source>
         <translation>首个词元 {seconds} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="165" />
+        <location filename="../../app/core/generation.py" line="172" />
         <source>prompt {prompt} ({cached} cached)</source>
         <translation>提示 {prompt}（缓存 {cached}）</translation>
     </message>
     <message>
-        <location filename="../../app/core/generation.py" line="170" />
+        <location filename="../../app/core/generation.py" line="177" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
     </message>
@@ -1477,7 +1477,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/ui/main_window.py" line="242" />
+        <location filename="../../app/ui/main_window.py" line="243" />
         <source>llama.cpp could not say what it can use: {error}</source>
         <translation>llama.cpp 无法说明它能使用哪些硬件：{error}</translation>
     </message>
@@ -1492,178 +1492,178 @@
         <translation>正在询问 llama.cpp 可以使用哪些硬件…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="51" />
+        <location filename="../../app/ui/main_window.py" line="52" />
         <source>Mode</source>
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="52" />
+        <location filename="../../app/ui/main_window.py" line="53" />
         <source>Chat</source>
         <translation>聊天</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="53" />
+        <location filename="../../app/ui/main_window.py" line="54" />
         <source>Writing</source>
         <translation>写作</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="54" />
+        <location filename="../../app/ui/main_window.py" line="55" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="102" />
+        <location filename="../../app/ui/main_window.py" line="103" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="103" />
+        <location filename="../../app/ui/main_window.py" line="104" />
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="104" />
+        <location filename="../../app/ui/main_window.py" line="105" />
         <source>&amp;Open model…</source>
         <translation>打开模型(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="105" />
+        <location filename="../../app/ui/main_window.py" line="106" />
         <source>Use &amp;remote engine</source>
         <translation>使用远程引擎(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="109" />
+        <location filename="../../app/ui/main_window.py" line="110" />
         <source>Export as &amp;Markdown…</source>
         <translation>导出为 Markdown(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="110" />
+        <location filename="../../app/ui/main_window.py" line="111" />
         <source>Export as &amp;JSON…</source>
         <translation>导出为 JSON(&amp;J)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="111" />
+        <location filename="../../app/ui/main_window.py" line="112" />
         <source>&amp;Import conversation…</source>
         <translation>导入对话(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="113" />
+        <location filename="../../app/ui/main_window.py" line="114" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="115" />
+        <location filename="../../app/ui/main_window.py" line="116" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="118" />
-        <location filename="../../app/ui/main_window.py" line="133" />
+        <location filename="../../app/ui/main_window.py" line="119" />
+        <location filename="../../app/ui/main_window.py" line="134" />
         <source>&amp;Chat</source>
         <translation>聊天(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="119" />
+        <location filename="../../app/ui/main_window.py" line="120" />
         <source>&amp;Regenerate reply</source>
         <translation>重新生成回复(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="121" />
+        <location filename="../../app/ui/main_window.py" line="122" />
         <source>&amp;Continue reply</source>
         <translation>继续回复(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="122" />
+        <location filename="../../app/ui/main_window.py" line="123" />
         <source>Previous alternative</source>
         <translation>上一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="123" />
+        <location filename="../../app/ui/main_window.py" line="124" />
         <source>Next alternative</source>
         <translation>下一个备选回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="124" />
+        <location filename="../../app/ui/main_window.py" line="125" />
         <source>Copy last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="125" />
+        <location filename="../../app/ui/main_window.py" line="126" />
         <source>Re&amp;write selection…</source>
         <translation>改写所选内容(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="127" />
+        <location filename="../../app/ui/main_window.py" line="128" />
         <source>Re&amp;name</source>
         <translation>重命名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="128" />
+        <location filename="../../app/ui/main_window.py" line="129" />
         <source>&amp;Delete conversation</source>
         <translation>删除对话(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="130" />
+        <location filename="../../app/ui/main_window.py" line="131" />
         <source>&amp;Find conversation</source>
         <translation>查找对话(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="132" />
+        <location filename="../../app/ui/main_window.py" line="133" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="134" />
+        <location filename="../../app/ui/main_window.py" line="135" />
         <source>&amp;Writing</source>
         <translation>写作(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="135" />
+        <location filename="../../app/ui/main_window.py" line="136" />
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="139" />
+        <location filename="../../app/ui/main_window.py" line="140" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="140" />
+        <location filename="../../app/ui/main_window.py" line="141" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="142" />
+        <location filename="../../app/ui/main_window.py" line="143" />
         <source>&amp;About Inkwell</source>
         <translation>关于 Inkwell(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="204" />
+        <location filename="../../app/ui/main_window.py" line="205" />
         <source>Add or edit remote engines…</source>
         <translation>添加或编辑远程引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="233" />
+        <location filename="../../app/ui/main_window.py" line="234" />
         <source>Saved model state cleared: {size} MB freed.</source>
         <translation>已清除保存的模型状态：释放了 {size} MB。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>Open a GGUF model</source>
         <translation>打开 GGUF 模型</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="189" />
+        <location filename="../../app/ui/main_window.py" line="190" />
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF 模型 (*.gguf);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143" />
+        <location filename="../../app/ui/main_window.py" line="144" />
         <source>About Inkwell</source>
         <translation>关于 Inkwell</translation>
     </message>
     <message>
-        <location filename="../../app/ui/main_window.py" line="143" />
+        <location filename="../../app/ui/main_window.py" line="144" />
         <source>Inkwell {version}
 A private chat and writing assistant that runs language models on this computer.</source>
         <translation>Inkwell {version}
@@ -2387,7 +2387,7 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>Preferences</name>
     <message>
-        <location filename="../../app/ui/services.py" line="60" />
+        <location filename="../../app/ui/services.py" line="64" />
         <source>The settings could not be saved ({error}); they apply until you quit.</source>
         <translation>无法保存设置（{error}）；这些设置在退出前仍然有效。</translation>
     </message>
@@ -3315,22 +3315,22 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_dock.py" line="53" />
+        <location filename="../../app/ui/rewrite_dock.py" line="54" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_dock.py" line="59" />
+        <location filename="../../app/ui/rewrite_dock.py" line="60" />
         <source>Rewrite copied.</source>
         <translation>改写结果已复制。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_dock.py" line="64" />
+        <location filename="../../app/ui/rewrite_dock.py" line="65" />
         <source>The passage changed while it was being rewritten; select it again and retry.</source>
         <translation>改写期间该段落已被修改；请重新选择后再试。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_dock.py" line="79" />
+        <location filename="../../app/ui/rewrite_dock.py" line="80" />
         <source>Rewrite accepted; Ctrl+Z restores the original.</source>
         <translation>已采用改写；按 Ctrl+Z 可恢复原文。</translation>
     </message>
@@ -3338,162 +3338,162 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>RewritePanel</name>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="88" />
-        <location filename="../../app/ui/rewrite_panel.py" line="117" />
-        <location filename="../../app/ui/rewrite_panel.py" line="215" />
+        <location filename="../../app/ui/rewrite_panel.py" line="90" />
+        <location filename="../../app/ui/rewrite_panel.py" line="119" />
+        <location filename="../../app/ui/rewrite_panel.py" line="217" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="92" />
-        <location filename="../../app/ui/rewrite_panel.py" line="132" />
+        <location filename="../../app/ui/rewrite_panel.py" line="94" />
+        <location filename="../../app/ui/rewrite_panel.py" line="134" />
         <source>Style</source>
         <translation>风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="99" />
+        <location filename="../../app/ui/rewrite_panel.py" line="101" />
         <source>Extra instruction</source>
         <translation>附加指示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="100" />
+        <location filename="../../app/ui/rewrite_panel.py" line="102" />
         <source>Optional: “make it sadder”, “shorter, keep the names”…</source>
         <translation>可选：“写得更悲伤些”、“更简短，保留人名”…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="103" />
+        <location filename="../../app/ui/rewrite_panel.py" line="105" />
         <source>Passage to rewrite</source>
         <translation>要改写的段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="104" />
+        <location filename="../../app/ui/rewrite_panel.py" line="106" />
         <source>Select a passage and press Ctrl+Shift+R, or paste text here.</source>
         <translation>选中一段文字后按 Ctrl+Shift+R，或将文本粘贴到这里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="109" />
+        <location filename="../../app/ui/rewrite_panel.py" line="111" />
         <source>Rewrite notice</source>
         <translation>改写提示</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="115" />
+        <location filename="../../app/ui/rewrite_panel.py" line="117" />
         <source>Rewrite and changes</source>
         <translation>改写结果与改动</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="116" />
+        <location filename="../../app/ui/rewrite_panel.py" line="118" />
         <source>Rewrite</source>
         <translation>改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="116" />
+        <location filename="../../app/ui/rewrite_panel.py" line="118" />
         <source>Rewrite the passage in the chosen style</source>
         <translation>按所选风格改写该段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="117" />
+        <location filename="../../app/ui/rewrite_panel.py" line="119" />
         <source>Replace the passage with this rewrite</source>
         <translation>用此改写替换原段落</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="118" />
+        <location filename="../../app/ui/rewrite_panel.py" line="120" />
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="118" />
+        <location filename="../../app/ui/rewrite_panel.py" line="120" />
         <source>Another rewrite; flip between them with ◀ ▶</source>
         <translation>再改写一版；用 ◀ ▶ 在各版本间切换</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="119" />
+        <location filename="../../app/ui/rewrite_panel.py" line="121" />
         <source>Discard</source>
         <translation>放弃</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="119" />
+        <location filename="../../app/ui/rewrite_panel.py" line="121" />
         <source>Close without changing anything</source>
         <translation>关闭，不做任何更改</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="123" />
         <location filename="../../app/ui/rewrite_panel.py" line="125" />
+        <location filename="../../app/ui/rewrite_panel.py" line="127" />
         <source>Previous rewrite</source>
         <translation>上一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="124" />
         <location filename="../../app/ui/rewrite_panel.py" line="126" />
+        <location filename="../../app/ui/rewrite_panel.py" line="128" />
         <source>Next rewrite</source>
         <translation>下一版改写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="129" />
+        <location filename="../../app/ui/rewrite_panel.py" line="131" />
         <source>Save as style…</source>
         <translation>保存为风格…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="129" />
+        <location filename="../../app/ui/rewrite_panel.py" line="131" />
         <source>Keep the instruction as a style of your own</source>
         <translation>将此指示保存为自定义风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="193" />
+        <location filename="../../app/ui/rewrite_panel.py" line="195" />
         <source>Write an instruction first, e.g. “shorter, keep the names”.</source>
         <translation>请先写一条指示，例如“更简短，保留人名”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="195" />
+        <location filename="../../app/ui/rewrite_panel.py" line="197" />
         <source>Save as style</source>
         <translation>保存为风格</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="195" />
+        <location filename="../../app/ui/rewrite_panel.py" line="197" />
         <source>Name of the style:</source>
         <translation>风格名称：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="201" />
+        <location filename="../../app/ui/rewrite_panel.py" line="203" />
         <source>The style could not be saved: {error}</source>
         <translation>无法保存风格：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="206" />
+        <location filename="../../app/ui/rewrite_panel.py" line="208" />
         <source>Saved the style “{name}”.</source>
         <translation>已保存风格“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="228" />
+        <location filename="../../app/ui/rewrite_panel.py" line="230" />
         <source>There is nothing to rewrite: select a passage or paste one here.</source>
         <translation>没有可改写的内容：请选中一段文字或粘贴到这里。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="232" />
+        <location filename="../../app/ui/rewrite_panel.py" line="234" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="239" />
+        <location filename="../../app/ui/rewrite_panel.py" line="241" />
         <source>The passage is too long to rewrite with this model's context ({tokens} tokens). Select a shorter passage, or load the model with a larger context.</source>
         <translation>该段落太长，超出了此模型的上下文（{tokens} 个 token），无法改写。请选择较短的段落，或以更大的上下文加载模型。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="322" />
+        <location filename="../../app/ui/rewrite_panel.py" line="325" />
         <source>{reason} Retry asks again.</source>
         <translation>{reason} 点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="329" />
+        <location filename="../../app/ui/rewrite_panel.py" line="332" />
         <source>The model returned nothing usable; try Retry or another style.</source>
         <translation>模型没有返回可用的内容；请重试或换一种风格。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="367" />
+        <location filename="../../app/ui/rewrite_panel.py" line="370" />
         <source>{name} is a base model: it has no chat template, so it continues text instead of following instructions, and its rewrites are rarely usable. For rewriting, load an instruct model (its name usually says “Instruct” or “Chat”).</source>
         <translation>{name} 是基础模型：它没有聊天模板，只会接着续写而不会遵循指示，改写结果很少可用。要改写，请加载指令模型（名称中通常带有“Instruct”或“Chat”）。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/rewrite_panel.py" line="399" />
+        <location filename="../../app/ui/rewrite_panel.py" line="402" />
         <source>{shown}/{count}</source>
         <translation>{shown}/{count}</translation>
     </message>
@@ -3602,8 +3602,8 @@ A private chat and writing assistant that runs language models on this computer.
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="213" />
-        <source>Flash attention is faster and uses less memory where the hardware supports it. Auto turns it on where it pays: when layers run on the GPU, or when the KV cache is quantized, which needs it.</source>
-        <translation>在硬件支持时，闪电注意力更快且更省内存。“自动”在值得时开启它：有层在 GPU 上运行时，或 KV 缓存为量化类型时（量化类型需要它）。</translation>
+        <source>Flash attention is faster and uses less memory, on the CPU as on a GPU; a quantized KV cache needs it, and so does speculative drafting. Auto turns it on.</source>
+        <translation>Flash attention 更快、占用内存更少，在 CPU 和 GPU 上都是如此；量化的 KV 缓存需要它，推测式起草也需要它。“自动”会开启它。</translation>
     </message>
     <message>
         <location filename="../../app/core/settings.py" line="215" />
@@ -3726,19 +3726,29 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>“auto”、一个 GGUF 文件的路径，或留空</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="335" />
+        <location filename="../../app/core/settings.py" line="290" />
+        <source>Rewrites and continuations guess their next words from the passage and the draft and check several at once: a rewrite that keeps much of its passage can finish sooner, and every word is still the one the model chooses. It measures itself and turns off for a request where the guesses do not pay.</source>
+        <translation>改写和续写会根据原文和草稿猜测接下来的词，并一次检查多个：保留大部分原文的改写可以更快完成，而每个词仍然是模型自己选择的。它会在运行中自行测量，猜测不划算时就对该请求关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="293" />
+        <source>Speculative drafting</source>
+        <translation>推测式起草</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/settings.py" line="342" />
         <source>Some settings were not valid and were reset to their defaults:
 {problems}</source>
         <translation>部分设置无效，已恢复为默认值：
 {problems}</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="393" />
+        <location filename="../../app/core/settings.py" line="400" />
         <source>Your settings file could not be read ({error}) and could not be moved aside; the default settings are used until it is fixed or replaced.</source>
         <translation>无法读取你的设置文件（{error}），也无法将其移到一旁；在修复或替换该文件之前将使用默认设置。</translation>
     </message>
     <message>
-        <location filename="../../app/core/settings.py" line="396" />
+        <location filename="../../app/core/settings.py" line="403" />
         <source>Your settings file could not be read ({error}); it was kept as {file} and the default settings are used.</source>
         <translation>无法读取你的设置文件（{error}）；已将其保留为 {file}，并使用默认设置。</translation>
     </message>
@@ -4815,178 +4825,178 @@ A private chat and writing assistant that runs language models on this computer.
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="122" />
+        <location filename="../../app/ui/writing_desk.py" line="124" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="127" />
+        <location filename="../../app/ui/writing_desk.py" line="129" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="127" />
+        <location filename="../../app/ui/writing_desk.py" line="129" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="135" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="135" />
+        <location filename="../../app/ui/writing_desk.py" line="137" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="136" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="136" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="140" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="140" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="141" />
+        <location filename="../../app/ui/writing_desk.py" line="143" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="145" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="147" />
+        <location filename="../../app/ui/writing_desk.py" line="149" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="148" />
+        <location filename="../../app/ui/writing_desk.py" line="150" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="149" />
+        <location filename="../../app/ui/writing_desk.py" line="151" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="151" />
+        <location filename="../../app/ui/writing_desk.py" line="153" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="154" />
+        <location filename="../../app/ui/writing_desk.py" line="156" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="154" />
+        <location filename="../../app/ui/writing_desk.py" line="156" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="155" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="155" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="170" />
+        <location filename="../../app/ui/writing_desk.py" line="172" />
         <source>Context inspector</source>
         <translation>上下文检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="176" />
+        <location filename="../../app/ui/writing_desk.py" line="178" />
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="177" />
+        <location filename="../../app/ui/writing_desk.py" line="179" />
         <source>Show the exact prompt the next continuation sends (Ctrl+I)</source>
         <translation>显示下一次续写将发送的确切提示（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="180" />
-        <location filename="../../app/ui/writing_desk.py" line="495" />
+        <location filename="../../app/ui/writing_desk.py" line="182" />
+        <location filename="../../app/ui/writing_desk.py" line="497" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="439" />
+        <location filename="../../app/ui/writing_desk.py" line="441" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="496" />
+        <location filename="../../app/ui/writing_desk.py" line="498" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="543" />
+        <location filename="../../app/ui/writing_desk.py" line="545" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="546" />
+        <location filename="../../app/ui/writing_desk.py" line="548" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="630" />
+        <location filename="../../app/ui/writing_desk.py" line="633" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="638" />
+        <location filename="../../app/ui/writing_desk.py" line="641" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="692" />
+        <location filename="../../app/ui/writing_desk.py" line="695" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="704" />
+        <location filename="../../app/ui/writing_desk.py" line="707" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="738" />
+        <location filename="../../app/ui/writing_desk.py" line="741" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="757" />
+        <location filename="../../app/ui/writing_desk.py" line="760" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
