@@ -165,7 +165,7 @@ class LlamaBackend:
         self._eog_ids: list[int] | None = None
         self._cancel: threading.Event | None = None
         # llama.cpp calls this between graph computations, so a long prompt evaluation
-        # stops promptly when the current request is cancelled.
+        # stops promptly when the current request is cancelled (set by the decode loop).
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         # Each draft's and conversation's KV state, kept and restored (app/engine/resume.py).
         self.states = SessionStates()
@@ -253,7 +253,6 @@ class LlamaBackend:
                     "more common model, or update Inkwell. ({error})"
                 ).format(name=gguf.path.name, architecture=arch, error=str(error))) from None
             break
-        llama_cpp.llama_set_abort_callback(llm._ctx.ctx, self._abort_callback, None)
         self.llm, self._gguf, self._params = llm, gguf, params
         self._flash = flash
         saving = params.saved_state and bool(params.saved_state_dir)
@@ -514,7 +513,8 @@ class LlamaBackend:
         # token's at any length, so a drafted run could tip a near tie: drafting is left out.
         drafting = request.speculative and self._flash
         drafter, policy = (NgramDrafter(tokens), DraftPolicy()) if drafting else (None, None)
-        loop = self._loop = self._loop if self._loop is not None and self._loop.llm is llm else DecodeLoop(llm)
+        loop = self._loop = self._loop if self._loop is not None and self._loop.llm is llm else \
+            DecodeLoop(llm, self._abort_callback)
 
         decoder = Utf8StreamDecoder()
         stopper = StopMatcher((*template_stops, *request.stop))

@@ -39,6 +39,7 @@ from app.core.speculation import DraftPolicy, NgramDrafter
 SEQ = 0  # the one sequence, as in kv_state.py
 DRY_BREAKERS = ("\n", ":", '"', "*")  # llama.cpp's default sequence breakers
 ABORTED = 2  # llama_decode's return code when the abort callback stopped it
+NO_ABORT_CALLBACK = llama_cpp.ggml_abort_callback()  # a null function pointer
 
 
 class DecodeAborted(RuntimeError):
@@ -78,9 +79,15 @@ def sampler_chain(llm: llama_cpp.Llama, s: SamplerSettings, seed: int,
 class DecodeLoop:
     """Evaluates and samples for one ``llama_cpp.Llama``, through its batch and context."""
 
-    def __init__(self, llm: llama_cpp.Llama) -> None:
+    def __init__(self, llm: llama_cpp.Llama, abort_callback=None) -> None:
         self.llm = llm
         self._ctx = llm._ctx.ctx
+        # llama.cpp calls the abort callback before every node of the graph, about 500 times a
+        # token, each a call into Python: it is set only for batches (a prompt, a draft), which
+        # it can stop part-way; a single token takes milliseconds and the loop checks Stop
+        # between tokens.
+        self._abort_callback = abort_callback
+        self._abort_armed = False
         self._memory = llama_cpp.llama_get_memory(self._ctx)
         self._batch = llm._batch.batch
         self._capacity = llm.n_batch
@@ -99,6 +106,10 @@ class DecodeLoop:
             n_seq_id[i] = 1
             logits[i] = all_logits
         logits[count - 1] = True
+        armed = count > 1 and self._abort_callback is not None
+        if armed != self._abort_armed:
+            llama_cpp.llama_set_abort_callback(self._ctx, self._abort_callback if armed else NO_ABORT_CALLBACK, None)
+            self._abort_armed = armed
         code = llama_cpp.llama_decode(self._ctx, batch)
         llm = self.llm
         if code != 0:
