@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -52,10 +53,9 @@ def test_chat_with_bad_model_fails_clearly(tmp_path):
     assert missing.returncode == 2 and "not found" in missing.stderr
 
 
-@pytest.mark.skip(reason="the full bench now runs past the 300 s limit on 2 cores; being looked into")
 def test_bench_prints_side_by_side_figures(tmp_path):
     result = inkwell("--data-dir", str(tmp_path), "bench", "--lengths", "16", "--repeats", "1", "--turns", "3",
-                     "--draft-words", "2000", "--n-ctx", "512", "--skip", "resume", "--json")
+                     "--draft-words", "2000", "--n-ctx", "512", "--skip", "resume", "--skip", "speculative", "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     row = summary["lengths"]["16"]
@@ -63,6 +63,10 @@ def test_bench_prints_side_by_side_figures(tmp_path):
         assert row[method]["generated"] == 16
         assert row[method]["gen_tps"] > 0 and row[method]["ttft_s"] > 0
     assert row["engine_vs_bare"] > 0 and row["engine_vs_create_completion"] > 0
+    # Without --llama-server, the native ratio is the one to a bare Llama.generate() loop.
+    assert summary["native"]["baseline"] == "Llama.generate"
+    assert summary["native_ratio"] == row["engine_vs_bare"]
+    assert "speculative" not in summary and "resume" not in summary
     turns = summary["conversation"]
     assert [t["turn"] for t in turns] == [1, 2, 3]
     # Each turn after the first reuses the previous turn's prompt from the KV cache.
@@ -131,6 +135,23 @@ def test_rewrite_lists_styles_and_rewrites(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip()
     assert "tok/s" in result.stderr
+
+
+def test_rewrite_drafts_speculatively_unless_told_not_to(tmp_path):
+    passage = tmp_path / "passage.txt"
+    passage.write_text("The keeper have lived alone on the island for twelve year. He climb the stairs every "
+                       "morning and clean the lens, and every evening he write the weather in the logbook.")
+    # One thread and greedy: llama.cpp then computes a drafted token as it does a single one.
+    common = ("--data-dir", str(tmp_path), "rewrite", "--threads", "1", "--temperature", "0", "--seed", "1",
+              "--style", "fix grammar only", "--max-tokens", "48")
+    drafted = inkwell(*common, str(passage))
+    plain = inkwell(*common, "--speculative", "off", str(passage))
+    assert drafted.returncode == plain.returncode == 0, drafted.stderr + plain.stderr
+    assert drafted.stdout == plain.stdout and drafted.stdout.strip()
+    assert re.search(r"\d+ of \d+ drafted tokens kept", drafted.stderr)  # on by default
+    assert "drafted" not in plain.stderr
+    wrong = inkwell(*common, "--speculative", "maybe", str(passage))
+    assert wrong.returncode == 2 and "--speculative" in wrong.stderr
 
 
 def test_rewrite_reports_bad_requests(tmp_path):

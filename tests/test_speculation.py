@@ -15,28 +15,28 @@ def test_a_copied_passage_is_drafted_from_where_its_last_tokens_occurred():
 
 def test_the_longest_ngram_wins_over_a_more_recent_shorter_one():
     # (7, 8) last occurred followed by 99, but (6, 7, 8) only once, followed by 50.
-    drafter = NgramDrafter([6, 7, 8, 50, 51, 1, 7, 8, 99, 2, 6, 7, 8])
+    drafter = NgramDrafter([6, 7, 8, 50, 51, 1, 7, 8, 99, 2, 6, 7, 8], max_ngram=3, min_ngram=2)
     assert drafter.draft(2) == [50, 51]
 
 
 def test_the_most_recent_occurrence_is_used():
-    drafter = NgramDrafter([5, 6, 1, 5, 6, 2, 9, 5, 6])
+    drafter = NgramDrafter([5, 6, 1, 5, 6, 2, 9, 5, 6], min_ngram=2)
     assert drafter.draft(1) == [2]
 
 
 def test_nothing_is_drafted_without_an_earlier_occurrence():
-    drafter = NgramDrafter([1, 2, 3, 4])
+    drafter = NgramDrafter([1, 2, 3, 4, 5])
     assert drafter.draft(4) == []
-    drafter.append(1)  # a single token is below the shortest n-gram
+    drafter.extend([1, 2])  # two tokens are below the shortest n-gram
     assert drafter.draft(4) == []
-    drafter.append(2)
-    assert drafter.draft(2) == [3, 4]
+    drafter.append(3)
+    assert drafter.draft(2) == [4, 5]
     assert drafter.draft(0) == []
 
 
 def test_the_tail_itself_is_not_an_earlier_occurrence():
-    drafter = NgramDrafter([3, 3, 3])
-    # (3, 3) occurred at 0..1, followed by the 3 at index 2.
+    drafter = NgramDrafter([3, 3, 3, 3])
+    # (3, 3, 3) occurred at 0..2, followed by the 3 at index 3.
     assert drafter.draft(5) == [3]
 
 

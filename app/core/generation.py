@@ -176,6 +176,9 @@ class GenerationStats:
         if self.dropped_messages:
             parts.append(QT_TRANSLATE_NOOP("GenerationStats", "{count} oldest messages left out to fit the context").format(
                 count=self.dropped_messages))
+        if self.drafted_tokens:
+            parts.append(QT_TRANSLATE_NOOP("GenerationStats", "{kept} of {drafted} drafted tokens kept").format(
+                kept=self.accepted_draft_tokens, drafted=self.drafted_tokens))
         return joined(parts, " · ")
 
 

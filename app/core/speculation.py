@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-# The longest and shortest n-gram looked up: a longer match is tried first, being the surer
-# guess; a single token matches too often by chance to be worth a batch.
-MAX_NGRAM = 3
-MIN_NGRAM = 2
+# The longest and shortest n-gram looked up; a longer match is tried first, being the surer
+# guess. Measured on the bench's three greedy rewrites (starter model): from 2-grams, 61%, 54%
+# and 46% of the drafted tokens were kept; from 3-grams 74%, 57% and 62%, with as many kept
+# (225 of the English fix's 272 tokens either way): a 2-gram mostly adds drafts that fail.
+# Longer minimums drafted less and kept fewer.
+MAX_NGRAM = 4
+MIN_NGRAM = 3
 
 
 class NgramDrafter:

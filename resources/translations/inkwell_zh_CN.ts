@@ -200,47 +200,47 @@
 <context>
     <name>ChatSession</name>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="108" />
+        <location filename="../../app/ui/chat_session.py" line="103" />
         <source>Wait for the reply to finish, or press Esc to stop it.</source>
         <translation>请等待回复完成，或按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="167" />
+        <location filename="../../app/ui/chat_session.py" line="162" />
         <source>Untitled conversation</source>
         <translation>未命名对话</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="177" />
+        <location filename="../../app/ui/chat_session.py" line="172" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="188" />
+        <location filename="../../app/ui/chat_session.py" line="183" />
         <source>A reply is still being written; press Esc to stop it.</source>
         <translation>回复仍在生成中；按 Esc 可停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="191" />
+        <location filename="../../app/ui/chat_session.py" line="186" />
         <source>The model is still loading; send when it is ready.</source>
         <translation>模型仍在加载；请在加载完成后发送。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="194" />
+        <location filename="../../app/ui/chat_session.py" line="189" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="318" />
+        <location filename="../../app/ui/chat_session.py" line="313" />
         <source>This engine shows alternatives but cannot carry a reply on from one.</source>
         <translation>此引擎能显示候选词，但无法从某个候选词继续写回复。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="350" />
+        <location filename="../../app/ui/chat_session.py" line="345" />
         <source>Message deleted.</source>
         <translation>消息已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/chat_session.py" line="390" />
+        <location filename="../../app/ui/chat_session.py" line="385" />
         <source>{reason} What arrived is kept: Continue or Regenerate tries again.</source>
         <translation>{reason} 已收到的内容已保留：点“续写”或“重新生成”再试一次。</translation>
     </message>
@@ -828,37 +828,37 @@
         <translation>{kv_type} KV 缓存需要闪电注意力。请在设置中将闪电注意力设为“自动”或“开启”，或改用 f16 KV 缓存。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="214" />
+        <location filename="../../app/engine/backend.py" line="213" />
         <source>{reason}. {hint}</source>
         <translation>{reason}。{hint}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="243" />
+        <location filename="../../app/engine/backend.py" line="242" />
         <source>Loading with {layers} layers on the GPU failed ({error}); loaded with {fewer} instead.</source>
         <translation>在 GPU 上加载 {layers} 层失败（{error}）；已改为加载 {fewer} 层。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="249" />
+        <location filename="../../app/engine/backend.py" line="248" />
         <source>llama.cpp could not load '{name}' (architecture '{architecture}'). The file looks like a valid GGUF, so this llama.cpp build may not support that architecture yet, or there is not enough memory. Try a smaller or more common model, or update Inkwell. ({error})</source>
         <translation>llama.cpp 无法加载“{name}”（架构“{architecture}”）。该文件看起来是有效的 GGUF，可能是此 llama.cpp 版本尚不支持该架构，或内存不足。请尝试更小或更常见的模型，或更新 Inkwell。（{error}）</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="307" />
+        <location filename="../../app/engine/backend.py" line="305" />
         <source>No model is loaded. Open a GGUF model first.</source>
         <translation>尚未加载模型。请先打开一个 GGUF 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="494" />
+        <location filename="../../app/engine/backend.py" line="492" />
         <source>The message is too long for the model's context ({tokens} tokens, the context holds {context}). Shorten it or choose a larger context.</source>
         <translation>消息超出了模型的上下文长度（{tokens} 个词元，上下文只能容纳 {context} 个）。请缩短消息，或选择更大的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="587" />
+        <location filename="../../app/engine/backend.py" line="586" />
         <source>llama.cpp stopped with an error: {error}</source>
         <translation>llama.cpp 出错停止：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/engine/backend.py" line="633" />
+        <location filename="../../app/engine/backend.py" line="632" />
         <source>This branch names tokens the loaded model does not have; it was made with another model.</source>
         <translation>此分支使用了当前模型没有的词元；它是用另一个模型生成的。</translation>
     </message>
@@ -1118,6 +1118,11 @@
         <location filename="../../app/core/generation.py" line="177" />
         <source>{count} oldest messages left out to fit the context</source>
         <translation>为适应上下文，省略了最早的 {count} 条消息</translation>
+    </message>
+    <message>
+        <location filename="../../app/core/generation.py" line="180" />
+        <source>{kept} of {drafted} drafted tokens kept</source>
+        <translation>起草的 {drafted} 个词元中保留了 {kept} 个</translation>
     </message>
 </context>
 <context>
@@ -3851,17 +3856,17 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>ShareDialog</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="557" />
+        <location filename="../../app/ui/story_bible.py" line="550" />
         <source>Share a story bible</source>
         <translation>共用故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="561" />
+        <location filename="../../app/ui/story_bible.py" line="554" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="572" />
+        <location filename="../../app/ui/story_bible.py" line="565" />
         <source>This draft will use the story bible of the draft you pick, and both will see every change to it. Its own story bible is kept: Undo brings it back.</source>
         <translation>此草稿将使用你所选草稿的故事设定集，两者都会看到对它的每一处修改。此草稿原有的设定集会保留：撤销即可恢复。</translation>
     </message>
@@ -4446,22 +4451,22 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>StoryBible</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="54" />
+        <location filename="../../app/ui/story_bible.py" line="55" />
         <source>Before the memory</source>
         <translation>记忆之前</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="55" />
+        <location filename="../../app/ui/story_bible.py" line="56" />
         <source>After the memory</source>
         <translation>记忆之后</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="56" />
+        <location filename="../../app/ui/story_bible.py" line="57" />
         <source>With the author's note</source>
         <translation>与作者备注一起</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="61" />
+        <location filename="../../app/ui/story_bible.py" line="62" />
         <source>Untitled entry</source>
         <translation>未命名条目</translation>
     </message>
@@ -4469,260 +4474,260 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>StoryBiblePanel</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="74" />
+        <location filename="../../app/ui/story_bible.py" line="75" />
         <source>Story bible</source>
         <translation>故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="99" />
+        <location filename="../../app/ui/story_bible.py" line="100" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="99" />
+        <location filename="../../app/ui/story_bible.py" line="100" />
         <source>Add an entry: a character, a place, a rule of the world</source>
         <translation>添加条目：一个角色、一个地点、一条世界规则</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="100" />
+        <location filename="../../app/ui/story_bible.py" line="101" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="100" />
+        <location filename="../../app/ui/story_bible.py" line="101" />
         <source>Delete the entry (Undo brings it back)</source>
         <translation>删除条目（撤销可恢复）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="107" />
+        <location filename="../../app/ui/story_bible.py" line="108" />
         <source>Story bible entries</source>
         <translation>故事设定集条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="112" />
+        <location filename="../../app/ui/story_bible.py" line="113" />
         <source>Entry name</source>
         <translation>条目名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="112" />
+        <location filename="../../app/ui/story_bible.py" line="113" />
         <source>Name, e.g. Mara</source>
         <translation>名称，例如 玛拉</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="113" />
-        <location filename="../../app/ui/story_bible.py" line="136" />
+        <location filename="../../app/ui/story_bible.py" line="114" />
+        <location filename="../../app/ui/story_bible.py" line="137" />
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="113" />
+        <location filename="../../app/ui/story_bible.py" line="114" />
         <source>玛拉, Mara, the keeper</source>
         <translation>玛拉, Mara, 守灯人</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="115" />
+        <location filename="../../app/ui/story_bible.py" line="116" />
         <source>The entry goes into the prompt when one of these appears near the cursor or in the author's note. Separate them with commas. Case, full-width letters and Traditional or Simplified Chinese do not matter; English words match whole, Chinese anywhere.</source>
         <translation>当其中任意一个出现在光标附近或作者备注中时，该条目就会放入提示。用逗号分隔。不区分大小写、全角半角和繁简体；英文按整词匹配，中文在任何位置都能匹配。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="120" />
+        <location filename="../../app/ui/story_bible.py" line="121" />
         <source>Entry text</source>
         <translation>条目内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="121" />
+        <location filename="../../app/ui/story_bible.py" line="122" />
         <source>What the model is told, e.g. “Mara keeps the lighthouse on Gull Rock.”</source>
         <translation>告诉模型的内容，例如“玛拉在海鸥岩上看守灯塔。”</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="123" />
+        <location filename="../../app/ui/story_bible.py" line="124" />
         <source>Enabled</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="124" />
+        <location filename="../../app/ui/story_bible.py" line="125" />
         <source>Always on</source>
         <translation>始终启用</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="125" />
+        <location filename="../../app/ui/story_bible.py" line="126" />
         <source>Sent with every continuation, whatever the story mentions</source>
         <translation>无论故事提到什么，每次续写都会发送</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="126" />
-        <location filename="../../app/ui/story_bible.py" line="142" />
+        <location filename="../../app/ui/story_bible.py" line="127" />
+        <location filename="../../app/ui/story_bible.py" line="143" />
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="127" />
+        <location filename="../../app/ui/story_bible.py" line="128" />
         <source>Higher is kept first when the story bible's budget runs short</source>
         <translation>故事设定集的预算不足时，优先保留优先级高的条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="130" />
-        <location filename="../../app/ui/story_bible.py" line="142" />
+        <location filename="../../app/ui/story_bible.py" line="131" />
+        <location filename="../../app/ui/story_bible.py" line="143" />
         <source>Place in the prompt</source>
         <translation>在提示中的位置</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="136" />
+        <location filename="../../app/ui/story_bible.py" line="137" />
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="137" />
+        <location filename="../../app/ui/story_bible.py" line="138" />
         <source>Text</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="147" />
+        <location filename="../../app/ui/story_bible.py" line="148" />
         <source>Characters searched for keys</source>
         <translation>搜索关键词的字符数</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="149" />
+        <location filename="../../app/ui/story_bible.py" line="150" />
         <source>Keys are looked for in this many characters before the cursor</source>
         <translation>在光标前这么多个字符中查找关键词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="150" />
+        <location filename="../../app/ui/story_bible.py" line="151" />
         <source>Share of the context</source>
         <translation>占上下文的比例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="152" />
+        <location filename="../../app/ui/story_bible.py" line="153" />
         <source>The most of the model's context the entries may take; past it, lower priorities are left out</source>
         <translation>条目最多可占用的模型上下文比例；超出时，优先级较低的条目不放入</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="153" />
+        <location filename="../../app/ui/story_bible.py" line="154" />
         <source>Entries calling up entries</source>
         <translation>条目唤起条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="154" />
+        <location filename="../../app/ui/story_bible.py" line="155" />
         <source>0: only the draft and the author's note call up entries; 1 or 2: an entry's text may call up others</source>
         <translation>0：只有草稿和作者备注能唤起条目；1 或 2：条目的内容也可以唤起其他条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="155" />
+        <location filename="../../app/ui/story_bible.py" line="156" />
         <source>For the whole story bible:</source>
         <translation>整个故事设定集：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="156" />
+        <location filename="../../app/ui/story_bible.py" line="157" />
         <source>Characters before the cursor searched for keys</source>
         <translation>在光标前多少个字符中查找关键词</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="157" />
+        <location filename="../../app/ui/story_bible.py" line="158" />
         <source>Share of the context for entries</source>
         <translation>条目可占上下文的比例</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="158" />
+        <location filename="../../app/ui/story_bible.py" line="159" />
         <source>Entries calling up entries (depth)</source>
         <translation>条目唤起条目（深度）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="162" />
+        <location filename="../../app/ui/story_bible.py" line="163" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="162" />
+        <location filename="../../app/ui/story_bible.py" line="163" />
         <source>Add the entries of a SillyTavern, Kobold Lite or NovelAI lorebook</source>
         <translation>添加 SillyTavern、Kobold Lite 或 NovelAI 设定集中的条目</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="163" />
+        <location filename="../../app/ui/story_bible.py" line="164" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="163" />
+        <location filename="../../app/ui/story_bible.py" line="164" />
         <source>Save the story bible as SillyTavern World Info</source>
         <translation>将故事设定集保存为 SillyTavern 世界信息</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="164" />
+        <location filename="../../app/ui/story_bible.py" line="165" />
         <source>Share with draft…</source>
         <translation>与草稿共用…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="164" />
+        <location filename="../../app/ui/story_bible.py" line="165" />
         <source>Use the story bible of another draft, e.g. an earlier chapter</source>
         <translation>使用另一份草稿（例如前一章）的故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="291" />
+        <location filename="../../app/ui/story_bible.py" line="292" />
         <source>Shared with {count} other drafts.</source>
         <translation>与另外 {count} 份草稿共用。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="300" />
+        <location filename="../../app/ui/story_bible.py" line="301" />
         <source>{title} (off)</source>
         <translation>{title}（已停用）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="430" />
+        <location filename="../../app/ui/story_bible.py" line="431" />
         <source>Deleted the entry “{title}”.</source>
         <translation>已删除条目“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="437" />
+        <location filename="../../app/ui/story_bible.py" line="438" />
         <source>Import a lorebook</source>
         <translation>导入设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="438" />
+        <location filename="../../app/ui/story_bible.py" line="439" />
         <source>Lorebooks (*.json *.lorebook);;All files (*)</source>
         <translation>设定集 (*.json *.lorebook);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="460" />
+        <location filename="../../app/ui/story_bible.py" line="461" />
         <source>Imported from {file}:</source>
         <translation>从 {file} 导入：</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="470" />
+        <location filename="../../app/ui/story_bible.py" line="471" />
         <source>Imported {count} entries from {file}.</source>
         <translation>已从 {file} 导入 {count} 个条目。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="485" />
+        <location filename="../../app/ui/story_bible.py" line="486" />
         <source>Export the story bible</source>
         <translation>导出故事设定集</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="486" />
+        <location filename="../../app/ui/story_bible.py" line="487" />
         <source>SillyTavern World Info (*.json)</source>
         <translation>SillyTavern 世界信息 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="492" />
+        <location filename="../../app/ui/story_bible.py" line="493" />
         <source>The story bible could not be saved to {path}: {error}</source>
         <translation>无法将故事设定集保存到 {path}：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="495" />
+        <location filename="../../app/ui/story_bible.py" line="496" />
         <source>Saved {count} entries to {path}.</source>
         <translation>已将 {count} 个条目保存到 {path}。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="508" />
+        <location filename="../../app/ui/story_bible.py" line="509" />
         <source>There is no other draft to share a story bible with.</source>
         <translation>没有其他草稿可以共用故事设定集。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="523" />
+        <location filename="../../app/ui/story_bible.py" line="524" />
         <source>another draft</source>
         <translation>另一份草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="528" />
+        <location filename="../../app/ui/story_bible.py" line="529" />
         <source>This draft now uses the story bible of “{title}”.</source>
         <translation>此草稿现在使用“{title}”的故事设定集。</translation>
     </message>
@@ -4804,199 +4809,199 @@ A private chat and writing assistant that runs language models on this computer.
 <context>
     <name>WritingDesk</name>
     <message>
-        <location filename="../../app/ui/story_bible.py" line="563" />
-        <location filename="../../app/ui/writing_desk.py" line="55" />
+        <location filename="../../app/ui/story_bible.py" line="556" />
+        <location filename="../../app/ui/writing_desk.py" line="56" />
         <source>Untitled draft</source>
         <translation>无标题草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="57" />
+        <location filename="../../app/ui/writing_desk.py" line="58" />
         <source>Short</source>
         <translation>短</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="58" />
+        <location filename="../../app/ui/writing_desk.py" line="59" />
         <source>Paragraph</source>
         <translation>一段</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="59" />
+        <location filename="../../app/ui/writing_desk.py" line="60" />
         <source>Long</source>
         <translation>长</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="124" />
+        <location filename="../../app/ui/writing_desk.py" line="125" />
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="129" />
+        <location filename="../../app/ui/writing_desk.py" line="130" />
         <source>New draft</source>
         <translation>新建草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="129" />
+        <location filename="../../app/ui/writing_desk.py" line="130" />
         <source>Start a new draft</source>
         <translation>开始一篇新草稿</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Continue</source>
         <translation>续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="137" />
+        <location filename="../../app/ui/writing_desk.py" line="138" />
         <source>Continue the draft at the cursor (Ctrl+Enter)</source>
         <translation>从光标处续写草稿（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Another</source>
         <translation>换一个</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="138" />
+        <location filename="../../app/ui/writing_desk.py" line="139" />
         <source>Propose another continuation here (Ctrl+R)</source>
         <translation>在此处给出另一种续写（Ctrl+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="139" />
+        <location filename="../../app/ui/writing_desk.py" line="140" />
         <source>Accept</source>
         <translation>接受</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="139" />
+        <location filename="../../app/ui/writing_desk.py" line="140" />
         <source>Keep the proposed text (Tab)</source>
         <translation>保留建议的文本（Tab）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="140" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="140" />
+        <location filename="../../app/ui/writing_desk.py" line="141" />
         <source>Stop writing (Esc)</source>
         <translation>停止写作（Esc）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="143" />
+        <location filename="../../app/ui/writing_desk.py" line="144" />
         <source>Continuation length</source>
         <translation>续写长度</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="145" />
+        <location filename="../../app/ui/writing_desk.py" line="146" />
         <source>{name} (~{tokens} tokens)</source>
         <translation>{name}（约 {tokens} 个 token）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="149" />
+        <location filename="../../app/ui/writing_desk.py" line="150" />
         <source>Prompt style</source>
         <translation>提示方式</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="150" />
+        <location filename="../../app/ui/writing_desk.py" line="151" />
         <source>Continue the text as is</source>
         <translation>按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="151" />
+        <location filename="../../app/ui/writing_desk.py" line="152" />
         <source>Ask the model to continue the story</source>
         <translation>让模型接着写故事</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="153" />
+        <location filename="../../app/ui/writing_desk.py" line="154" />
         <source>Base models can only continue the text as is</source>
         <translation>基础模型只能按原文直接续写</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="156" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Revisions…</source>
         <translation>修订版本…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="156" />
+        <location filename="../../app/ui/writing_desk.py" line="157" />
         <source>Browse and restore earlier versions</source>
         <translation>浏览并恢复早期版本</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="157" />
+        <location filename="../../app/ui/writing_desk.py" line="158" />
         <source>Rewrite…</source>
         <translation>改写…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="157" />
+        <location filename="../../app/ui/writing_desk.py" line="158" />
         <source>Rewrite the selection in another style (Ctrl+Shift+R)</source>
         <translation>用另一种风格改写选中内容（Ctrl+Shift+R）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="172" />
+        <location filename="../../app/ui/writing_desk.py" line="173" />
         <source>Context inspector</source>
         <translation>上下文检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="178" />
+        <location filename="../../app/ui/writing_desk.py" line="179" />
         <source>Inspector</source>
         <translation>检查器</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="179" />
+        <location filename="../../app/ui/writing_desk.py" line="180" />
         <source>Show the exact prompt the next continuation sends (Ctrl+I)</source>
         <translation>显示下一次续写将发送的确切提示（Ctrl+I）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="182" />
-        <location filename="../../app/ui/writing_desk.py" line="497" />
+        <location filename="../../app/ui/writing_desk.py" line="183" />
+        <location filename="../../app/ui/writing_desk.py" line="498" />
         <source>{words} words</source>
         <translation>{words} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="441" />
+        <location filename="../../app/ui/writing_desk.py" line="442" />
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="498" />
+        <location filename="../../app/ui/writing_desk.py" line="499" />
         <source>{words} / {target} words</source>
         <translation>{words} / {target} 字</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="545" />
+        <location filename="../../app/ui/writing_desk.py" line="546" />
         <source>No model is loaded yet. Use File → Open model…</source>
         <translation>尚未加载模型。请使用 文件 → 打开模型…</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="548" />
+        <location filename="../../app/ui/writing_desk.py" line="549" />
         <source>The model is still writing; press Esc to stop it.</source>
         <translation>模型仍在写作；按 Esc 停止。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="633" />
+        <location filename="../../app/ui/writing_desk.py" line="634" />
         <source>The model proposed nothing here; try again or write a little more.</source>
         <translation>模型在此处没有给出内容；请重试或再多写一点。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="641" />
+        <location filename="../../app/ui/writing_desk.py" line="642" />
         <source>{reason} The part that arrived is shown; Retry asks again.</source>
         <translation>{reason} 已显示收到的部分；点“重试”再请求一次。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="695" />
+        <location filename="../../app/ui/writing_desk.py" line="696" />
         <source>The model saw the whole draft before the cursor.</source>
         <translation>模型看到了光标前的全部草稿。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="707" />
+        <location filename="../../app/ui/writing_desk.py" line="708" />
         <source>The model saw the last {seen} words before the cursor; the shaded start did not fit its context.</source>
         <translation>模型看到了光标前的最后 {seen} 字；带阴影的开头部分超出了它的上下文。</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="741" />
+        <location filename="../../app/ui/writing_desk.py" line="742" />
         <source>{shown}/{count}  (Alt+←/→)</source>
         <translation>{shown}/{count}  （Alt+←/→）</translation>
     </message>
     <message>
-        <location filename="../../app/ui/writing_desk.py" line="760" />
+        <location filename="../../app/ui/writing_desk.py" line="761" />
         <source>The draft was restored; the version before it is kept as a revision.</source>
         <translation>草稿已恢复；恢复前的版本已保存为修订版本。</translation>
     </message>
