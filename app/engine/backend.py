@@ -199,7 +199,6 @@ class LlamaBackend:
             raise
 
     def _open(self, gguf: GGUFInfo, params: LoadParams) -> ModelInfo:
-        quantized_kv = params.kv_cache_type != "f16"
         n_ctx_train = gguf.context_length or DEFAULT_CONTEXT
         n_ctx = max(256, min(params.n_ctx or automatic_context(gguf, params.kv_cache_type), n_ctx_train))
         threads = params.n_threads or physical_cores()

@@ -17,6 +17,7 @@ from app.core.store import Conversation, Message, Store, StoreError
 from app.engine.generation import Generation
 from app.engine.host import EngineHost
 from app.ui.i18n import translated
+from app.ui.store_calls import guarded
 
 SAVE_INTERVAL_S = 2.0  # a streaming reply is written to the database at least this often
 REMEMBERED_REPLIES = 32  # replies whose tokens' alternatives are kept (in memory, this session)
@@ -93,14 +94,8 @@ class ChatSession(QObject):
 
     def _write(self, change, quiet: bool = False):
         """Runs a store change; a failure (a full disk, say) is reported and the app goes on."""
-        try:
-            return change() or True
-        except StoreError as error:
-            if not quiet:
-                self.problem.emit(translated(error))
-            else:
-                self.status.emit(translated(error), 8000)
-            return None
+        return guarded(change, (lambda message: self.status.emit(message, 8000)) if quiet else self.problem.emit,
+                       write=True)
 
     def busy(self) -> bool:
         """True, and says so, while a reply is being written."""

@@ -47,6 +47,7 @@ from app.core.lorebook import (
 from app.core.lorebook_formats import load_lorebook, save_sillytavern
 from app.core.store import Change, Store, StoreError, StoryBible
 from app.ui.i18n import translated
+from app.ui.store_calls import guarded
 
 SAVE_DELAY_MS = 700  # an entry is saved this long after the writer pauses, as the draft is
 PRIORITY_RANGE = (-1_000_000, 1_000_000)
@@ -530,18 +531,10 @@ class StoryBiblePanel(QScrollArea):
     # -- helpers -------------------------------------------------------------------------
 
     def _write(self, change: Callable):
-        try:
-            return change() or True
-        except StoreError as error:
-            self.message.emit(translated(error))
-            return None
+        return guarded(change, self.message.emit, write=True)
 
     def _read(self, read: Callable):
-        try:
-            return read()
-        except StoreError as error:
-            self.message.emit(translated(error))
-            return None
+        return guarded(read, self.message.emit)
 
     def close_panel(self) -> None:
         self.flush()

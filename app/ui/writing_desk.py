@@ -42,6 +42,7 @@ from app.ui.ghost_editor import GhostEditor
 from app.ui.i18n import translated
 from app.ui.revisions_dialog import RevisionsDialog
 from app.ui.widgets import make_button
+from app.ui.store_calls import guarded
 
 AUTOSAVE_DELAY_MS = 700  # saved this long after the writer pauses
 AUTOSAVE_MAX_WAIT_MS = 1000  # and at least this often while typing goes on: a crash loses at most ~1 s
@@ -760,19 +761,11 @@ class WritingDesk(QWidget):
                 self.message.emit(self.tr("The draft was restored; the version before it is kept as a revision."))
 
     def _write(self, change: Callable):
-        try:
-            return change() or True
-        except StoreError as error:
-            self.message.emit(translated(error))
-            return None
+        return guarded(change, self.message.emit, write=True)
 
     def _read(self, read: Callable):
         """What ``read`` returns, or None (and a message) when the store fails."""
-        try:
-            return read()
-        except StoreError as error:
-            self.message.emit(translated(error))
-            return None
+        return guarded(read, self.message.emit)
 
     def show_inspector(self, shown: bool) -> None:
         """Ctrl+I: the context inspector under the editor, up to date at once."""
