@@ -160,15 +160,17 @@ class DecodeLoop:
         logits it was sampled from (for its alternatives). The caller stops by closing the
         iterator; the last token it received is not evaluated, as in plain decoding.
 
-        With a ``drafter`` (holding the prompt), up to ``policy.length`` tokens guessed from the history are
-        evaluated with the last sampled one, and sampled position by position while the
-        sampler agrees with the guess: each token is chosen exactly as it would be without
-        the draft, from the same logits and the same sampler state; ``policy`` counts the
-        drafted and kept tokens."""
+        With a ``drafter`` (holding the prompt), up to ``policy.length`` tokens guessed from
+        the history are evaluated with the last sampled one, and sampled position by position
+        while the sampler agrees with the guess: each token is chosen as it would be without
+        the draft, from its own logits and the same sampler state; ``policy`` counts the
+        drafted and kept tokens and says when drafting stops paying."""
         sampler, ctx, llm = chain.sampler, self._ctx, self.llm
         sample = llama_cpp.llama_sampler_sample
         n_ctx = llm.n_ctx()
-        if drafter is not None and policy is None:
+        if drafter is None:
+            policy = None
+        elif policy is None:
             policy = DraftPolicy()
         token = sample(sampler, ctx, -1)
         if drafter is not None:
@@ -187,6 +189,7 @@ class DecodeLoop:
                 token = sample(sampler, ctx, -1)
                 if policy is not None:
                     policy.record_single(perf_counter() - started)
+                if drafter is not None:
                     drafter.append(token)
                 yield token, -1
                 continue
