@@ -106,8 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _speculative_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speculative", choices=("on", "off"), default=None,
-                        help="draft the next tokens from the passage and check several at once: the same text, "
-                             "sooner where the reply copies its prompt (default: the setting engine.speculative, on)")
+                        help="draft the next tokens from the passage and check several at once: sooner where the reply "
+                             "copies its prompt, each token still the model's choice (default: the setting "
+                             "engine.speculative, on)")
 
 
 def _token_options(parser: argparse.ArgumentParser) -> None:

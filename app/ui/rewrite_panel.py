@@ -85,7 +85,7 @@ class RewritePanel(QWidget):
         self.job: RewriteJob | None = None
         # The window passes the preset the settings choose for rewriting.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
-        # And whether the engine drafts the rewrite from the passage (the same text, sooner).
+        # And whether the engine drafts the rewrite from the passage (app/engine/decode.py).
         self.speculative: Callable[[], bool] = lambda: True
         self.accept_label = self.tr("Accept")
 

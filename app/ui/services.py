@@ -51,7 +51,7 @@ class Preferences(QObject):
         return self.preset_for(key).to_sampler()
 
     def speculative(self) -> bool:
-        """Whether rewrites and continuations draft from their own text (same text, sooner)."""
+        """Whether rewrites and continuations draft their next tokens from their own text."""
         return bool(self.settings.get("engine.speculative"))
 
     def apply(self, settings: Settings) -> bool:

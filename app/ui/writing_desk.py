@@ -98,7 +98,7 @@ class WritingDesk(QWidget):
         self._settings: dict = {}
         # The window passes the preset the settings choose for writing.
         self.sampler_for: Callable[[], SamplerSettings] = SamplerSettings
-        # And whether the engine drafts continuations from the draft (the same text, sooner).
+        # And whether the engine drafts continuations from the draft (app/engine/decode.py).
         self.speculative: Callable[[], bool] = lambda: True
         self._last_revision = time.monotonic()
         self._loading = False
