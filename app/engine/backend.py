@@ -556,7 +556,7 @@ class LlamaBackend:
         token_stream = None
         try:
             cached = loop.prefill(tokens)
-            token_stream = loop.tokens(chain, drafter, policy)
+            token_stream = loop.tokens(chain, drafter, policy, wanted=max_new)
             for token, logits_index in token_stream:
                 if first_token_at is None:
                     first_token_at = time.perf_counter()

@@ -155,7 +155,7 @@ class DecodeLoop:
     # -- generation ------------------------------------------------------------------------
 
     def tokens(self, chain: llama_internals.LlamaSampler, drafter: NgramDrafter | None = None,
-               policy: DraftPolicy | None = None) -> Iterator[tuple[int, int]]:
+               policy: DraftPolicy | None = None, wanted: int | None = None) -> Iterator[tuple[int, int]]:
         """After ``prefill``: the generated tokens, each with the batch index of the
         logits it was sampled from (for its alternatives). The caller stops by closing the
         iterator; the last token it received is not evaluated, as in plain decoding.
@@ -164,7 +164,8 @@ class DecodeLoop:
         the history are evaluated with the last sampled one, and sampled position by position
         while the sampler agrees with the guess: each token is chosen as it would be without
         the draft, from its own logits and the same sampler state; ``policy`` counts the
-        drafted and kept tokens and says when drafting stops paying."""
+        drafted and kept tokens and says when drafting stops paying. A draft never reaches
+        past ``wanted`` tokens, where the caller will stop."""
         sampler, ctx, llm = chain.sampler, self._ctx, self.llm
         sample = llama_cpp.llama_sampler_sample
         n_ctx = llm.n_ctx()
@@ -173,6 +174,7 @@ class DecodeLoop:
         elif policy is None:
             policy = DraftPolicy()
         token = sample(sampler, ctx, -1)
+        produced = 1
         if drafter is not None:
             drafter.append(token)
         yield token, -1
@@ -182,6 +184,8 @@ class DecodeLoop:
             if policy is not None and policy.enabled and not policy.wants_single_step():
                 # The draft and the token before it must fit the batch and the context.
                 limit = min(policy.length, self._capacity - 1, n_ctx - position - 1)
+                if wanted is not None:
+                    limit = min(limit, wanted - produced - 1)  # the batch yields up to limit + 1
                 draft = drafter.draft(limit) if limit > 0 else []
             started = perf_counter()
             if not draft:
@@ -191,6 +195,7 @@ class DecodeLoop:
                     policy.record_single(perf_counter() - started)
                 if drafter is not None:
                     drafter.append(token)
+                produced += 1
                 yield token, -1
                 continue
             self._decode((token, *draft), position, all_logits=True)
@@ -204,6 +209,7 @@ class DecodeLoop:
             policy.record(len(draft), kept, perf_counter() - started)
             # All are sampled before the first is handed out: their logits stay readable
             # until the next batch.
+            produced += len(chosen)
             for index, confirmed in enumerate(chosen):
                 drafter.append(confirmed)
                 yield confirmed, index
