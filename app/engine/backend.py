@@ -169,7 +169,7 @@ class LlamaBackend:
         self._abort_callback = llama_cpp.ggml_abort_callback(self._should_abort)
         # Each draft's and conversation's KV state, kept and restored (app/engine/resume.py).
         self.states = SessionStates()
-        self._loop: DecodeLoop | None = None  # the decode loop of the model loaded
+        self._loop: DecodeLoop | None = None  # the loaded model's decode loop
         self._flash = False  # whether the loaded model uses flash attention
 
     # -- loading -------------------------------------------------------------------------
@@ -253,6 +253,7 @@ class LlamaBackend:
                 ).format(name=gguf.path.name, architecture=arch, error=str(error))) from None
             break
         self.llm, self._gguf, self._params = llm, gguf, params
+        self._loop = DecodeLoop(llm, self._abort_callback)
         self._flash = flash
         saving = params.saved_state and bool(params.saved_state_dir)
         self.states.configure(params.saved_state_dir, saving, params.saved_state_disk_mb, SessionStates.key_for(
@@ -505,15 +506,13 @@ class LlamaBackend:
             kv_state.clear(llm)
         seed = request.sampler.seed if request.sampler.seed is not None else \
             int.from_bytes(os.urandom(4), "little") & 0x7FFFFFFF
-        llm.set_seed(seed)
         chain = sampler_chain(llm, request.sampler, seed, self.eog_ids() if request.ignore_eos else ())
         # Drafting guesses from the prompt and the reply so far (app/core/speculation.py).
         # Without flash attention, llama.cpp computes a batch's attention differently from one
         # token's at any length, so a drafted run could tip a near tie: drafting is left out.
         drafting = request.speculative and self._flash
         drafter, policy = (NgramDrafter(tokens), DraftPolicy()) if drafting else (None, None)
-        loop = self._loop = self._loop if self._loop is not None and self._loop.llm is llm else \
-            DecodeLoop(llm, self._abort_callback)
+        loop = self._loop
 
         decoder = Utf8StreamDecoder()
         stopper = StopMatcher((*template_stops, *request.stop))

@@ -187,7 +187,7 @@ class DecodeLoop:
                 if wanted is not None:
                     limit = min(limit, wanted - produced - 1)  # the batch yields up to limit + 1
                 draft = drafter.draft(limit) if limit > 0 else []
-            started = perf_counter()
+            started = perf_counter() if policy is not None else 0.0
             if not draft:
                 self._decode((token,), position, all_logits=False)
                 token = sample(sampler, ctx, -1)
