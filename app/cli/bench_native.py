@@ -17,7 +17,6 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 from app.core.generation import GenerationRequest, SamplerSettings
 from app.core.samplers import builtin_presets, find_preset
@@ -43,8 +42,7 @@ def _free_port() -> int:
 
 class NativeServer:
     def __init__(self, binary: str, model: str, n_ctx: int, threads: int) -> None:
-        if not Path(binary).is_file():
-            raise NativeServerError(f"there is no llama-server at {binary} (`make llama-server` builds one)")
+        """Starts ``binary`` (run_bench has checked that it exists) and waits until it answers."""
         self.port = _free_port()
         self.process = subprocess.Popen(
             [binary, "-m", model, "-c", str(n_ctx), "-t", str(threads), "-tb", str(threads), "-np", "1",

@@ -428,6 +428,8 @@ class LlamaBackend:
         return suppress
 
     def sampling_kwargs(self, request: GenerationRequest) -> dict:
+        """The request's sampler as llama-cpp-python's own ``Llama.generate()`` takes it: for the
+        bench's baselines, which the engine's decode loop (decode.py) is measured against."""
         s = request.sampler
         kwargs = dict(
             temp=s.temperature,
