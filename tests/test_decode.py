@@ -68,6 +68,23 @@ def test_greedy_text_is_the_same_with_and_without_drafting(engine, passage, styl
     assert engine.run(cache_is_consistent)
 
 
+def test_with_two_threads_and_a_quantized_cache_the_text_is_the_same(qapp, starter_model):
+    # A q8_0 cache keeps llama.cpp off the split path for a single token (app/engine/decode.py),
+    # so with two threads too a token is computed alike alone and in a batch. (With an f16
+    # cache and two threads, this rewrite parts after 20 characters.)
+    two_threads = HeadlessEngine()
+    two_threads.load(str(starter_model), LoadParams(n_ctx=2048, n_threads=2, kv_cache_type="q8_0"))
+    try:
+        plain, plain_stats = generate(two_threads, rewrite_request(CHINESE_WITH_MISTAKES))
+        assert plain_stats.prompt_tokens > 256
+        drafted, stats = generate(two_threads, rewrite_request(CHINESE_WITH_MISTAKES, speculative=True))
+        assert drafted == plain
+        assert stats.drafted_tokens > 0
+        assert two_threads.run(cache_is_consistent)
+    finally:
+        two_threads.close()
+
+
 def test_sampled_text_is_the_same_with_and_without_drafting(engine):
     # Each position is sampled from the same logits with the same sampler state, and the
     # random generator is drawn once per kept token either way.

@@ -13,9 +13,10 @@ Each run starts from an empty KV cache. Runs alternate between methods so that a
 neighbour slows all of them alike; the median of each is reported. The engine runs with and
 without alternatives back to back, in turns, and their ratio is the median of those pairs.
 
-Then, unless left out: rewrites with and without speculative drafting (bench_speculative.py),
-llama.cpp's own llama-server streaming the same prompt when ``--llama-server`` names one
-(bench_native.py; ``native_ratio``), and saved model state (bench_resume.py).
+Then, unless left out: rewrites and a continuation with and without speculative drafting
+(bench_speculative.py), llama.cpp's own llama-server streaming the same prompt when
+``--llama-server`` names one (bench_native.py; ``native_ratio``), and saved model state
+(bench_resume.py).
 
 A whole bench takes minutes: stderr says which measurement is running and how far it is
 ("[6/42] 128 tokens, bare, run 2 of 3"); stdout carries the results alone.

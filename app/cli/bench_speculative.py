@@ -1,6 +1,6 @@
-"""`inkwell bench`'s speculative figures (`--only speculative` runs just these): rewrites
-decoded plainly and with prompt-lookup drafting (app/core/speculation.py), greedy, in the same
-run, taking turns to go first.
+"""`inkwell bench`'s speculative figures (`--only speculative` runs just these): rewrites, and
+a continuation of a story, decoded plainly and with prompt-lookup drafting
+(app/core/speculation.py), greedy, in the same run, taking turns to go first.
 
 For each case: ``plain_tps`` and ``speculative_tps`` (generation speed after the first token,
 the median of the runs), their ``ratio``, the ``acceptance`` (the share of drafted tokens the
@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.core.generation import GenerationRequest, SamplerSettings
+from app.core.generation import ContinuationSource, GenerationRequest, SamplerSettings
 from app.core.rewrite import build_rewrite_messages, builtin_styles, find_style, rewrite_max_tokens
 
 # Greedy: the texts with and without drafting must then be the same, token for token.
@@ -51,10 +51,15 @@ CHINESE_WITH_MISTAKES = (
     "没用的狗。可他也对海鸥和日志说，这个岛没有以前那么空了，他很高兴那年春天船来了。秋天检查员来的时候，"
     "发现灯很干净，日志很完整，看守人比以前任何时候都要开心。"
 )
+CONTINUE = ""  # the style of the case that continues its passage instead of rewriting it
+CONTINUATION_TOKENS = 256
 CASES = (
     ("fix_grammar_english", "Fix grammar only", ENGLISH_WITH_MISTAKES),
     ("concise_english", "Concise", ENGLISH_WITH_MISTAKES),
     ("fix_grammar_chinese", "Fix grammar only", CHINESE_WITH_MISTAKES),
+    # A story's names and phrases come back, but most of a continuation is new: drafting must
+    # find that it does not pay and turn itself off (a ratio of at least 0.95).
+    ("continue_english", CONTINUE, ENGLISH_WITH_MISTAKES),
 )
 
 
@@ -71,34 +76,38 @@ class _Run:
     accepted: int
 
 
-def _rewrite(engine, messages, max_tokens: int, speculative: bool) -> _Run:
+def _case_request(style_name: str, passage: str, n_ctx: int, speculative: bool) -> GenerationRequest:
+    if style_name == CONTINUE:
+        return GenerationRequest(continuation=ContinuationSource(passage), max_tokens=CONTINUATION_TOKENS,
+                                 sampler=GREEDY, speculative=speculative)
+    return GenerationRequest(messages=build_rewrite_messages(passage, find_style(builtin_styles(), style_name)),
+                             max_tokens=rewrite_max_tokens(passage, n_ctx), sampler=GREEDY, speculative=speculative)
+
+
+def _run(engine, request: GenerationRequest) -> _Run:
     # From an empty cache each time: a prompt evaluated in other batches differs in its last
     # bits, and that alone can change a greedy text.
     engine.run(lambda backend: backend.llm.reset())
     chunks: list[str] = []
-    request = GenerationRequest(messages=messages, max_tokens=max_tokens, sampler=GREEDY, speculative=speculative)
     stats = engine.generate(request, chunks.append)
     return _Run("".join(chunks), stats.tokens_per_second, stats.drafted_tokens, stats.accepted_draft_tokens)
 
 
 def measure_speculative(engine, n_ctx: int, repeats: int, announce: Callable[[str], None]) -> dict:
     """Every case, ``repeats`` times each way, the two ways taking turns to go first."""
-    styles = builtin_styles()
     result: dict = {}
     for name, style_name, passage in CASES:
-        messages = build_rewrite_messages(passage, find_style(styles, style_name))
-        max_tokens = rewrite_max_tokens(passage, n_ctx)
         runs: dict[bool, list[_Run]] = {False: [], True: []}
         for repeat in range(repeats):
             for speculative in ((False, True) if repeat % 2 == 0 else (True, False)):
                 way = "speculative" if speculative else "plain"
                 announce(f"speculative: {name}, {way}, run {repeat + 1} of {repeats}")
-                runs[speculative].append(_rewrite(engine, messages, max_tokens, speculative))
+                runs[speculative].append(_run(engine, _case_request(style_name, passage, n_ctx, speculative)))
         plain = statistics.median(run.tps for run in runs[False])
         drafted = statistics.median(run.tps for run in runs[True])
         drafted_tokens = sum(run.drafted for run in runs[True])
         result[name] = {
-            "style": style_name,
+            "style": style_name or "Continue",
             "plain_tps": plain,
             "speculative_tps": drafted,
             "ratio": drafted / plain if plain else 0.0,
@@ -110,7 +119,7 @@ def measure_speculative(engine, n_ctx: int, repeats: int, announce: Callable[[st
 
 
 def format_lines(result: dict) -> list[str]:
-    lines = ["", "Speculative rewriting (greedy; drafted from the passage, checked in one batch):", ""]
+    lines = ["", "Speculative drafting (greedy; drafted from the passage, checked in one batch):", ""]
     header = f"{'case':<22} {'plain tok/s':>11} {'drafted tok/s':>13} {'ratio':>6} {'kept':>5} {'same text':>9}"
     lines += [header, "-" * len(header)]
     for name, row in result.items():

@@ -92,10 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="words of the draft-continuation benchmark; 0 skips it (default: 20000)")
     bench.add_argument("--only", choices=("resume", "speculative"), default=None,
                        help="run only these measurements: resume (saved model state and the sliding window) or "
-                            "speculative (rewrites with and without drafting)")
+                            "speculative (rewrites and a continuation, with and without drafting)")
     bench.add_argument("--skip", choices=("resume", "speculative"), action="append", default=[],
                        help="leave these measurements out: resume (they load the model three more times), "
-                            "speculative (three rewrites, each way, --repeats times)")
+                            "speculative (three rewrites and a continuation, each way, --repeats times)")
     bench.add_argument("--llama-server", metavar="PATH", default=None,
                        help="also stream from llama.cpp's own llama-server (`make llama-server` builds it) and "
                             "report native_ratio, Inkwell's speed ÷ the server's; without it, native_ratio is the "
