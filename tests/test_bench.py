@@ -270,6 +270,7 @@ class DraftingEngine(PretendHeadlessEngine):
 
 def test_only_speculative_reports_each_case_side_by_side(monkeypatch, capsys, tmp_path):
     monkeypatch.setattr(bench, "HeadlessEngine", DraftingEngine)
+    DraftingEngine.continued.clear()
     args = build_parser().parse_args(["--data-dir", str(tmp_path), "bench", "--model", str(tmp_path / "pretend.gguf"),
                                       "--only", "speculative", "--repeats", "2", "--json"])
     assert bench.run_bench(args) == 0

@@ -228,8 +228,10 @@ def test_model_without_chat_template_uses_plain_format(qapp, no_template_model):
         assert text.endswith("User: Say hello in one short sentence.\nAssistant:")
         assert "\nUser:" in stops
         chunks: list[str] = []
-        stats = engine.generate(GenerationRequest(messages=HELLO, max_tokens=12, sampler=SamplerSettings(seed=42)),
-                                chunks.append)
+        # Greedy: a sampled first token can be the end of text on one CPU and not on another,
+        # since their kernels round the logits differently.
+        stats = engine.generate(GenerationRequest(messages=HELLO, max_tokens=12,
+                                                  sampler=SamplerSettings(temperature=0.0)), chunks.append)
         assert stats.generated_tokens > 0
         assert "\nUser:" not in "".join(chunks)
     finally:

@@ -418,7 +418,7 @@ def test_cli_saved_engine_by_name_and_its_failures(llama_server, tmp_path):
 
 def test_bench_compares_the_remote_engine_with_the_local_one(llama_server, tmp_path):
     bench = inkwell(tmp_path, "bench", "--lengths", "8", "--repeats", "1", "--turns", "0", "--draft-words", "0", "--skip", "resume",
-                    "--engine", llama_server.url, "--api-key-env", "INKWELL_TEST_KEY", key=API_KEY)
+                    "--skip", "speculative", "--engine", llama_server.url, "--api-key-env", "INKWELL_TEST_KEY", key=API_KEY)
     assert bench.returncode == 0, bench.stderr
     assert f"Remote engine {llama_server.url} against the local engine" in bench.stdout
     rows = [line.split() for line in bench.stdout.splitlines() if line.startswith(("local ", "remote "))][:2]

@@ -51,7 +51,7 @@ CHINESE_WITH_MISTAKES = (
     "没用的狗。可他也对海鸥和日志说，这个岛没有以前那么空了，他很高兴那年春天船来了。秋天检查员来的时候，"
     "发现灯很干净，日志很完整，看守人比以前任何时候都要开心。"
 )
-CONTINUE = ""  # the style of the case that continues its passage instead of rewriting it
+CONTINUE = "Continue"  # not a rewrite style: the case continues its passage
 CONTINUATION_TOKENS = 256
 CASES = (
     ("fix_grammar_english", "Fix grammar only", ENGLISH_WITH_MISTAKES),
@@ -107,7 +107,7 @@ def measure_speculative(engine, n_ctx: int, repeats: int, announce: Callable[[st
         drafted = statistics.median(run.tps for run in runs[True])
         drafted_tokens = sum(run.drafted for run in runs[True])
         result[name] = {
-            "style": style_name or "Continue",
+            "style": style_name,
             "plain_tps": plain,
             "speculative_tps": drafted,
             "ratio": drafted / plain if plain else 0.0,
