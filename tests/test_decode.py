@@ -71,7 +71,7 @@ def test_greedy_text_is_the_same_with_and_without_drafting(engine, passage, styl
 def test_with_two_threads_and_a_quantized_cache_the_text_is_the_same(qapp, starter_model):
     # A q8_0 cache keeps llama.cpp off the split path for a single token (app/engine/decode.py),
     # so with two threads too a token is computed alike alone and in a batch. (With an f16
-    # cache and two threads, this rewrite parts after 20 characters.)
+    # cache and two threads, this rewrite parted after 20 characters on an AVX2 machine.)
     two_threads = HeadlessEngine()
     two_threads.load(str(starter_model), LoadParams(n_ctx=2048, n_threads=2, kv_cache_type="q8_0"))
     try:
