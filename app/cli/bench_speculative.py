@@ -76,12 +76,12 @@ class _Run:
     accepted: int
 
 
-def _case_request(style_name: str, passage: str, n_ctx: int, speculative: bool) -> GenerationRequest:
+def _case_prompt(style_name: str, passage: str, n_ctx: int) -> dict:
+    """What a case asks for, as GenerationRequest's fields: built once, sent by every run."""
     if style_name == CONTINUE:
-        return GenerationRequest(continuation=ContinuationSource(passage), max_tokens=CONTINUATION_TOKENS,
-                                 sampler=GREEDY, speculative=speculative)
-    return GenerationRequest(messages=build_rewrite_messages(passage, find_style(builtin_styles(), style_name)),
-                             max_tokens=rewrite_max_tokens(passage, n_ctx), sampler=GREEDY, speculative=speculative)
+        return {"continuation": ContinuationSource(passage), "max_tokens": CONTINUATION_TOKENS}
+    return {"messages": build_rewrite_messages(passage, find_style(builtin_styles(), style_name)),
+            "max_tokens": rewrite_max_tokens(passage, n_ctx)}
 
 
 def _run(engine, request: GenerationRequest) -> _Run:
@@ -97,12 +97,14 @@ def measure_speculative(engine, n_ctx: int, repeats: int, announce: Callable[[st
     """Every case, ``repeats`` times each way, the two ways taking turns to go first."""
     result: dict = {}
     for name, style_name, passage in CASES:
+        prompt = _case_prompt(style_name, passage, n_ctx)
         runs: dict[bool, list[_Run]] = {False: [], True: []}
         for repeat in range(repeats):
             for speculative in ((False, True) if repeat % 2 == 0 else (True, False)):
                 way = "speculative" if speculative else "plain"
                 announce(f"speculative: {name}, {way}, run {repeat + 1} of {repeats}")
-                runs[speculative].append(_run(engine, _case_request(style_name, passage, n_ctx, speculative)))
+                request = GenerationRequest(**prompt, sampler=GREEDY, speculative=speculative)
+                runs[speculative].append(_run(engine, request))
         plain = statistics.median(run.tps for run in runs[False])
         drafted = statistics.median(run.tps for run in runs[True])
         drafted_tokens = sum(run.drafted for run in runs[True])
